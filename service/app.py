@@ -1,0 +1,52 @@
+"""The one place where newsdesk's parts are built and wired together, lazily.
+
+Nothing here runs at import time: a ``Newsdesk`` builds each component on first use, so a
+command that only lists articles never loads the embedding model.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from service.embeddings.base import Embedder
+from service.embeddings.factory import build_embedder
+from service.index.client import build_chroma_client
+from service.index.store import ArticleStore
+from service.ingest.catalog import Catalog
+from service.ingest.chunking import Chunker
+from service.ingest.fetch import FetchPolicy
+from service.ingest.service import IngestService
+from service.ingest.sources import DraftReader
+from service.search.service import SearchService
+from service.settings import Settings
+
+
+class Newsdesk:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        return build_embedder(self.settings)
+
+    @cached_property
+    def store(self) -> ArticleStore:
+        client = build_chroma_client(self.settings)
+        return ArticleStore(client, self.settings.collection, self.embedder.model_id)
+
+    @cached_property
+    def ingest(self) -> IngestService:
+        s = self.settings
+        policy = FetchPolicy(
+            timeout_s=s.fetch_timeout_s, max_bytes=int(s.max_file_mb * 1e6), allow_private=s.allow_private_urls
+        )
+        chunker = Chunker(s.chunk_size, s.chunk_overlap)
+        return IngestService(self.store, self.embedder, chunker, DraftReader(policy), s.max_article_chars)
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        return Catalog(self.store)
+
+    @cached_property
+    def search(self) -> SearchService:
+        return SearchService(self.store, self.embedder)

@@ -1,0 +1,67 @@
+"""``newsdesk``: the command-line entry point. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from service import __version__
+from service.app import Newsdesk
+from service.cli import articles, search
+from service.errors import NewsdeskError
+from service.settings import load_settings
+
+app = typer.Typer(
+    help="newsdesk: ask questions about news articles and rewrite them in plain English, offline.\n\n"
+    "Settings come from NEWSDESK_* environment variables or a .env file (see README).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+err = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"newsdesk {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    ctx.obj = Newsdesk(load_settings())
+
+
+def desk(ctx: typer.Context) -> Newsdesk:
+    obj: Any = ctx.obj
+    assert isinstance(obj, Newsdesk)
+    return obj
+
+
+def print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+articles.register(app)
+search.register(app)
+
+
+def main() -> None:
+    """Run the CLI; newsdesk's own errors become one red line and exit code 1."""
+    try:
+        app()
+    except NewsdeskError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted[/yellow]: nothing half-written was kept; run the command again to finish")
+        sys.exit(130)

@@ -1,0 +1,75 @@
+"""Plain functions that turn results into rich renderables or JSON-able dicts (tested without a terminal)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from service.index.store import StoredHit
+from service.ingest.model import ArticleInfo
+from service.ingest.service import IngestReport, ItemResult
+
+_STATUS_STYLE = {"added": "green", "replaced": "cyan", "unchanged": "dim", "failed": "red", "warning": "yellow"}
+
+
+def articles_table(articles: list[ArticleInfo]) -> Table:
+    table = Table(title=f"{len(articles)} article(s)", title_justify="left")
+    for name in ("id", "title", "source", "date", "chunks"):
+        table.add_column(name, overflow="fold", no_wrap=name in ("id", "chunks"))
+    for a in articles:
+        table.add_row(a.id, a.title, a.source, a.published or "—", str(a.chunks))
+    return table
+
+
+def article_dict(article: ArticleInfo) -> dict[str, Any]:
+    data = asdict(article)
+    if data.get("text") is None:
+        data.pop("text", None)
+    return data
+
+
+def ingest_line(item: ItemResult) -> Text:
+    line = Text(f"{item.status:<9}", style=_STATUS_STYLE[item.status])
+    if item.article_id:
+        line.append(f" {item.article_id}  {item.title}  ({item.chunks} chunks)")
+        if item.message:
+            line.append(f"  {item.message}", style="dim")
+    else:
+        line.append(f" {item.message}")
+    return line
+
+
+def ingest_summary(report: IngestReport) -> str:
+    parts = [f"{report.count(s)} {s}" for s in ("added", "replaced", "unchanged", "failed") if report.count(s)]
+    warnings = report.count("warning")
+    if warnings:
+        parts.append(f"{warnings} warning(s)")
+    return ", ".join(parts) or "nothing to ingest"
+
+
+def hit_dict(rank: int, hit: StoredHit) -> dict[str, Any]:
+    c = hit.chunk
+    return {
+        "rank": rank,
+        "score": round(hit.score, 4),
+        "article_id": c.article_id,
+        "title": c.title,
+        "chunk": c.index,
+        "start": c.start,
+        "end": c.end,
+        "text": c.text,
+    }
+
+
+def hit_text(rank: int, hit: StoredHit) -> Text:
+    c = hit.chunk
+    text = Text()
+    text.append(f"[{rank}] ", style="bold")
+    text.append(f"{hit.score:.3f}  ", style="magenta")
+    text.append(c.title, style="bold")
+    text.append(f"  {c.article_id} chars {c.start}–{c.end}\n", style="dim")
+    text.append(c.text)
+    return text

@@ -1,0 +1,67 @@
+"""search, and the interactive shell."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from service.cli import render
+from service.errors import NewsdeskError
+
+out = Console()
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(search)
+    app.command()(shell)
+
+
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="What to look for, in plain words.")],
+    article: Annotated[str | None, typer.Option("--article", "-a", help="Only this article (id or prefix).")] = None,
+    k: Annotated[int, typer.Option("-k", help="How many passages to show (1-50).")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Print the passages that best match QUERY, with scores and character offsets in the article."""
+    from service.cli.app import desk, print_json
+
+    nd = desk(ctx)
+    article_id = nd.catalog.resolve(article) if article else None
+    hits = nd.search.search(query, k=k, article_id=article_id)
+    if as_json:
+        print_json([render.hit_dict(i, h) for i, h in enumerate(hits, start=1)])
+        return
+    if not hits:
+        out.print("no passages found (is anything ingested? try 'newsdesk list')")
+    for rank, hit in enumerate(hits, start=1):
+        out.print(render.hit_text(rank, hit), highlight=False)
+        out.print()
+
+
+def shell(ctx: typer.Context) -> None:
+    """An interactive session: type a query to search the articles; ':list' lists them, ':quit' leaves."""
+    from service.cli.app import desk
+
+    nd = desk(ctx)
+    out.print(f"newsdesk: {len(nd.catalog.list())} article(s). Type a query, ':list', or ':quit'.")
+    while True:
+        try:
+            line = input("newsdesk> ").strip()
+        except EOFError:
+            break
+        if line in (":q", ":quit", "quit", "exit"):
+            break
+        if not line:
+            continue
+        try:
+            if line == ":list":
+                out.print(render.articles_table(nd.catalog.list()))
+                continue
+            for rank, hit in enumerate(nd.search.search(line, k=3), start=1):
+                out.print(render.hit_text(rank, hit), highlight=False)
+                out.print()
+        except NewsdeskError as exc:
+            out.print(f"[red]error:[/red] {exc}", highlight=False)

@@ -1,0 +1,1 @@
+"""The Chroma index: articles and their chunks."""

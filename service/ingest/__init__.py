@@ -1,0 +1,1 @@
+"""Turning files, URLs and feeds into articles and chunks."""

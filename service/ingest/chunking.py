@@ -1,0 +1,33 @@
+"""Splitting an article into passages on paragraph and sentence boundaries, keeping offsets."""
+
+from __future__ import annotations
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from service.ingest.model import Article, Chunk
+
+_SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""]
+
+
+class Chunker:
+    def __init__(self, chunk_size: int, chunk_overlap: int) -> None:
+        self.signature = f"c{chunk_size}o{chunk_overlap}"
+        self._splitter = RecursiveCharacterTextSplitter(
+            chunk_size=chunk_size,
+            chunk_overlap=chunk_overlap,
+            separators=_SEPARATORS,
+            keep_separator="end",
+            strip_whitespace=True,
+        )
+
+    def split(self, article: Article) -> list[Chunk]:
+        chunks: list[Chunk] = []
+        cursor = 0
+        for piece in self._splitter.split_text(article.text):
+            start = article.text.find(piece, cursor)
+            if start < 0:  # cannot happen with strip_whitespace; guard offsets anyway
+                start = article.text.find(piece)
+            end = start + len(piece)
+            chunks.append(Chunk(article.id, len(chunks), start, end, piece, article.title))
+            cursor = max(cursor, start + 1)
+        return chunks

@@ -1,0 +1,89 @@
+"""One settings object for all of newsdesk, read from NEWSDESK_* variables and .env."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlparse
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from service.errors import ConfigError
+
+
+class Settings(BaseSettings):
+    """Every knob newsdesk has. Field descriptions double as the README's settings table."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSDESK_", env_file=".env", extra="ignore", validate_default=True
+    )
+
+    data_dir: Path = Field(Path("data"), description="Where newsdesk writes everything (index, models, reports).")
+    chroma_url: str | None = Field(
+        None, description="Chroma server URL (e.g. http://127.0.0.1:8000); unset = embedded on-disk Chroma."
+    )
+    collection: str = Field("newsdesk", description="Name prefix of the Chroma collections.")
+    chunk_size: int = Field(700, ge=100, le=8000, description="Chunk length in characters.")
+    chunk_overlap: int = Field(100, ge=0, description="Characters shared by neighbouring chunks.")
+    embeddings: Literal["minilm", "openai"] = Field(
+        "minilm", description="Embedding backend: the bundled offline MiniLM, or an OpenAI-compatible API."
+    )
+    embedding_model: str = Field(
+        "text-embedding-3-small", description="Embedding model name when NEWSDESK_EMBEDDINGS=openai."
+    )
+    embed_threads: int = Field(2, ge=1, le=64, description="CPU threads for the offline embedding model.")
+    embed_batch_size: int = Field(32, ge=1, le=512, description="Chunks embedded per batch.")
+    openai_api_key: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("NEWSDESK_OPENAI_API_KEY", "OPENAI_API_KEY"),
+        description="API key for OpenAI (also read from OPENAI_API_KEY).",
+    )
+    openai_base_url: str | None = Field(
+        None, description="Base URL of an OpenAI-compatible embeddings API (default: OpenAI's)."
+    )
+    max_file_mb: float = Field(10.0, gt=0, description="Largest file or download accepted, in MB.")
+    max_article_chars: int = Field(500_000, ge=1000, description="Longest article text accepted, in characters.")
+    fetch_timeout_s: float = Field(15.0, gt=0, description="Time limit for fetching one URL, in seconds.")
+    allow_private_urls: bool = Field(
+        False, description="Allow fetching loopback/private/link-local addresses (off: SSRF protection)."
+    )
+
+    @field_validator("collection")
+    @classmethod
+    def _collection_name(cls, value: str) -> str:
+        ok = 3 <= len(value) <= 50 and value.replace("-", "").replace("_", "").isalnum()
+        if not ok:
+            raise ValueError("use 3-50 letters, digits, '-' or '_'")
+        return value
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _chroma_url(cls, value: str | None) -> str | None:
+        if value:
+            parsed = urlparse(value)
+            if parsed.scheme not in ("http", "https") or not parsed.hostname:
+                raise ValueError("must look like http://host:port")
+        return value or None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        if self.chunk_overlap >= self.chunk_size // 2:
+            raise ValueError("chunk_overlap must be less than half of chunk_size")
+        return self
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build and validate the settings, turning pydantic's report into one readable ConfigError."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"]) or "settings"
+            problems.append(f"NEWSDESK_{field.upper()}: {err['msg']}")
+        raise ConfigError("invalid settings: " + "; ".join(problems)) from None
