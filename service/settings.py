@@ -15,9 +15,7 @@ from service.errors import ConfigError
 class Settings(BaseSettings):
     """Every knob newsdesk has. Field descriptions double as the README's settings table."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="NEWSDESK_", env_file=".env", extra="ignore", validate_default=True
-    )
+    model_config = SettingsConfigDict(env_prefix="NEWSDESK_", env_file=".env", extra="ignore", validate_default=True)
 
     data_dir: Path = Field(Path("data"), description="Where newsdesk writes everything (index, models, reports).")
     chroma_url: str | None = Field(
@@ -84,6 +82,7 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            field = ".".join(str(p) for p in err["loc"]) or "settings"
-            problems.append(f"NEWSDESK_{field.upper()}: {err['msg']}")
+            field = ".".join(str(p) for p in err["loc"])
+            where = f"NEWSDESK_{field.upper()}: " if field else ""
+            problems.append(where + str(err["msg"]).removeprefix("Value error, "))
         raise ConfigError("invalid settings: " + "; ".join(problems)) from None

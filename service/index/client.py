@@ -11,8 +11,9 @@ from service.settings import Settings
 
 def build_chroma_client(settings: Settings) -> Any:
     import chromadb
+    from chromadb.config import Settings as ChromaSettings
 
-    chroma_settings = chromadb.Settings(anonymized_telemetry=False)
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
     try:
         if settings.chroma_url:
             url = urlparse(settings.chroma_url)

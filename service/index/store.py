@@ -81,7 +81,7 @@ class ArticleStore:
         return _info(found["ids"][0], found["metadatas"][0], text)
 
     @_guarded
-    def list(self) -> list[ArticleInfo]:
+    def articles(self) -> list[ArticleInfo]:
         infos = [_info(i, m) for i, m in self._scan(self._articles)]
         return sorted(infos, key=lambda a: (a.ingested_at, a.id))
 

@@ -14,7 +14,7 @@ class Catalog:
         self._store = store
 
     def list(self) -> list[ArticleInfo]:
-        return self._store.list()
+        return self._store.articles()
 
     def resolve(self, id_or_prefix: str) -> str:
         """The full id for an id or a unique prefix of at least four characters."""
@@ -23,7 +23,7 @@ class Catalog:
             raise InvalidInput(f"'{id_or_prefix}' is not an article id (hex, at least {MIN_PREFIX} characters)")
         if self._store.get(wanted) is not None:
             return wanted
-        matches = [a.id for a in self._store.list() if a.id.startswith(wanted)]
+        matches = [a.id for a in self._store.articles() if a.id.startswith(wanted)]
         if not matches:
             raise NotFound(f"no article has the id '{id_or_prefix}' (see 'newsdesk list')")
         if len(matches) > 1:

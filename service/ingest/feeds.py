@@ -18,7 +18,7 @@ def looks_like_feed(body: bytes, content_type: str = "") -> bool:
     if any(kind in content_type for kind in ("rss", "atom")):
         return True
     head = body[:2048].lstrip().lower()
-    return head.startswith(b"<?xml") and (b"<rss" in head or b"<feed" in head) or head.startswith((b"<rss", b"<feed"))
+    return (head.startswith(b"<?xml") and (b"<rss" in head or b"<feed" in head)) or head.startswith((b"<rss", b"<feed"))
 
 
 def load_feed(

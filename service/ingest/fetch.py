@@ -30,11 +30,12 @@ class FetchPolicy:
     allow_private: bool
 
 
-def fetch(url: str, policy: FetchPolicy) -> Fetched:
+def fetch(url: str, policy: FetchPolicy, transport: httpx.BaseTransport | None = None) -> Fetched:
     """GET ``url``, following redirects by hand so that every hop is checked."""
     deadline = time.monotonic() + policy.timeout_s
     timeout = httpx.Timeout(policy.timeout_s, connect=min(policy.timeout_s, 10.0))
-    with httpx.Client(timeout=timeout, headers={"User-Agent": _USER_AGENT}, trust_env=False) as client:
+    headers = {"User-Agent": _USER_AGENT}
+    with httpx.Client(timeout=timeout, headers=headers, trust_env=False, transport=transport) as client:
         for _ in range(_MAX_REDIRECTS + 1):
             check_url(url, policy.allow_private)
             try:

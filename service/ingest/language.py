@@ -4,8 +4,49 @@ import re
 
 _WORD = re.compile(r"[a-z']+")
 _ENGLISH = frozenset(
-    "the of and to a in is that for it was on with as he she by at from his her are be this have "
-    "has had not but they which or an were been their said will would who its".split()
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "a",
+        "in",
+        "is",
+        "that",
+        "for",
+        "it",
+        "was",
+        "on",
+        "with",
+        "as",
+        "he",
+        "she",
+        "by",
+        "at",
+        "from",
+        "his",
+        "her",
+        "are",
+        "be",
+        "this",
+        "have",
+        "has",
+        "had",
+        "not",
+        "but",
+        "they",
+        "which",
+        "or",
+        "an",
+        "were",
+        "been",
+        "their",
+        "said",
+        "will",
+        "would",
+        "who",
+        "its",
+    ]
 )
 
 

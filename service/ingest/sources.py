@@ -86,7 +86,7 @@ class DraftReader:
             yield from load_records(text, location, jsonl=suffix == ".jsonl" or "jsonl" in content_type)
         elif suffix in (".md", ".markdown"):
             yield load_markdown(text, location)
-        elif suffix in (".html", ".htm") or suffix is None and ("html" in content_type or _looks_html(text)):
+        elif suffix in (".html", ".htm") or (suffix is None and ("html" in content_type or _looks_html(text))):
             yield load_html(text, location)
         else:
             yield load_text(text, location)

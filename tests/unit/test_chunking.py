@@ -1,0 +1,53 @@
+import random
+
+import pytest
+
+from service.ingest.articles import build_article
+from service.ingest.chunking import Chunker
+from service.ingest.model import Draft, normalize_text
+from tests.conftest import SEED
+
+
+def _article(text: str):  # type: ignore[no-untyped-def]
+    return build_article(Draft(text, "/x.txt"), max_chars=10_000_000)
+
+
+@pytest.mark.parametrize(("size", "overlap"), [(700, 100), (200, 40), (1200, 0)])
+def test_every_chunk_is_exactly_its_span_of_the_article(size: int, overlap: int) -> None:
+    article = _article(SEED.read_text())
+    chunks = Chunker(size, overlap).split(article)
+    assert len(chunks) > 1
+    for i, chunk in enumerate(chunks):
+        assert chunk.index == i
+        assert article.text[chunk.start : chunk.end] == chunk.text
+        assert len(chunk.text) <= size
+    assert chunks[0].start == 0
+    assert chunks[-1].end == len(article.text)
+    covered = set()
+    for c in chunks:
+        covered.update(range(c.start, c.end))
+    gaps = [i for i in range(len(article.text)) if i not in covered and not article.text[i].isspace()]
+    assert gaps == []
+
+
+def test_offsets_hold_on_repetitive_and_unbroken_text() -> None:
+    rng = random.Random(7)
+    words = ["alpha", "beta", "gamma.", "delta,", "\n\n", "echo", "x" * 300]
+    text = " ".join(rng.choice(words) for _ in range(3000))
+    article = _article(text)
+    for chunk in Chunker(300, 50).split(article):
+        assert article.text[chunk.start : chunk.end] == chunk.text
+
+
+def test_chunks_prefer_sentence_ends() -> None:
+    text = " ".join(f"Sentence number {i} says something plain." for i in range(60))
+    chunks = Chunker(300, 0).split(_article(text))
+    assert all(c.text.endswith(".") for c in chunks)
+
+
+def test_normalize_text_is_canonical() -> None:
+    assert normalize_text("a\r\nb\rc\x00d  \n\n\n\ne\u0065\u0301") == "a\nb\ncd\n\neé"
+
+
+def test_signature_names_the_chunking() -> None:
+    assert Chunker(700, 100).signature != Chunker(600, 100).signature

@@ -1,0 +1,101 @@
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from service import app as app_module
+from service.cli.app import app, main
+from tests.conftest import SEED
+from tests.fakes import FakeEmbedder
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _fake_embeddings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(app_module, "build_embedder", lambda _settings: FakeEmbedder())
+    monkeypatch.setenv("NEWSDESK_DATA_DIR", str(tmp_path / "data"))
+
+
+def _run(*args: str) -> int:
+    """Run through main() so errors are translated exactly as for a user."""
+    import sys
+
+    old = sys.argv
+    sys.argv = ["newsdesk", *args]
+    try:
+        main()
+        return 0
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    finally:
+        sys.argv = old
+
+
+def test_help_lists_every_command() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("ingest", "list", "show", "delete", "search", "shell", "repair"):
+        assert command in result.output
+
+
+@pytest.mark.parametrize("command", ["ingest", "list", "show", "delete", "search", "shell", "repair"])
+def test_every_command_has_useful_help(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.output and len(result.output.splitlines()) > 5
+
+
+def test_ingest_list_show_search_delete_round_trip() -> None:
+    result = runner.invoke(app, ["ingest", str(SEED)])
+    assert result.exit_code == 0, result.output
+    assert "1 added" in result.output
+    listed = json.loads(runner.invoke(app, ["list", "--json"]).output)
+    assert [a["title"] for a in listed] == ["OpenAI brain drain: Luke Metz and Barret Zoph leave"]
+    article_id = listed[0]["id"]
+    shown = json.loads(runner.invoke(app, ["show", article_id[:6], "--json"]).output)
+    assert "Barret Zoph" in shown["text"]
+    hits = json.loads(runner.invoke(app, ["search", "Zoph Fedus post-training", "-k", "2", "--json"]).output)
+    assert len(hits) == 2 and hits[0]["rank"] == 1
+    assert shown["text"][hits[0]["start"] : hits[0]["end"]] == hits[0]["text"]
+    assert runner.invoke(app, ["delete", article_id]).exit_code == 0
+    assert json.loads(runner.invoke(app, ["list", "--json"]).output) == []
+
+
+def test_errors_are_one_line_without_a_traceback(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    code = _run("ingest", str(empty))
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "empty" in captured.out
+    assert "Traceback" not in captured.out + captured.err
+    code = _run("show", "abcdef12")
+    captured = capsys.readouterr()
+    assert code == 1
+    assert captured.err.strip().startswith("error: no article has the id 'abcdef12'")
+    assert "Traceback" not in captured.err
+
+
+def test_partial_failure_exits_2_and_total_failure_exits_1(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.bin.txt"
+    bad.write_bytes(b"\x00\x01\x02" * 100)
+    assert runner.invoke(app, ["ingest", str(bad), str(SEED)]).exit_code == 2
+    assert runner.invoke(app, ["ingest", str(bad)]).exit_code == 1
+
+
+def test_invalid_settings_are_reported_at_start(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWSDESK_CHUNK_SIZE", "-5")
+    code = _run("list")
+    assert code == 1
+    assert "NEWSDESK_CHUNK_SIZE" in capsys.readouterr().err
+
+
+def test_shell_searches_and_quits() -> None:
+    runner.invoke(app, ["ingest", str(SEED)])
+    result = runner.invoke(app, ["shell"], input="Fedus post-training\n:list\n\n:quit\n")
+    assert result.exit_code == 0
+    assert "[1]" in result.output and "1 article(s)" in result.output
