@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(10.0, gt=0, description="Largest file or download accepted, in MB.")
     max_article_chars: int = Field(500_000, ge=1000, description="Longest article text accepted, in characters.")
     fetch_timeout_s: float = Field(15.0, gt=0, description="Time limit for fetching one URL, in seconds.")
+    datasets_dir: Path = Field(
+        Path("../shared/datasets"), description="Public benchmark data (FRANK, OneStopEnglish) for evals and benchmarks."
+    )
     allow_private_urls: bool = Field(
         False, description="Allow fetching loopback/private/link-local addresses (off: SSRF protection)."
     )

@@ -1,0 +1,63 @@
+"""The articles evals run over: the shipped seed article plus OneStopEnglish dev articles.
+
+OneStopEnglish (CC BY-SA 4.0, Vajjala & Lučić 2018) is read from the shared datasets folder,
+never copied into this repository.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from service.errors import ConfigError
+from service.ingest.model import Draft
+from service.ingest.text_loaders import load_markdown
+
+SEED_KEY = "seed"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SEED_PATH = PROJECT_ROOT / "corpus" / "openai-brain-drain.md"
+OSE_FILE = Path("onestopenglish") / "onestopenglish-dev.jsonl"
+
+
+@dataclass(frozen=True)
+class OSEArticle:
+    id: str
+    advanced: str
+    intermediate: str
+    elementary: str
+
+
+def load_onestopenglish(datasets_dir: Path) -> dict[str, OSEArticle]:
+    path = datasets_dir / OSE_FILE
+    if not path.is_file():
+        raise ConfigError(f"OneStopEnglish data not found at {path} (set NEWSDESK_DATASETS_DIR)")
+    rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return {r["id"]: OSEArticle(r["id"], r["advanced"], r["intermediate"], r["elementary"]) for r in rows}
+
+
+def ose_draft(article: OSEArticle, level: str = "advanced") -> Draft:
+    return Draft(
+        text=getattr(article, level),
+        source=f"onestopenglish:{article.id}:{level}",
+        title=f"{article.id} (OneStopEnglish)",
+        language="en",
+    )
+
+
+def seed_draft() -> Draft:
+    return load_markdown(SEED_PATH.read_text(encoding="utf-8"), str(SEED_PATH))
+
+
+def eval_drafts(keys: list[str], datasets_dir: Path) -> dict[str, Draft]:
+    """Drafts for the article keys a dataset names ('seed' or a OneStopEnglish id)."""
+    drafts: dict[str, Draft] = {}
+    ose = load_onestopenglish(datasets_dir) if any(k != SEED_KEY for k in keys) else {}
+    for key in keys:
+        if key == SEED_KEY:
+            drafts[key] = seed_draft()
+        elif key in ose:
+            drafts[key] = ose_draft(ose[key])
+        else:
+            raise ConfigError(f"the eval dataset names an unknown article '{key}'")
+    return drafts
