@@ -17,11 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import peak_rss_mb, summary, write_result  # noqa: E402
-from service.app import Newsdesk  # noqa: E402
-from service.evals.corpus import load_onestopenglish, ose_draft, seed_draft  # noqa: E402
-from service.evals.retrieval import evidence_span, first_hit_rank, load_questions, recall_at  # noqa: E402
-from service.settings import load_settings  # noqa: E402
+from bench.common import peak_rss_mb, summary, write_result
+from service.app import Newsdesk
+from service.evals.corpus import load_onestopenglish, ose_draft, seed_draft
+from service.evals.retrieval import evidence_span, first_hit_rank, load_questions, recall_at
+from service.settings import load_settings
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "retrieval.jsonl"
 

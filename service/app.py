@@ -17,6 +17,9 @@ from service.ingest.chunking import Chunker
 from service.ingest.fetch import FetchPolicy
 from service.ingest.service import IngestService
 from service.ingest.sources import DraftReader
+from service.llm.client import LLM
+from service.llm.factory import build_llm
+from service.llm.local_server import LocalServer
 from service.search.service import SearchService
 from service.settings import Settings
 
@@ -50,3 +53,12 @@ class Newsdesk:
     @cached_property
     def search(self) -> SearchService:
         return SearchService(self.store, self.embedder)
+
+    @cached_property
+    def local_server(self) -> LocalServer:
+        return LocalServer(self.settings)
+
+    @cached_property
+    def llm(self) -> LLM:
+        """The chat model; for the embedded backend this starts (or attaches to) the local server."""
+        return build_llm(self.settings, self.local_server)

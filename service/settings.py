@@ -40,11 +40,36 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(
         None, description="Base URL of an OpenAI-compatible embeddings API (default: OpenAI's)."
     )
+    llm_backend: Literal["auto", "local", "openai"] = Field(
+        "auto",
+        description="auto: NEWSDESK_LLM_BASE_URL if set, else OpenAI if a key is set, else the embedded local model.",
+    )
+    llm_base_url: str | None = Field(
+        None, description="Any OpenAI-compatible server (Ollama, vLLM, llama.cpp, LM Studio), e.g. http://host:port/v1."
+    )
+    llm_model: str | None = Field(
+        None,
+        description="Model name at the endpoint (default: 'local' for the embedded model, gpt-4o-mini for OpenAI).",
+    )
+    llm_timeout_s: float = Field(
+        240.0, gt=0, description="Longest wait for the model's first token or next token, in seconds."
+    )
+    llm_max_retries: int = Field(2, ge=0, le=10, description="Retries on connection errors, 429 and 5xx answers.")
+    llm_max_tokens: int = Field(512, ge=1, le=32768, description="Longest answer the model may write, in tokens.")
+    llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature (0 = most deterministic).")
+    local_gguf: Path | None = Field(
+        None, description="Use this GGUF file for the embedded model instead of the bundled Qwen2.5-Coder-1.5B."
+    )
+    local_threads: int = Field(1, ge=1, le=64, description="CPU threads for the embedded model (see README).")
+    local_ctx: int = Field(4096, ge=512, le=32768, description="Context window of the embedded model, in tokens.")
+    local_port: int = Field(0, ge=0, le=65535, description="Port of the embedded model server (0 = any free port).")
+    local_startup_s: float = Field(180.0, gt=0, description="Longest wait for the embedded model server to start.")
     max_file_mb: float = Field(10.0, gt=0, description="Largest file or download accepted, in MB.")
     max_article_chars: int = Field(500_000, ge=1000, description="Longest article text accepted, in characters.")
     fetch_timeout_s: float = Field(15.0, gt=0, description="Time limit for fetching one URL, in seconds.")
     datasets_dir: Path = Field(
-        Path("../shared/datasets"), description="Public benchmark data (FRANK, OneStopEnglish) for evals and benchmarks."
+        Path("../shared/datasets"),
+        description="Public benchmark data (FRANK, OneStopEnglish) for evals and benchmarks.",
     )
     allow_private_urls: bool = Field(
         False, description="Allow fetching loopback/private/link-local addresses (off: SSRF protection)."
@@ -73,9 +98,24 @@ class Settings(BaseSettings):
             raise ValueError("chunk_overlap must be less than half of chunk_size")
         return self
 
+    @field_validator("llm_base_url", "openai_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value and urlparse(value).scheme not in ("http", "https"):
+            raise ValueError("must start with http:// or https://")
+        return value or None
+
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def llm_dir(self) -> Path:
+        return self.data_dir / "llm"
 
 
 def load_settings(**overrides: object) -> Settings:

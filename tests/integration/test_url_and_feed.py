@@ -5,13 +5,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from service.app import Newsdesk
 from service.settings import load_settings
+from tests.integration.conftest import QuietHTTPServer
 
 PAGE = """<html><head><title>{title}</title></head><body><nav>Home | Sport | Login</nav>
 <article><h1>{title}</h1><p>{body}</p><p>The report was published by the city council on Friday.</p></article>
@@ -71,7 +72,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server = QuietHTTPServer(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"

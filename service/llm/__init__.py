@@ -1,0 +1,1 @@
+"""Model access: one narrow chat interface over any OpenAI-compatible endpoint."""

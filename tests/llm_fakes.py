@@ -1,0 +1,72 @@
+"""A queue of scripted HTTP answers for the openai client (a fake transport; the real twin is the
+embedded llama.cpp server in tests/integration/test_llm_local.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import httpx2
+
+from service.llm.client import LLM
+from service.llm.endpoint import Endpoint
+
+
+def sse(*pieces: str, finish: bool = True) -> bytes:
+    events = [{"choices": [{"index": 0, "delta": {"role": "assistant"}, "finish_reason": None}]}]
+    events += [{"choices": [{"index": 0, "delta": {"content": p}, "finish_reason": None}]} for p in pieces]
+    if finish:
+        events.append({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+    base = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "m"}
+    lines = [f"data: {json.dumps({**base, **e})}\n\n" for e in events] + ["data: [DONE]\n\n"]
+    return "".join(lines).encode()
+
+
+def completion(text: str) -> dict[str, object]:
+    return {
+        "id": "x",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "m",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 11, "completion_tokens": 3, "total_tokens": 14},
+    }
+
+
+class BrokenStream(httpx2.SyncByteStream):
+    """Sends some pieces, then the connection dies."""
+
+    def __init__(self, first: bytes) -> None:
+        self._first = first
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self._first
+        raise httpx2.RemoteProtocolError("peer closed connection")
+
+
+class ScriptedTransport(httpx2.BaseTransport):
+    """Answers each request with the next scripted item: a Response, or an exception to raise."""
+
+    def __init__(self, *script: httpx2.Response | Exception) -> None:
+        self.script = list(script)
+        self.requests: list[httpx2.Request] = []
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        self.requests.append(request)
+        item = self.script.pop(0)
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+
+def make_llm(transport: httpx2.BaseTransport, **options: object) -> tuple[LLM, list[float]]:
+    sleeps: list[float] = []
+    endpoint = Endpoint("compatible", "http://llm.test/v1", "m", None)
+    llm = LLM(
+        endpoint,
+        timeout_s=float(options.pop("timeout_s", 5.0)),  # type: ignore[arg-type]
+        http_client=httpx2.Client(transport=transport),
+        sleep=sleeps.append,
+        **options,  # type: ignore[arg-type]
+    )
+    return llm, sleeps
