@@ -8,7 +8,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run test test-fast lint bench clean
+.PHONY: install run test test-fast lint bench eval-full clean
 
 install: $(STAMP)
 
@@ -34,6 +34,10 @@ test-fast: install
 test: lint
 	$(BIN)/pytest -m "not integration" -q
 	$(BIN)/pytest -m integration -q
+	$(BIN)/newsdesk eval fidelity-synthetic fidelity-frank --limit 400 --report data/reports/ci
+
+eval-full: install
+	$(BIN)/newsdesk eval --report data/reports/full
 
 bench: install
 	$(BIN)/python bench/run.py

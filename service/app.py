@@ -10,6 +10,7 @@ from functools import cached_property
 
 from service.embeddings.base import Embedder
 from service.embeddings.factory import build_embedder
+from service.fidelity.checker import FidelityChecker
 from service.index.client import build_chroma_client
 from service.index.store import ArticleStore
 from service.ingest.catalog import Catalog
@@ -62,3 +63,7 @@ class Newsdesk:
     def llm(self) -> LLM:
         """The chat model; for the embedded backend this starts (or attaches to) the local server."""
         return build_llm(self.settings, self.local_server)
+
+    @cached_property
+    def checker(self) -> FidelityChecker:
+        return FidelityChecker(self.embedder)

@@ -71,6 +71,7 @@ class Settings(BaseSettings):
         Path("../shared/datasets"),
         description="Public benchmark data (FRANK, OneStopEnglish) for evals and benchmarks.",
     )
+    evals_dir: Path = Field(Path("evals"), description="Eval datasets and thresholds.toml.")
     allow_private_urls: bool = Field(
         False, description="Allow fetching loopback/private/link-local addresses (off: SSRF protection)."
     )

@@ -8,6 +8,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+from service.fidelity.checker import FidelityReport
 from service.index.store import StoredHit
 from service.ingest.model import ArticleInfo
 from service.ingest.service import IngestReport, ItemResult
@@ -73,3 +74,44 @@ def hit_text(rank: int, hit: StoredHit) -> Text:
     text.append(f"  {c.article_id} chars {c.start}–{c.end}\n", style="dim")
     text.append(c.text)
     return text
+
+
+def number(value: float) -> str:
+    if value != value:  # NaN
+        return "n/a"
+    return f"{value:.3f}" if not float(value).is_integer() else f"{value:g}"
+
+
+def fidelity_dict(report: FidelityReport) -> dict[str, Any]:
+    return {
+        "supported": report.supported,
+        "score": report.score,
+        "claims": [
+            {
+                "text": c.text,
+                "start": c.start,
+                "end": c.end,
+                "supported": c.supported,
+                "score": c.score,
+                "reason": c.reason,
+                "unsupported_words": c.unsupported_words,
+                "evidence": [{"start": e.start, "end": e.end, "text": e.text} for e in c.evidence],
+            }
+            for c in report.claims
+        ],
+    }
+
+
+def fidelity_table(report: FidelityReport) -> Table:
+    verdict = "all claims supported" if report.supported else f"{len(report.unsupported)} claim(s) unsupported"
+    table = Table(title=f"{verdict} (score {report.score:.2f})", title_justify="left", show_lines=True)
+    for name in ("claim", "verdict", "score", "evidence in the source / words without support"):
+        table.add_column(name, overflow="fold")
+    for claim in report.claims:
+        mark = Text("supported", style="green") if claim.supported else Text(claim.reason, style="red")
+        if claim.supported:
+            detail = Text(" … ".join(f"[{e.start}:{e.end}] {e.text}" for e in claim.evidence), style="dim")
+        else:
+            detail = Text(", ".join(claim.unsupported_words) or "—", style="red")
+        table.add_row(claim.text, mark, f"{claim.score:.2f}", detail)
+    return table

@@ -1,0 +1,23 @@
+"""Suite names → factories, built over a Newsdesk (so only the parts a suite needs are loaded)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from service.evals.suite import Suite
+
+if TYPE_CHECKING:
+    from service.app import Newsdesk
+
+
+def suites(desk: Newsdesk) -> dict[str, Callable[[], Suite]]:
+    from service.evals.suites.fidelity import FrankSuite, SyntheticSuite
+
+    s = desk.settings
+    return {
+        "fidelity-synthetic": lambda: SyntheticSuite(
+            desk.checker, s.evals_dir / "datasets" / "fidelity-synthetic.jsonl", s.datasets_dir
+        ),
+        "fidelity-frank": lambda: FrankSuite(desk.checker, s.datasets_dir),
+    }

@@ -1,0 +1,1 @@
+"""The eval suites newsdesk knows, by name."""

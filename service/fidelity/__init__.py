@@ -1,0 +1,1 @@
+"""The fidelity checker: does a generated text say only what its source says?"""

@@ -1,0 +1,274 @@
+"""Sentences and words with character offsets, light stemming, stopwords and word rarity."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+|\n+")
+_ABBREVIATIONS = ("mr.", "mrs.", "ms.", "dr.", "st.", "jr.", "sr.", "prof.", "gen.", "u.s.", "u.k.", "e.g.", "i.e.")
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*[A-Za-z]*(?:['’][a-z]+)?")
+NEGATIONS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot"})
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "he",
+        "she",
+        "they",
+        "them",
+        "his",
+        "her",
+        "their",
+        "we",
+        "you",
+        "i",
+        "me",
+        "my",
+        "our",
+        "your",
+        "but",
+        "if",
+        "then",
+        "than",
+        "so",
+        "such",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "also",
+        "into",
+        "over",
+        "after",
+        "before",
+        "about",
+        "up",
+        "down",
+        "out",
+        "off",
+        "more",
+        "most",
+        "other",
+        "some",
+        "any",
+        "all",
+        "each",
+        "both",
+        "few",
+        "many",
+        "much",
+        "own",
+        "same",
+        "very",
+        "just",
+        "there",
+        "here",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "why",
+        "how",
+        "while",
+        "during",
+        "under",
+        "again",
+        "further",
+        "once",
+        "said",
+        "says",
+        "say",
+        "told",
+        "according",
+        "unk",
+        "yes",
+        "ok",
+        "okay",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+def sentences(text: str) -> list[Span]:
+    """Sentence spans; ``text[s.start:s.end] == s.text`` and no span is empty."""
+    spans: list[Span] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        candidate = text[start : match.start()].rstrip()
+        if candidate.lower().endswith(_ABBREVIATIONS):
+            continue
+        _add(spans, text, start, match.start())
+        start = match.end()
+    _add(spans, text, start, len(text))
+    return spans
+
+
+def _add(spans: list[Span], text: str, start: int, end: int) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        begin = start + piece.index(stripped[0])
+        spans.append(Span(begin, begin + len(stripped), stripped))
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+_IRREGULAR = {
+    "took": "take", "taken": "take", "went": "go", "gone": "go", "said": "say", "made": "make", "left": "leave",
+    "gave": "give", "given": "give", "won": "win", "lost": "lose", "held": "hold", "paid": "pay", "sold": "sell",
+    "bought": "buy", "told": "tell", "found": "find", "led": "lead", "ran": "run", "began": "begin", "begun": "begin",
+    "came": "come", "became": "become", "fell": "fall", "fallen": "fall", "rose": "rise", "risen": "rise",
+    "wrote": "write", "written": "write", "spoke": "speak", "spoken": "speak", "chose": "choose", "chosen": "choose",
+    "died": "die", "men": "man", "women": "woman", "children": "child", "people": "person",
+}  # fmt: skip
+
+
+def stem(word: str) -> str:
+    word = word.removesuffix("'s")
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    for suffix in ("ing", "ed", "es", "s", "ly"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOPWORDS]
+
+
+NUMBER_WORDS = frozenset(
+    [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+        "hundreds",
+        "thousand",
+        "thousands",
+        "million",
+        "millions",
+        "billion",
+        "billions",
+        "trillion",
+        "dozen",
+        "dozens",
+        "half",
+        "twice",
+        "double",
+        "triple",
+        "first",
+        "second",
+        "third",
+    ]
+)
+
+
+def is_number(word: str) -> bool:
+    return word[:1].isdigit() or word in NUMBER_WORDS
+
+
+_SCOPE_SKIP = frozenset({"yet", "already", "even", "still", "ever", "always", "really", "necessarily", "only"})
+
+
+def proper_nouns(text: str) -> set[str]:
+    """Lower-cased capitalised words that do not start a sentence (names, places, organisations)."""
+    found: set[str] = set()
+    for span in sentences(text):
+        tokens = _WORD.findall(span.text)
+        found.update(t.lower() for t in tokens[1:] if t[:1].isupper() and not t.isupper())
+        if tokens and tokens[0][:1].isupper() and tokens[0].lower() not in STOPWORDS and zipf(tokens[0].lower()) < 5:
+            found.add(tokens[0].lower())  # a sentence-initial word counts when it is not a common word
+    return found
+
+
+def negation_scopes(tokens: list[str]) -> set[str]:
+    """Stems of the first content word after each negation: 'did not announce' -> {'announce'}."""
+    scopes: set[str] = set()
+    for i, token in enumerate(tokens):
+        if token in NEGATIONS or token.endswith("n't"):
+            following = [t for t in tokens[i + 1 : i + 5] if t not in STOPWORDS | NEGATIONS | _SCOPE_SKIP]
+            if following:
+                scopes.add(stem(following[0]))
+    return scopes
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str) -> float:
+    """How common a word is in English (wordfreq's Zipf scale: 7 = 'the', 0 = unseen)."""
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))

@@ -1,0 +1,92 @@
+import itertools
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from service import app as app_module
+from service.cli.app import app
+from service.evals.metrics import balanced_accuracy, roc_auc
+from service.evals.report import highlight, render_html, write_reports
+from service.evals.suite import CaseResult, SuiteResult
+from service.evals.thresholds import check, load_thresholds
+from tests.conftest import ROOT, SHARED
+from tests.fakes import FakeEmbedder
+
+
+def test_balanced_accuracy_weighs_both_classes_equally() -> None:
+    labels = [True] * 8 + [False] * 2
+    assert balanced_accuracy([True] * 10, labels) == 0.5
+    assert balanced_accuracy([True] * 8 + [False, True], labels) == 0.75
+
+
+def test_roc_auc_matches_the_pairwise_definition() -> None:
+    rng = random.Random(1)
+    scores = [round(rng.random(), 1) for _ in range(60)]  # many ties
+    labels = [rng.random() < 0.4 for _ in range(60)]
+    pairs = [(p, n) for p, n in itertools.product(range(60), range(60)) if labels[p] and not labels[n]]
+    expected = sum(1.0 if scores[p] > scores[n] else 0.5 if scores[p] == scores[n] else 0.0 for p, n in pairs)
+    assert roc_auc(scores, labels) == pytest.approx(expected / len(pairs))
+
+
+def _result(metrics: dict[str, float]) -> SuiteResult:
+    case = CaseResult(
+        "c1", False, {"text": "Mayor <script>alert(1)</script> paid 9 million", "note": "<b>x</b>"}, ["9"]
+    )
+    return SuiteResult("demo", "a demo suite", metrics, [case], 1.0, plots={"a plot": b"\x89PNG fake"})
+
+
+def test_thresholds_fail_on_either_bound(tmp_path: Path) -> None:
+    path = tmp_path / "t.toml"
+    path.write_text("[demo]\nacc = { min = 0.8 }\nerr = { max = 0.1 }\nmissing = { min = 0 }\n")
+    failures = check(_result({"acc": 0.7, "err": 0.2}), load_thresholds(path))
+    assert sorted(f.metric for f in failures) == ["acc", "err", "missing"]
+    assert "acc = 0.700, needs >= 0.8" in str(failures[0])
+    assert check(_result({"acc": 0.9, "err": 0.0, "missing": 1}), load_thresholds(path)) == []
+
+
+def test_report_escapes_text_highlights_and_embeds_plots(tmp_path: Path) -> None:
+    html = render_html([_result({"acc": 0.5})], [])
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<mark>9</mark> million" in html
+    assert "data:image/png;base64," in html
+    json_path, html_path = write_reports([_result({"acc": float("nan")})], [], tmp_path)
+    data = json.loads(json_path.read_text())
+    assert data["suites"][0]["metrics"]["acc"] is None and html_path.is_file()
+
+
+def test_highlight_marks_whole_words_only() -> None:
+    assert highlight("Paris and Parisians", ["paris"]) == "<mark>Paris</mark> and Parisians"
+
+
+def test_eval_cli_exits_1_naming_the_failed_threshold(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    evals = tmp_path / "evals"
+    (evals / "datasets").mkdir(parents=True)
+    shutil.copy(ROOT / "evals/datasets/fidelity-synthetic.jsonl", evals / "datasets")
+    (evals / "thresholds.toml").write_text("[fidelity-synthetic]\npair_accuracy = { min = 1.01 }\n")
+    monkeypatch.setattr(app_module, "build_embedder", lambda _s: FakeEmbedder(dim=256))
+    monkeypatch.setenv("NEWSDESK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("NEWSDESK_EVALS_DIR", str(evals))
+    monkeypatch.setenv("NEWSDESK_DATASETS_DIR", str(SHARED / "datasets"))
+    result = CliRunner().invoke(app, ["eval", "fidelity-synthetic", "--limit", "4", "--report", str(tmp_path / "r")])
+    assert result.exit_code == 1
+    assert "threshold failed" in result.output and "pair_accuracy" in result.output
+    assert json.loads((tmp_path / "r/results.json").read_text())["suites"][0]["metrics"]["cases"] == 4
+    unknown = CliRunner().invoke(app, ["eval", "no-such-suite"])
+    assert unknown.exit_code != 0
+
+
+def test_check_cli_reports_claims(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(app_module, "build_embedder", lambda _s: FakeEmbedder(dim=256))
+    monkeypatch.setenv("NEWSDESK_DATA_DIR", str(tmp_path / "data"))
+    source, text = tmp_path / "s.txt", tmp_path / "t.txt"
+    source.write_text("Repairs will cost 4 million euros, the mayor said on Tuesday.")
+    text.write_text("Repairs will cost 4 million euros. Repairs will cost 7 million euros.")
+    result = CliRunner().invoke(app, ["check", "--source", str(source), "--text", str(text), "--json"])
+    assert result.exit_code == 1
+    claims = json.loads(result.output)["claims"]
+    assert [c["supported"] for c in claims] == [True, False]
+    assert claims[1]["unsupported_words"] == ["7"]

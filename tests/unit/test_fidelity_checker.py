@@ -1,0 +1,76 @@
+import pytest
+
+from service.fidelity.checker import FidelityChecker
+from tests.conftest import SEED
+from tests.fakes import FakeEmbedder
+
+SOURCE = (
+    "The council of Lyon voted on Tuesday to close the Pont Wilson bridge. "
+    "Repairs will cost 4 million euros, said the mayor, Grégory Doucet. "
+    "The bridge will not reopen before 2026. "
+    "A ferry will carry cyclists across the river in the meantime."
+)
+
+
+@pytest.fixture
+def checker() -> FidelityChecker:
+    return FidelityChecker(FakeEmbedder(dim=256))
+
+
+def test_faithful_text_is_supported_with_evidence_offsets(checker: FidelityChecker) -> None:
+    text = "The council of Lyon voted on Tuesday to close the Pont Wilson bridge. Repairs will cost 4 million euros."
+    report = checker.check(SOURCE, text)
+    assert report.supported and len(report.claims) == 2
+    for claim in report.claims:
+        assert text[claim.start : claim.end] == claim.text
+        assert claim.unsupported_words == []
+        assert all(SOURCE[e.start : e.end] == e.text for e in claim.evidence)
+    assert "4 million euros" in report.claims[1].evidence[0].text
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "word"),
+    [
+        ("Repairs will cost 9 million euros, said the mayor.", "not in the source: 9", "9"),
+        ("Repairs will cost 4 million euros, said the mayor, Anne Hidalgo.", "not in the source", "hidalgo"),
+        ("The bridge will reopen before 2026.", "negation", None),
+        ("The council of Lyon did not vote to close the Pont Wilson bridge.", "negation", None),
+        ("The council of Paris voted on Tuesday to close the Pont Wilson bridge.", "not in the source", "paris"),
+    ],
+)
+def test_planted_errors_are_flagged_with_the_words_at_fault(
+    checker: FidelityChecker, text: str, reason: str, word: str | None
+) -> None:
+    report = checker.check(SOURCE, text)
+    assert not report.supported
+    [claim] = report.unsupported
+    assert reason in claim.reason
+    if word:
+        assert word in claim.unsupported_words
+
+
+def test_content_absent_from_the_source_scores_low(checker: FidelityChecker) -> None:
+    report = checker.check(SOURCE, "Scientists discovered water on a distant moon of Saturn last week.")
+    assert not report.supported and report.score < 0.3
+
+
+def test_a_name_taken_from_another_part_of_the_article_is_flagged(checker: FidelityChecker) -> None:
+    source = SEED.read_text()
+    report = checker.check(source, "Barret Zoph resigned, and his position was taken over by Mira Murati.")
+    assert not report.supported
+    assert "murati" in report.unsupported[0].unsupported_words
+
+
+def test_citation_markers_and_empty_claims_are_ignored(checker: FidelityChecker) -> None:
+    report = checker.check(SOURCE, "Repairs will cost 4 million euros [1]. Yes.")
+    assert report.supported and len(report.claims) == 1
+    assert checker.check(SOURCE, "").supported and checker.check(SOURCE, "").score == 1.0
+
+
+def test_sources_are_indexed_once(checker: FidelityChecker) -> None:
+    embedder = checker._embedder
+    assert isinstance(embedder, FakeEmbedder)
+    checker.check(SOURCE, "The bridge will close.")
+    before = embedder.texts_embedded
+    checker.check(SOURCE, "The ferry carries cyclists.")
+    assert embedder.texts_embedded == before + 1  # only the new claim

@@ -1,0 +1,51 @@
+import pytest
+
+from service.fidelity.text import is_number, negation_scopes, proper_nouns, sentences, stem, words
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mr. Smith went to Washington. He said \"no.\" Then U.S. officials left.\nNew line",
+         ["Mr. Smith went to Washington.", 'He said "no."', "Then U.S. officials left.", "New line"]),
+        ("lowercase summary one . and two . three", ["lowercase summary one .", "and two .", "three"]),
+        ("It cost 3.5 million. Done!", ["It cost 3.5 million.", "Done!"]),
+        ("  \n  ", []),
+    ],
+)  # fmt: skip
+def test_sentences_and_their_offsets(text: str, expected: list[str]) -> None:
+    spans = sentences(text)
+    assert [s.text for s in spans] == expected
+    assert all(text[s.start : s.end] == s.text for s in spans)
+
+
+def test_words_numbers_and_stems() -> None:
+    assert words("Zoph's team cost $240bn, or 3.5% in 2012.") == [
+        "zoph's",
+        "team",
+        "cost",
+        "240bn",
+        "or",
+        "3.5",
+        "in",
+        "2012",
+    ]
+    assert [w for w in words("six of 40kg and the 1,700km road") if is_number(w)] == ["six", "40kg", "1,700km"]
+    assert stem("resigned") == stem("resigns") == "resign"
+    assert stem("took") == stem("taken") == "take"
+    assert stem("zoph's") == "zoph"
+
+
+def test_negation_scope_names_the_negated_word() -> None:
+    assert negation_scopes(words("Metz did not announce it")) == {"announce"}
+    assert negation_scopes(words("The site has not yet been identified")) == {stem("identified")}
+    assert negation_scopes(words("Metz announced it")) == set()
+
+
+def test_proper_nouns_skip_common_sentence_starts() -> None:
+    assert proper_nouns("The mayor met Bartho Boer in Amsterdam. Chile objected.") == {
+        "bartho",
+        "boer",
+        "amsterdam",
+        "chile",
+    }
