@@ -16,12 +16,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import summary, write_result  # noqa: E402
-from service.embeddings.minilm import MiniLMEmbedder  # noqa: E402
-from service.evals.corpus import load_onestopenglish  # noqa: E402
-from service.fidelity.checker import FidelityChecker  # noqa: E402
-from service.fidelity.text import sentences  # noqa: E402
-from service.settings import load_settings  # noqa: E402
+from bench.common import summary, write_result
+from service.embeddings.minilm import MiniLMEmbedder
+from service.evals.corpus import load_onestopenglish
+from service.fidelity.checker import FidelityChecker
+from service.fidelity.text import sentences
+from service.settings import load_settings
 
 
 def main() -> None:
