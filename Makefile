@@ -35,6 +35,7 @@ test: lint
 	$(BIN)/pytest -m "not integration" -q
 	$(BIN)/pytest -m integration -q
 	$(BIN)/newsdesk eval fidelity-synthetic fidelity-frank --limit 400 --report data/reports/ci
+	$(BIN)/newsdesk eval qa --limit 16 --report data/reports/ci-qa
 
 eval-full: install
 	$(BIN)/newsdesk eval --report data/reports/full

@@ -24,7 +24,7 @@ from service.fidelity.checker import FidelityChecker
 from service.fidelity.text import content_words, sentences
 from service.settings import load_settings
 
-NAMES = ("order", "similarity", "rare_novel")
+NAMES = ("order", "coverage", "similarity", "rare_novel")
 
 
 def main() -> None:
@@ -33,7 +33,9 @@ def main() -> None:
     claims: list[np.ndarray] = []
     for n, row in enumerate(rows):
         feats = [checker.features(row.article, s.text) for s in sentences(row.summary) if content_words(s.text)]
-        vectors = [[f["order"], f["similarity"], -f["rare_novel"]] for f in feats] or [[1.0, 1.0, 0.0]]
+        vectors = [[f["order"], f["coverage"], f["similarity"], -f["rare_novel"]] for f in feats] or [
+            [1.0, 1.0, 1.0, 0.0]
+        ]
         claims.append(np.array(vectors))
         if n % 100 == 0:
             print(f"{n}/{len(rows)}", file=sys.stderr)
@@ -65,8 +67,8 @@ def main() -> None:
         ba = balanced_accuracy([scores[i] >= best[1] for i in idx], lab)
         print(f"valid {dataset}: balanced accuracy {ba:.3f}, ROC-AUC {roc_auc([scores[i] for i in idx], lab):.3f}")
     print(
-        f"DEFAULT = Calibration(w_order={w_raw[0]:.3g}, w_similarity={w_raw[1]:.3g}, "
-        f"w_rare_novel={w_raw[2]:.3g}, bias={b_raw:.3g}, threshold={best[1]:.3g})"
+        f"DEFAULT = Calibration(w_order={w_raw[0]:.3g}, w_coverage={w_raw[1]:.3g}, w_similarity={w_raw[2]:.3g}, "
+        f"w_rare_novel={w_raw[3]:.3g}, bias={b_raw:.3g}, threshold={best[1]:.3g})"
     )
 
 

@@ -21,6 +21,10 @@ from service.ingest.sources import DraftReader
 from service.llm.client import LLM
 from service.llm.factory import build_llm
 from service.llm.local_server import LocalServer
+from service.prompts import load_prompt
+from service.qa.keyword_index import KeywordIndex
+from service.qa.retriever import HybridRetriever
+from service.qa.service import QAService
 from service.search.service import SearchService
 from service.settings import Settings
 
@@ -67,3 +71,35 @@ class Newsdesk:
     @cached_property
     def checker(self) -> FidelityChecker:
         return FidelityChecker(self.embedder)
+
+    @cached_property
+    def keyword_index(self) -> KeywordIndex:
+        return KeywordIndex(self.store)
+
+    def retriever(self, article_id: str | None = None) -> HybridRetriever:
+        return HybridRetriever(
+            store=self.store,
+            embedder=self.embedder,
+            keyword_index=self.keyword_index,
+            k=self.settings.qa_passages,
+            article_id=article_id,
+        )
+
+    @cached_property
+    def qa(self) -> QAService:
+        return QAService(
+            self.retriever,
+            lambda: self.llm,
+            self.checker,
+            load_prompt(self.settings.prompts_dir, "qa-answer"),
+            self.settings.qa_min_cosine,
+        )
+
+    def with_collection(self, collection: str, **overrides: object) -> Newsdesk:
+        """Another index in the same data directory, sharing the loaded models and the LLM server."""
+        other = Newsdesk(self.settings.model_copy(update={"collection": collection, **overrides}))
+        for shared in ("embedder", "local_server", "checker"):
+            other.__dict__[shared] = getattr(self, shared)
+        if "llm" in self.__dict__:
+            other.__dict__["llm"] = self.llm
+        return other

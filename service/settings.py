@@ -11,6 +11,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service.errors import ConfigError
 
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
 
 class Settings(BaseSettings):
     """Every knob newsdesk has. Field descriptions double as the README's settings table."""
@@ -64,6 +66,10 @@ class Settings(BaseSettings):
     local_ctx: int = Field(4096, ge=512, le=32768, description="Context window of the embedded model, in tokens.")
     local_port: int = Field(0, ge=0, le=65535, description="Port of the embedded model server (0 = any free port).")
     local_startup_s: float = Field(180.0, gt=0, description="Longest wait for the embedded model server to start.")
+    qa_passages: int = Field(3, ge=1, le=12, description="Passages given to the model per question.")
+    qa_min_cosine: float = Field(
+        0.2, ge=0, le=1, description="Below this best passage similarity, answer 'the articles don't say' at once."
+    )
     max_file_mb: float = Field(10.0, gt=0, description="Largest file or download accepted, in MB.")
     max_article_chars: int = Field(500_000, ge=1000, description="Longest article text accepted, in characters.")
     fetch_timeout_s: float = Field(15.0, gt=0, description="Time limit for fetching one URL, in seconds.")
@@ -71,7 +77,8 @@ class Settings(BaseSettings):
         Path("../shared/datasets"),
         description="Public benchmark data (FRANK, OneStopEnglish) for evals and benchmarks.",
     )
-    evals_dir: Path = Field(Path("evals"), description="Eval datasets and thresholds.toml.")
+    evals_dir: Path = Field(PROJECT_ROOT / "evals", description="Eval datasets and thresholds.toml.")
+    prompts_dir: Path = Field(PROJECT_ROOT / "prompts", description="Prompt templates (versioned TOML files).")
     allow_private_urls: bool = Field(
         False, description="Allow fetching loopback/private/link-local addresses (off: SSRF protection)."
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import httpx2
 
@@ -70,3 +71,40 @@ def make_llm(transport: httpx2.BaseTransport, **options: object) -> tuple[LLM, l
         **options,  # type: ignore[arg-type]
     )
     return llm, sleeps
+
+
+class RecordingChat:
+    """A LangChain chat model that replays queued replies and records the prompts it was sent.
+
+    Its real twin is ChatOpenAI on the embedded server (tests/integration/test_qa_real.py).
+    """
+
+    def __init__(self, replies: list[str]) -> None:
+        from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+        from langchain_core.messages import AIMessage
+
+        recorded: list[list[Any]] = []
+        self.prompts = recorded
+
+        class _Model(GenericFakeChatModel):
+            def _stream(self, messages, stop=None, run_manager=None, **kwargs):  # type: ignore[no-untyped-def]
+                recorded.append(list(messages))
+                return super()._stream(messages, stop, run_manager, **kwargs)
+
+        self.model = _Model(messages=iter([AIMessage(r) for r in replies]))
+
+
+class FakeLLM:
+    """Stands in for service.llm.client.LLM inside the Q&A chain."""
+
+    def __init__(self, replies: list[str]) -> None:
+        self.chat = RecordingChat(replies)
+        self.endpoint = Endpoint("local", "http://fake/v1", "fake", None)
+        self.timeout_s = 5.0
+
+    @property
+    def prompts(self) -> list[list[Any]]:
+        return self.chat.prompts
+
+    def langchain_model(self, **_: Any) -> Any:
+        return self.chat.model

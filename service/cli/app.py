@@ -11,7 +11,7 @@ from rich.console import Console
 
 from service import __version__
 from service.app import Newsdesk
-from service.cli import articles, evals, llm, search
+from service.cli import articles, ask, evals, llm, search
 from service.errors import NewsdeskError
 from service.settings import load_settings
 
@@ -54,6 +54,7 @@ def print_json(data: object) -> None:
 articles.register(app)
 search.register(app)
 llm.register(app)
+ask.register(app)
 evals.register(app)
 
 

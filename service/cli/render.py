@@ -12,6 +12,7 @@ from service.fidelity.checker import FidelityReport
 from service.index.store import StoredHit
 from service.ingest.model import ArticleInfo
 from service.ingest.service import IngestReport, ItemResult
+from service.qa.answer import Answer
 
 _STATUS_STYLE = {"added": "green", "replaced": "cyan", "unchanged": "dim", "failed": "red", "warning": "yellow"}
 
@@ -115,3 +116,65 @@ def fidelity_table(report: FidelityReport) -> Table:
             detail = Text(", ".join(claim.unsupported_words) or "—", style="red")
         table.add_row(claim.text, mark, f"{claim.score:.2f}", detail)
     return table
+
+
+def answer_dict(answer: Answer) -> dict[str, Any]:
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "refused": answer.refused,
+        "citations": [
+            {
+                "number": c.number,
+                "article_id": c.passage.chunk.article_id,
+                "title": c.passage.chunk.title,
+                "start": c.passage.chunk.start,
+                "end": c.passage.chunk.end,
+                "passage": c.passage.chunk.text,
+            }
+            for c in answer.citations
+        ],
+        "unsupported_sentences": answer.unsupported_sentences,
+        "fidelity": fidelity_dict(answer.fidelity) if answer.fidelity else None,
+        "quote_problems": answer.quote_problems,
+        "removed_citations": answer.removed_citations,
+        "repaired_citations": answer.repaired_citations,
+        "withheld": answer.withheld,
+        "timings": {k: round(v, 3) for k, v in answer.timings.items()},
+        "prompt_chars": answer.prompt_chars,
+    }
+
+
+def answer_footer(answer: Answer) -> Text:
+    """What follows a streamed answer: the verdict, then numbered sources with their spans."""
+    text = Text()
+    if answer.withheld:
+        text.append("(the model's reply was not supported by the articles, so it is not shown)\n", style="yellow")
+    if answer.refused:
+        text.append("No passage answers this question.\n", style="dim")
+        return text
+    if answer.unsupported_sentences:
+        text.append("Not supported by the cited passages:\n", style="bold red")
+        for sentence in answer.unsupported_sentences:
+            text.append(f"  ✗ {sentence}\n", style="red")
+    else:
+        text.append("✓ every sentence is supported by the cited passages\n", style="green")
+    for problem in answer.quote_problems:
+        text.append(f"  ✗ quote not found in the cited passage: “{problem}”\n", style="red")
+    if answer.repaired_citations:
+        text.append(
+            f"  ({answer.repaired_citations} citation(s) re-pointed to the passage that supports the sentence)\n",
+            style="dim",
+        )
+    if answer.removed_citations:
+        text.append(f"  (removed citations to passages that do not exist: {answer.removed_citations})\n", style="dim")
+    text.append("Sources:\n", style="bold")
+    for citation in answer.citations:
+        c = citation.passage.chunk
+        text.append(f"[{citation.number}] ", style="bold")
+        text.append(f"{c.title}", style="bold")
+        text.append(f"  {c.article_id} chars {c.start}–{c.end}\n", style="dim")
+        text.append(f"    {c.text}\n")
+    if not answer.citations:
+        text.append("  (the answer cites no passage)\n", style="yellow")
+    return text

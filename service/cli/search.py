@@ -8,14 +8,12 @@ import typer
 from rich.console import Console
 
 from service.cli import render
-from service.errors import NewsdeskError
 
 out = Console()
 
 
 def register(app: typer.Typer) -> None:
     app.command()(search)
-    app.command()(shell)
 
 
 def search(
@@ -39,29 +37,3 @@ def search(
     for rank, hit in enumerate(hits, start=1):
         out.print(render.hit_text(rank, hit), highlight=False)
         out.print()
-
-
-def shell(ctx: typer.Context) -> None:
-    """An interactive session: type a query to search the articles; ':list' lists them, ':quit' leaves."""
-    from service.cli.app import desk
-
-    nd = desk(ctx)
-    out.print(f"newsdesk: {len(nd.catalog.list())} article(s). Type a query, ':list', or ':quit'.")
-    while True:
-        try:
-            line = input("newsdesk> ").strip()
-        except EOFError:
-            break
-        if line in (":q", ":quit", "quit", "exit"):
-            break
-        if not line:
-            continue
-        try:
-            if line == ":list":
-                out.print(render.articles_table(nd.catalog.list()))
-                continue
-            for rank, hit in enumerate(nd.search.search(line, k=3), start=1):
-                out.print(render.hit_text(rank, hit), highlight=False)
-                out.print()
-        except NewsdeskError as exc:
-            out.print(f"[red]error:[/red] {exc}", highlight=False)

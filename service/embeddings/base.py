@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
+@runtime_checkable
 class Embedder(Protocol):
     """Turns texts into unit-length vectors. ``model_id`` names the vector space."""
 

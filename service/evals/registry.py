@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 def suites(desk: Newsdesk) -> dict[str, Callable[[], Suite]]:
     from service.evals.suites.fidelity import FrankSuite, SyntheticSuite
+    from service.evals.suites.qa import EVAL_COLLECTION, QASuite
 
     s = desk.settings
     return {
@@ -20,4 +21,7 @@ def suites(desk: Newsdesk) -> dict[str, Callable[[], Suite]]:
             desk.checker, s.evals_dir / "datasets" / "fidelity-synthetic.jsonl", s.datasets_dir
         ),
         "fidelity-frank": lambda: FrankSuite(desk.checker, s.datasets_dir),
+        "qa": lambda: QASuite(
+            lambda: desk.with_collection(EVAL_COLLECTION), s.evals_dir / "datasets" / "qa.jsonl", s.datasets_dir
+        ),
     }

@@ -3,6 +3,8 @@
 Signals per claim (all computed offline on CPU):
 - order: the share of the claim's content words that one source sentence holds in the same order
   (token LCS); catches swapped roles and relations that bag-of-words overlap misses;
+- coverage: the share found in any order within three adjacent sentences (forgives a passive
+  sentence turned active, or a claim that joins two sentences);
 - similarity: best cosine between the claim and a source sentence (the bundled MiniLM);
 - rare novel words: names, rare words and numbers of the claim that the source never uses.
 They combine into a score in [0, 1] (constants in ``calibration.py``). Two rules override it,
@@ -95,6 +97,7 @@ class FidelityChecker:
         cal = self.calibration
         logit = (
             cal.w_order * signals["order"]
+            + cal.w_coverage * signals["coverage"]
             + cal.w_similarity * signals["similarity"]
             - cal.w_rare_novel * signals["rare_novel"]
             + cal.bias
@@ -140,6 +143,10 @@ class FidelityChecker:
             share = _lcs(stems, sentence) / len(stems) if stems else 1.0
             if share > order:
                 order, best = share, index
+        coverage = max(
+            (sum(s in window for s in stems) / len(stems) if stems else 1.0 for window in src.window_words),
+            default=0.0,
+        )
         similarity = float((src.vectors @ vector).max()) if len(src.vectors) else 0.0
         if order == 0.0 and len(src.vectors):
             best = int((src.vectors @ vector).argmax())
@@ -148,7 +155,7 @@ class FidelityChecker:
             for w in content_words(claim)
             if stem(w) not in src.all_stems and (is_number(w) or zipf(w) < RARE_ZIPF) and w not in _IGNORED
         )
-        return {"order": order, "similarity": similarity, "rare_novel": float(rare)}, best
+        return {"order": order, "coverage": coverage, "similarity": similarity, "rare_novel": float(rare)}, best
 
     def _index(self, source: str) -> _Source:
         cached = self._sources.get(source)

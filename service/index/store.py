@@ -130,6 +130,26 @@ class ArticleStore:
         chunks = [_chunk(d, m) for d, m in zip(found["documents"], found["metadatas"], strict=True)]
         return sorted(chunks, key=lambda c: c.index)
 
+    @_guarded
+    def committed_chunks(self) -> list[Chunk]:
+        """Every chunk of every committed article (for keyword indexes)."""
+        committed = {i: m["chunking"] for i, m in self._scan(self._articles)}
+        chunks: list[Chunk] = []
+        offset = 0
+        while True:
+            page = self._chunks.get(include=["documents", "metadatas"], limit=_PAGE, offset=offset)
+            for document, meta in zip(page["documents"], page["metadatas"], strict=True):
+                if committed.get(meta["article_id"]) == meta["chunking"]:
+                    chunks.append(_chunk(document, meta))
+            if len(page["ids"]) < _PAGE:
+                return chunks
+            offset += _PAGE
+
+    @_guarded
+    def version(self) -> tuple[tuple[str, str], ...]:
+        """Changes whenever an article is added, replaced, re-chunked or deleted."""
+        return tuple(sorted((i, m["chunking"]) for i, m in self._scan(self._articles)))
+
     def _committed(self, article_ids: set[str]) -> dict[str, str]:
         if not article_ids:
             return {}

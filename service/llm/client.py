@@ -49,6 +49,7 @@ class LLM:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.endpoint = endpoint
+        self.timeout_s = timeout_s
         self._timeout_s = timeout_s
         self._max_retries = max_retries
         self._max_tokens = max_tokens
@@ -142,7 +143,12 @@ class LLM:
                 raise self._unavailable(exc) from None
 
     def _unavailable(self, exc: Exception, during_stream: bool = False) -> LLMUnavailable:
-        return LLMUnavailable(f"{self.endpoint.describe()}: {_reason(exc, self._timeout_s, during_stream)}")
+        return unavailable(exc, self.endpoint, self._timeout_s, during_stream)
+
+
+def unavailable(exc: Exception, endpoint: Endpoint, timeout_s: float, during_stream: bool = False) -> LLMUnavailable:
+    """The domain error for any failure of the openai client (also raised through LangChain)."""
+    return LLMUnavailable(f"{endpoint.describe()}: {_reason(exc, timeout_s, during_stream)}")
 
 
 def _reason(exc: Exception, timeout_s: float, during_stream: bool) -> str:

@@ -36,11 +36,13 @@ def _run(*args: str) -> int:
 def test_help_lists_every_command() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("ingest", "list", "show", "delete", "search", "shell", "repair"):
+    for command in ("ingest", "list", "show", "delete", "search", "ask", "shell", "repair", "check", "eval", "chat"):
         assert command in result.output
 
 
-@pytest.mark.parametrize("command", ["ingest", "list", "show", "delete", "search", "shell", "repair"])
+@pytest.mark.parametrize(
+    "command", ["ingest", "list", "show", "delete", "search", "ask", "shell", "repair", "check", "eval", "chat"]
+)
 def test_every_command_has_useful_help(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
@@ -94,8 +96,30 @@ def test_invalid_settings_are_reported_at_start(
     assert "NEWSDESK_CHUNK_SIZE" in capsys.readouterr().err
 
 
-def test_shell_searches_and_quits() -> None:
+def test_shell_answers_follow_ups_and_quits(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.llm_fakes import FakeLLM
+
     runner.invoke(app, ["ingest", str(SEED)])
-    result = runner.invoke(app, ["shell"], input="Fedus post-training\n:list\n\n:quit\n")
-    assert result.exit_code == 0
-    assert "[1]" in result.output and "1 article(s)" in result.output
+    fake = FakeLLM(["Barret Zoph was in charge of the post-training team. [1]", "William (Liam) Fedus. [1]"])
+    monkeypatch.setattr(app_module.Newsdesk, "llm", property(lambda _self: fake))
+    monkeypatch.setenv("NEWSDESK_QA_MIN_COSINE", "0")
+    questions = "Who led post-training?\nAnd who replaced him?\n:list\n\n:quit\n"
+    result = runner.invoke(app, ["shell"], input=questions)
+    assert result.exit_code == 0, result.output
+    assert "1 article(s)" in result.output and "William (Liam) Fedus" in result.output
+    assert fake.prompts[1][1].content.startswith("Earlier question: Who led post-training?")
+
+
+def test_ask_prints_the_answer_sources_and_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.llm_fakes import FakeLLM
+
+    runner.invoke(app, ["ingest", str(SEED)])
+    fake = FakeLLM(["Zoph's position was taken over by William (Liam) Fedus. [1]"] * 2)
+    monkeypatch.setattr(app_module.Newsdesk, "llm", property(lambda _self: fake))
+    monkeypatch.setenv("NEWSDESK_QA_MIN_COSINE", "0")
+    result = runner.invoke(app, ["ask", "Who took over from Barret Zoph?"])
+    assert result.exit_code == 0, result.output
+    assert "William (Liam) Fedus" in result.output and "Sources:" in result.output
+    as_json = json.loads(runner.invoke(app, ["ask", "Who took over from Barret Zoph?", "--json"]).output)
+    assert as_json["citations"] and as_json["citations"][0]["start"] < as_json["citations"][0]["end"]
+    assert set(as_json["timings"]) >= {"retrieval_s", "first_token_s", "generation_s"}

@@ -1,0 +1,158 @@
+"""qa: questions over the seed article and OneStopEnglish articles, ingested together as distractors."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from service.evals.corpus import eval_drafts
+from service.evals.retrieval import covers, evidence_span
+from service.evals.suite import CaseResult, Progress, SuiteResult
+from service.qa.answer import Answer, Turn
+from service.qa.service import QAService
+
+EVAL_COLLECTION = "eval-qa"
+
+
+def normalise(text: str) -> str:
+    text = text.lower().replace("’", "'").replace("£", "").replace("$", "")
+    return " ".join(re.sub(r"[^\w',.%-]+", " ", text).split())
+
+
+def contains_any(answer: str, accept: list[str]) -> bool:
+    said = normalise(answer)
+    return any(normalise(a) in said for a in accept)
+
+
+def interleave(rows: list[dict[str, Any]], limit: int | None) -> list[dict[str, Any]]:
+    """A fixed sample that keeps every kind of question: round-robin over kinds, in file order."""
+    if not limit or limit >= len(rows):
+        return rows
+    kinds: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        kinds.setdefault(row["kind"], []).append(row)
+    picked: list[dict[str, Any]] = []
+    while len(picked) < limit:
+        for group in kinds.values():
+            if group and len(picked) < limit:
+                picked.append(group.pop(0))
+    return picked
+
+
+class QASuite:
+    name = "qa"
+    description = "Grounded Q&A on the embedded defaults: answers, refusals, citations, follow-ups"
+
+    def __init__(self, make_desk: Callable[[], Any], dataset: Path, datasets_dir: Path) -> None:
+        self._make_desk = make_desk
+        self._dataset = dataset
+        self._datasets_dir = datasets_dir
+
+    def run(self, limit: int | None, progress: Progress) -> SuiteResult:
+        rows = [json.loads(line) for line in self._dataset.read_text(encoding="utf-8").splitlines() if line.strip()]
+        rows = interleave(rows, limit)
+        desk = self._make_desk()
+        keys = sorted({r["article"] for r in rows if r.get("article")} | {"seed"})
+        every_key = sorted(
+            {json.loads(x).get("article") for x in self._dataset.read_text().splitlines() if x.strip()} - {None}
+        )
+        drafts = eval_drafts(sorted(set(keys) | set(every_key)), self._datasets_dir)
+        ids = {key: desk.ingest.ingest_draft(draft).article_id for key, draft in drafts.items()}
+        texts = {key: desk.catalog.show(article_id).text for key, article_id in ids.items()}
+        qa: QAService = desk.qa
+        started = time.perf_counter()
+        cases: list[CaseResult] = []
+        stats: dict[str, list[float]] = {k: [] for k in ("correct", "retrieved", "cited_evidence", "faithful",
+                                                         "followup", "ttft", "total", "prompt_chars")}  # fmt: skip
+        refusals = {"tp": 0, "fp": 0, "fn": 0}
+        for n, row in enumerate(rows):
+            history: list[Turn] = []
+            if row["kind"] == "followup":
+                first = qa.answer(row["question"])
+                history = [Turn(row["question"], first.text)]
+                question = row["followup"]
+            else:
+                question = row["question"]
+            t0 = time.perf_counter()
+            answer = qa.answer(question, history=history)
+            stats["total"].append(time.perf_counter() - t0)
+            if "first_token_s" in answer.timings:
+                stats["ttft"].append(answer.timings["first_token_s"])
+                stats["prompt_chars"].append(answer.prompt_chars)
+            if answer.fidelity:
+                stats["faithful"].extend(1.0 if c.supported else 0.0 for c in answer.fidelity.claims)
+            passed = self._score(row, answer, ids, texts, stats, refusals)
+            cases.append(CaseResult(row["id"], passed, _fields(row, question, answer), _flagged(answer)))
+            progress(n + 1, len(rows))
+        metrics = _metrics(stats, refusals)
+        metrics["cases"] = float(len(rows))
+        return SuiteResult(self.name, self.description, metrics, cases, time.perf_counter() - started)
+
+    @staticmethod
+    def _score(
+        row: dict[str, Any],
+        answer: Answer,
+        ids: dict[str, str],
+        texts: dict[str, str],
+        stats: dict[str, list[float]],
+        refusals: dict[str, int],
+    ) -> bool:
+        if row["kind"] == "unanswerable":
+            refusals["tp" if answer.refused else "fn"] += 1
+            return answer.refused
+        if answer.refused:
+            refusals["fp"] += 1
+        correct = not answer.refused and contains_any(answer.text, row["accept"])
+        article_id = ids[row["article"]]
+        span = evidence_span(texts[row["article"]], row["evidence"])
+        stats["retrieved"].append(float(any(covers(p.chunk, article_id, span) for p in answer.passages)))
+        if correct:
+            stats["cited_evidence"].append(
+                float(any(covers(c.passage.chunk, article_id, span) for c in answer.citations))
+            )
+        stats["followup" if row["kind"] == "followup" else "correct"].append(float(correct))
+        return correct
+
+
+def _metrics(stats: dict[str, list[float]], refusals: dict[str, int]) -> dict[str, float]:
+    def mean(values: list[float]) -> float:
+        return sum(values) / len(values) if values else float("nan")
+
+    def pct(values: list[float], q: float) -> float:
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float("nan")
+
+    tp, fp, fn = refusals["tp"], refusals["fp"], refusals["fn"]
+    return {
+        "accuracy": mean(stats["correct"]),
+        "followup_accuracy": mean(stats["followup"]),
+        "refusal_recall": tp / (tp + fn) if tp + fn else float("nan"),
+        "refusal_precision": tp / (tp + fp) if tp + fp else float("nan"),
+        "citation_validity": mean(stats["cited_evidence"]),
+        "faithfulness": mean(stats["faithful"]),
+        "retrieval_recall": mean(stats["retrieved"]),
+        "ttft_p50_s": pct(stats["ttft"], 0.5),
+        "ttft_p95_s": pct(stats["ttft"], 0.95),
+        "total_p50_s": pct(stats["total"], 0.5),
+        "total_p95_s": pct(stats["total"], 0.95),
+        "prompt_chars_mean": mean(stats["prompt_chars"]),
+    }
+
+
+def _fields(row: dict[str, Any], question: str, answer: Answer) -> dict[str, Any]:
+    return {
+        "kind": row["kind"],
+        "question": question,
+        "expected": ", ".join(row.get("accept", [])) or "refusal",
+        "text": answer.text,
+        "cited": " ".join(f"[{c.number}] {c.passage.chunk.title}" for c in answer.citations),
+        "seconds": round(sum(answer.timings.get(k, 0.0) for k in ("retrieval_s", "generation_s", "check_s")), 1),
+    }
+
+
+def _flagged(answer: Answer) -> list[str]:
+    return [w for c in answer.fidelity.unsupported for w in c.unsupported_words] if answer.fidelity else []

@@ -1,0 +1,43 @@
+"""What a question gets back: the answer, its citations, its verification, its timings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from service.fidelity.checker import FidelityReport
+from service.qa.retriever import Passage
+
+REFUSAL = "The articles don't say."
+
+
+@dataclass(frozen=True)
+class Citation:
+    number: int  # as written in the answer: [number]
+    passage: Passage
+
+
+@dataclass(frozen=True)
+class Turn:
+    question: str
+    answer: str
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str  # the answer with only valid citation markers
+    refused: bool
+    citations: list[Citation]
+    passages: list[Passage]
+    fidelity: FidelityReport | None
+    quote_problems: list[str] = field(default_factory=list)  # quotes not found verbatim in the cited passages
+    removed_citations: list[int] = field(default_factory=list)  # markers that named no passage
+    repaired_citations: int = 0  # sentences re-pointed to the passage that supports them
+    timings: dict[str, float] = field(default_factory=dict)
+    prompt_chars: int = 0
+    guarded_passages: int = 0  # passages whose instruction-like sentences were withheld from the model
+    withheld: str | None = None  # an uncited answer none of whose sentences the passages support
+
+    @property
+    def unsupported_sentences(self) -> list[str]:
+        return [c.text for c in self.fidelity.unsupported] if self.fidelity else []

@@ -1,0 +1,170 @@
+"""Ask a question: retrieve, prompt, stream, then verify citations, quotes and fidelity."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+
+from service.errors import InvalidInput
+from service.fidelity.checker import FidelityChecker, FidelityReport
+from service.fidelity.text import content_words, sentences
+from service.llm.client import LLM
+from service.prompts import Prompt
+from service.qa.answer import REFUSAL, Answer, Turn
+from service.qa.chain import answer_chain, stream_text
+from service.qa.citations import (
+    attach_markers,
+    clean_citations,
+    is_refusal,
+    sentence_markers,
+    set_markers,
+    strip_markers,
+    unverified_quotes,
+)
+from service.qa.guard import sanitize
+from service.qa.retriever import HybridRetriever, Passage
+
+MAX_QUESTION_CHARS = 1000
+_HISTORY_ANSWER_CHARS = 300
+
+
+class QAService:
+    def __init__(
+        self,
+        retriever: Callable[[str | None], HybridRetriever],
+        llm: Callable[[], LLM],
+        checker: FidelityChecker,
+        prompt: Prompt,
+        min_cosine: float,
+    ) -> None:
+        self._retriever = retriever
+        self._llm = llm
+        self._checker = checker
+        self._prompt = prompt
+        self._min_cosine = min_cosine
+
+    def ask(self, question: str, article_id: str | None = None, history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
+        """Yield pieces of the answer as they come, then the verified Answer."""
+        question = " ".join(question.split())
+        if not question:
+            raise InvalidInput("the question is empty")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise InvalidInput(
+                f"the question is too long ({len(question):,} characters; the limit is {MAX_QUESTION_CHARS:,})"
+            )
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        previous = history[-1] if history else None
+        query = f"{previous.question} {question}" if previous else question
+        passages = self._retriever(article_id).passages(query)
+        timings["retrieval_s"] = time.perf_counter() - started
+        if not passages or max((p.cosine or 0.0) for p in passages) < self._min_cosine:
+            yield REFUSAL
+            yield Answer(question, REFUSAL, True, [], passages, None, timings=timings)
+            return
+        packed, guarded = _passages(passages)
+        messages = self._prompt.render(history=_history(previous), passages=packed, question=question)
+        llm = self._llm()
+        pieces: list[str] = []
+        generation = time.perf_counter()
+        for piece in stream_text(answer_chain(llm), messages, llm):
+            if not pieces:
+                timings["first_token_s"] = time.perf_counter() - generation
+            pieces.append(piece)
+            yield piece
+        timings["generation_s"] = time.perf_counter() - generation
+        answer = self._verify(question, "".join(pieces), passages, timings)
+        answer.prompt_chars = sum(len(m["content"]) for m in messages)
+        answer.guarded_passages = guarded
+        yield answer
+
+    def answer(self, question: str, article_id: str | None = None, history: Sequence[Turn] = ()) -> Answer:
+        """The whole verified answer, without streaming."""
+        result = None
+        for item in self.ask(question, article_id, history):
+            if isinstance(item, Answer):
+                result = item
+        assert result is not None
+        return result
+
+    def _verify(self, question: str, raw: str, passages: list[Passage], timings: dict[str, float]) -> Answer:
+        text, _, removed = clean_citations(attach_markers(raw.strip()), passages)
+        if not strip_markers(text) or is_refusal(text):
+            return Answer(question, REFUSAL, True, [], passages, None, removed_citations=removed, timings=timings)
+        checked = time.perf_counter()
+        text, repaired = self._repair_citations(text, passages)
+        text, citations, _ = clean_citations(text, passages)
+        sources = [c.passage for c in citations] or passages
+        fidelity = self._checker.check("\n\n".join(_seen(p) for p in sources), strip_markers(text))
+        timings["check_s"] = time.perf_counter() - checked
+        if _invented(fidelity, cited=bool(citations)):
+            return Answer(question, REFUSAL, True, [], passages, None, timings=timings, withheld=text)
+        return Answer(
+            question,
+            text,
+            False,
+            citations,
+            passages,
+            fidelity,
+            quote_problems=unverified_quotes(text, citations),
+            removed_citations=removed,
+            repaired_citations=repaired,
+            timings=timings,
+        )
+
+    def _repair_citations(self, text: str, passages: list[Passage]) -> tuple[str, int]:
+        """Point each sentence at a passage that supports it when the one it cites does not."""
+        out: list[str] = []
+        repaired = 0
+        for sentence in sentences(text):
+            cited = [n for n in sentence_markers(sentence.text) if 1 <= n <= len(passages)]
+            claim = strip_markers(sentence.text)
+            if not content_words(claim):
+                out.append(sentence.text)
+                continue
+            scores = {n: self._checker.check(_seen(passages[n - 1]), claim) for n in range(1, len(passages) + 1)}
+            if cited and all(scores[n].supported for n in cited):
+                out.append(sentence.text)
+                continue
+            supporting = [n for n, report in scores.items() if report.supported]
+            if supporting:
+                best = max(supporting, key=lambda n: scores[n].score)
+                out.append(set_markers(sentence.text, [best]))
+                repaired += 1
+            else:
+                out.append(sentence.text)
+        return " ".join(out), repaired
+
+
+_INVENTION = ("not in the source", "the source does not connect")
+
+
+def _invented(fidelity: FidelityReport, cited: bool) -> bool:
+    """Withhold an answer none of whose sentences the passages support when it cites nothing, or when
+    it names numbers or names the passages lack (the model answered from elsewhere). A merely low
+    score on a cited answer is shown, flagged, instead: paraphrases score low too."""
+    if not fidelity.claims or any(c.supported for c in fidelity.claims):
+        return False
+    return not cited or any(c.reason.startswith(_INVENTION) for c in fidelity.claims)
+
+
+def _seen(passage: Passage) -> str:
+    """The passage as the model sees it (instruction-like sentences withheld)."""
+    return sanitize(passage.chunk.text)[0]
+
+
+def _passages(passages: list[Passage]) -> tuple[str, int]:
+    """The numbered passages for the prompt, and how many had instruction-like text withheld."""
+    blocks, guarded = [], 0
+    for n, passage in enumerate(passages, start=1):
+        text, removed = sanitize(passage.chunk.text)
+        guarded += removed > 0
+        blocks.append(f"[{n}] ({passage.chunk.title}) {text}")
+    return "\n\n".join(blocks), guarded
+
+
+def _history(previous: Turn | None) -> str:
+    if previous is None:
+        return ""
+    answer = strip_markers(previous.answer)[:_HISTORY_ANSWER_CHARS]
+    return f"Earlier question: {previous.question}\nEarlier answer: {answer}\n\n"
