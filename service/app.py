@@ -25,6 +25,7 @@ from service.prompts import load_prompt
 from service.qa.keyword_index import KeywordIndex
 from service.qa.retriever import HybridRetriever
 from service.qa.service import QAService
+from service.rewrite.service import RewriteService
 from service.search.service import SearchService
 from service.settings import Settings
 
@@ -103,3 +104,7 @@ class Newsdesk:
         if "llm" in self.__dict__:
             other.__dict__["llm"] = self.llm
         return other
+
+    @cached_property
+    def rewriter(self) -> RewriteService:
+        return RewriteService(lambda: self.llm, self.checker, load_prompt(self.settings.prompts_dir, "rewrite-section"))

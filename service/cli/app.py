@@ -11,7 +11,7 @@ from rich.console import Console
 
 from service import __version__
 from service.app import Newsdesk
-from service.cli import articles, ask, evals, llm, search
+from service.cli import articles, ask, evals, llm, rewrite, search
 from service.errors import NewsdeskError
 from service.settings import load_settings
 
@@ -55,6 +55,7 @@ articles.register(app)
 search.register(app)
 llm.register(app)
 ask.register(app)
+rewrite.register(app)
 evals.register(app)
 
 

@@ -13,6 +13,7 @@ from service.index.store import StoredHit
 from service.ingest.model import ArticleInfo
 from service.ingest.service import IngestReport, ItemResult
 from service.qa.answer import Answer
+from service.rewrite.service import RewriteResult
 
 _STATUS_STYLE = {"added": "green", "replaced": "cyan", "unchanged": "dim", "failed": "red", "warning": "yellow"}
 
@@ -178,3 +179,60 @@ def answer_footer(answer: Answer) -> Text:
     if not answer.citations:
         text.append("  (the answer cites no passage)\n", style="yellow")
     return text
+
+
+def rewrite_dict(result: RewriteResult) -> dict[str, Any]:
+    return {
+        "title": result.title,
+        "level": result.level,
+        "verdict": result.verdict,
+        "text": result.text,
+        "readability": {"before": asdict(result.before), "after": asdict(result.after)},
+        "fact_recall": round(result.fact_recall, 3),
+        "dropped_facts": result.dropped_facts,
+        "changed_share": round(result.changed_share, 3),
+        "unsupported": [{"text": c.text, "reason": c.reason, "words": c.unsupported_words} for c in result.unsupported],
+        "unsupported_rate": round(result.unsupported_rate, 3),
+        "sections": [{"index": s.index, "regenerated": s.regenerated} for s in result.sections],
+        "seconds": round(result.seconds, 1),
+        "seconds_per_100_words": round(100 * result.seconds / max(1, result.source_words), 2),
+    }
+
+
+def rewrite_report(result: RewriteResult) -> Table:
+    table = Table(title=result.verdict, title_justify="left", show_header=False)
+    table.add_column("what")
+    table.add_column("value", overflow="fold")
+    b, a = result.before, result.after
+    table.add_row("reading grade (Flesch-Kincaid)", f"{b.grade:.1f} → {a.grade:.1f}")
+    table.add_row("reading ease (Flesch)", f"{b.ease:.0f} → {a.ease:.0f}")
+    table.add_row("words per sentence", f"{b.words_per_sentence:.1f} → {a.words_per_sentence:.1f}")
+    table.add_row("names and numbers kept", f"{result.fact_recall:.0%}")
+    table.add_row(
+        "dropped", Text(", ".join(result.dropped_facts) or "none", style="red" if result.dropped_facts else "green")
+    )
+    table.add_row("sentences changed", f"{result.changed_share:.0%}")
+    regenerated = sum(s.regenerated for s in result.sections)
+    table.add_row("sections", f"{len(result.sections)} ({regenerated} regenerated after the check)")
+    for claim in result.unsupported:
+        table.add_row(
+            Text("not in the original", style="red"), Text(f"{claim.text}  [{', '.join(claim.unsupported_words)}]")
+        )
+    table.add_row(
+        "time", f"{result.seconds:.0f} s ({100 * result.seconds / max(1, result.source_words):.1f} s per 100 words)"
+    )
+    return table
+
+
+def rewrite_markdown(result: RewriteResult) -> str:
+    b, a = result.before, result.after
+    lines = [
+        f"# {result.title} (plain English)",
+        "",
+        result.text,
+        "",
+        "---",
+        f"*{result.verdict}. Reading grade {b.grade:.1f} → {a.grade:.1f}; names and numbers kept: "
+        f"{result.fact_recall:.0%}{'; dropped: ' + ', '.join(result.dropped_facts) if result.dropped_facts else ''}.*",
+    ]
+    return "\n".join(lines) + "\n"

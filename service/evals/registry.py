@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 def suites(desk: Newsdesk) -> dict[str, Callable[[], Suite]]:
     from service.evals.suites.fidelity import FrankSuite, SyntheticSuite
     from service.evals.suites.qa import EVAL_COLLECTION, QASuite
+    from service.evals.suites.rewrite import RewriteSuite
 
     s = desk.settings
     return {
@@ -24,4 +25,5 @@ def suites(desk: Newsdesk) -> dict[str, Callable[[], Suite]]:
         "qa": lambda: QASuite(
             lambda: desk.with_collection(EVAL_COLLECTION), s.evals_dir / "datasets" / "qa.jsonl", s.datasets_dir
         ),
+        "rewrite": lambda: RewriteSuite(desk.rewriter, s.evals_dir / "datasets" / "rewrite.jsonl", s.datasets_dir),
     }

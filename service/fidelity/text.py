@@ -8,7 +8,7 @@ from functools import lru_cache
 
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+|\n+")
 _ABBREVIATIONS = ("mr.", "mrs.", "ms.", "dr.", "st.", "jr.", "sr.", "prof.", "gen.", "u.s.", "u.k.", "e.g.", "i.e.")
-_WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*[A-Za-z]*(?:['’][a-z]+)?")
+_WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*[^\W\d_]*(?:['’][^\W\d_]+)?")
 NEGATIONS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot"})
 STOPWORDS = frozenset(
     [
@@ -244,13 +244,20 @@ def is_number(word: str) -> bool:
 _SCOPE_SKIP = frozenset({"yet", "already", "even", "still", "ever", "always", "really", "necessarily", "only"})
 
 
-def proper_nouns(text: str) -> set[str]:
-    """Lower-cased capitalised words that do not start a sentence (names, places, organisations)."""
+def proper_nouns(text: str, sentence_initial: bool = True) -> set[str]:
+    """Lower-cased capitalised words (names, places, organisations). A word that starts a sentence
+    counts only with ``sentence_initial`` and when it is not a common word."""
     found: set[str] = set()
     for span in sentences(text):
         tokens = _WORD.findall(span.text)
         found.update(t.lower() for t in tokens[1:] if t[:1].isupper() and not t.isupper())
-        if tokens and tokens[0][:1].isupper() and tokens[0].lower() not in STOPWORDS and zipf(tokens[0].lower()) < 5:
+        if (
+            sentence_initial
+            and tokens
+            and tokens[0][:1].isupper()
+            and tokens[0].lower() not in STOPWORDS
+            and zipf(tokens[0].lower()) < 5
+        ):
             found.add(tokens[0].lower())  # a sentence-initial word counts when it is not a common word
     return found
 

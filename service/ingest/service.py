@@ -51,7 +51,7 @@ class IngestService:
         self._store = store
         self._embedder = embedder
         self._chunker = chunker
-        self._reader = reader
+        self.reader = reader
         self._max_chars = max_chars
 
     def ingest(self, targets: Iterable[str], progress: Progress | None = None) -> IngestReport:
@@ -73,7 +73,7 @@ class IngestService:
     def _ingest_source(self, source: Source) -> list[ItemResult]:
         results: list[ItemResult] = []
         try:
-            for draft in self._reader.read(source):
+            for draft in self.reader.read(source):
                 if isinstance(draft, IngestError):
                     results.append(ItemResult("warning", source.location, str(draft)))
                 else:

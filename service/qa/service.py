@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterator, Sequence
 from service.errors import InvalidInput
 from service.fidelity.checker import FidelityChecker, FidelityReport
 from service.fidelity.text import content_words, sentences
+from service.llm.chain import chat_chain, stream_text
 from service.llm.client import LLM
 from service.prompts import Prompt
 from service.qa.answer import REFUSAL, Answer, Turn
-from service.qa.chain import answer_chain, stream_text
 from service.qa.citations import (
     attach_markers,
     clean_citations,
@@ -67,7 +67,7 @@ class QAService:
         llm = self._llm()
         pieces: list[str] = []
         generation = time.perf_counter()
-        for piece in stream_text(answer_chain(llm), messages, llm):
+        for piece in stream_text(chat_chain(llm, "newsdesk-answer"), messages, llm):
             if not pieces:
                 timings["first_token_s"] = time.perf_counter() - generation
             pieces.append(piece)
@@ -137,15 +137,20 @@ class QAService:
 
 
 _INVENTION = ("not in the source", "the source does not connect")
+_MIN_UNCITED_COVERAGE = 0.5
 
 
 def _invented(fidelity: FidelityReport, cited: bool) -> bool:
-    """Withhold an answer none of whose sentences the passages support when it cites nothing, or when
-    it names numbers or names the passages lack (the model answered from elsewhere). A merely low
-    score on a cited answer is shown, flagged, instead: paraphrases score low too."""
+    """Withhold an answer none of whose sentences the passages support when it names numbers or names
+    the passages lack, or when it cites nothing and most of its words are not in the passages (the
+    model answered from elsewhere). Otherwise it is shown with its sentences flagged: a correct
+    paraphrase ("replaced" for "took over") can score low too."""
     if not fidelity.claims or any(c.supported for c in fidelity.claims):
         return False
-    return not cited or any(c.reason.startswith(_INVENTION) for c in fidelity.claims)
+    if any(c.reason.startswith(_INVENTION) for c in fidelity.claims):
+        return True
+    coverage = sum(c.features.get("coverage", 0.0) for c in fidelity.claims) / len(fidelity.claims)
+    return not cited and coverage < _MIN_UNCITED_COVERAGE
 
 
 def _seen(passage: Passage) -> str:

@@ -1,4 +1,5 @@
-"""The generation step as a LangChain runnable (ChatOpenAI on newsdesk's endpoint), streamed.
+"""Generation as a LangChain runnable (ChatOpenAI on newsdesk's endpoint), streamed; used by the
+Q&A and rewrite chains.
 
 LangChain stays here: tracing (LangSmith, via its standard environment variables) sees the chain
 as it is. Failures of the endpoint become LLMUnavailable, as everywhere else.
@@ -17,8 +18,8 @@ from langchain_core.runnables import Runnable
 from service.llm.client import LLM, unavailable
 
 
-def answer_chain(llm: LLM) -> Runnable[Any, Any]:
-    return llm.langchain_model().with_config(run_name="newsdesk-answer")  # type: ignore[no-any-return]
+def chat_chain(llm: LLM, run_name: str, **options: Any) -> Runnable[Any, Any]:
+    return llm.langchain_model(**options).with_config(run_name=run_name)  # type: ignore[no-any-return]
 
 
 def stream_text(chain: Runnable[Any, Any], messages: list[dict[str, str]], llm: LLM) -> Iterator[str]:

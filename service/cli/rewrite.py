@@ -1,0 +1,77 @@
+"""rewrite."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from service.cli import render
+from service.errors import InvalidInput
+from service.ingest.articles import build_article
+from service.rewrite.service import Delta, RewriteResult, SectionDone
+
+out = Console()
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(rewrite)
+
+
+def rewrite(
+    ctx: typer.Context,
+    target: Annotated[str, typer.Argument(help="An article id (or prefix), or a file (.txt .md .html .json).")],
+    level: Annotated[str, typer.Option(help="plain (about grade 8) or simple (about grade 6).")] = "plain",
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Also write the rewrite to this Markdown file.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON (no streaming).")] = False,
+) -> None:
+    """Rewrite an article in plain English, streaming, then report facts kept and dropped, unsupported
+    sentences and readability before and after. Every section is checked against the original and
+    regenerated once if it says something the original does not."""
+    from service.cli.app import desk, print_json
+
+    nd = desk(ctx)
+    title, text = _load(nd, target)
+    result: RewriteResult | None = None
+    for event in nd.rewriter.rewrite(text, title, level):
+        if isinstance(event, Delta) and not as_json:
+            sys.stdout.write(event.text)
+            sys.stdout.flush()
+        elif isinstance(event, SectionDone) and event.regenerated and not as_json:
+            out.print(f"\n[yellow](section {event.index + 1} regenerated after the fidelity check:)[/yellow]")
+            sys.stdout.write(event.text)
+        elif isinstance(event, RewriteResult):
+            result = event
+    assert result is not None
+    if out_file is not None:
+        out_file.write_text(render.rewrite_markdown(result), encoding="utf-8")
+    if as_json:
+        print_json(render.rewrite_dict(result))
+    else:
+        sys.stdout.write("\n\n")
+        out.print(render.rewrite_report(result), highlight=False)
+    if not result.is_rewrite:
+        raise typer.Exit(1)
+
+
+def _load(nd: object, target: str) -> tuple[str, str]:
+    from service.app import Newsdesk
+    from service.ingest.sources import Source
+
+    assert isinstance(nd, Newsdesk)
+    path = Path(target)
+    if path.is_file():
+        drafts = [
+            d for d in nd.ingest.reader.read(Source(str(path.resolve()), is_url=False)) if not isinstance(d, Exception)
+        ]
+        if not drafts:
+            raise InvalidInput(f"{target}: no article text found")
+        article = build_article(drafts[0], nd.settings.max_article_chars)
+        return article.title, article.text
+    info = nd.catalog.show(target)
+    return info.title, info.text or ""

@@ -1,0 +1,81 @@
+"""rewrite: plain-English rewrites of the seed and OneStopEnglish `advanced` articles, against the
+originals (facts, support) and the human `elementary` versions (readability reference only)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from service.evals.corpus import SEED_KEY, eval_drafts, load_onestopenglish
+from service.evals.suite import CaseResult, Progress, SuiteResult
+from service.ingest.articles import build_article
+from service.rewrite.measures import readability
+from service.rewrite.service import RewriteService
+
+
+class RewriteSuite:
+    name = "rewrite"
+    description = "Plain-English rewrites on the embedded defaults: support, facts kept, readability, change"
+
+    def __init__(self, rewriter: RewriteService, dataset: Path, datasets_dir: Path) -> None:
+        self._rewriter = rewriter
+        self._dataset = dataset
+        self._datasets_dir = datasets_dir
+
+    def run(self, limit: int | None, progress: Progress) -> SuiteResult:
+        rows = [json.loads(line) for line in self._dataset.read_text(encoding="utf-8").splitlines() if line.strip()]
+        rows = rows[:limit] if limit else rows
+        drafts = eval_drafts([r["article"] for r in rows], self._datasets_dir)
+        ose = load_onestopenglish(self._datasets_dir) if any(r["article"] != SEED_KEY for r in rows) else {}
+        started = time.perf_counter()
+        cases: list[CaseResult] = []
+        totals: dict[str, list[float]] = {
+            k: [] for k in ("fact_recall", "grade_drop", "gap", "changed", "per100", "rewritten", "regenerated")
+        }
+        unsupported = claims = 0
+        for n, row in enumerate(rows):
+            article = build_article(drafts[row["article"]], 10**7)
+            result = self._rewriter.run(article.text, article.title, row["level"])
+            unsupported += len(result.unsupported)
+            claims += result.claims
+            totals["fact_recall"].append(result.fact_recall)
+            totals["grade_drop"].append(result.before.grade - result.after.grade)
+            totals["changed"].append(result.changed_share)
+            totals["per100"].append(100 * result.seconds / max(1, result.source_words))
+            totals["rewritten"].append(float(result.is_rewrite))
+            totals["regenerated"].extend(float(s.regenerated) for s in result.sections)
+            reference = None
+            if row["article"] in ose:
+                reference = readability(ose[row["article"]].elementary).grade
+                totals["gap"].append(abs(result.after.grade - reference))
+            fields = {
+                "grade": f"{result.before.grade:.1f} → {result.after.grade:.1f}"
+                + (f" (human elementary {reference:.1f})" if reference is not None else ""),
+                "facts kept": f"{result.fact_recall:.0%}",
+                "dropped": ", ".join(result.dropped_facts[:12]),
+                "unsupported": f"{len(result.unsupported)} of {result.claims}",
+                "changed": f"{result.changed_share:.0%}",
+                "s/100 words": f"{100 * result.seconds / max(1, result.source_words):.1f}",
+                "text": result.text,
+            }
+            passed = result.is_rewrite and result.fact_recall >= 0.9 and not result.unsupported
+            words = [w for c in result.unsupported for w in c.unsupported_words]
+            cases.append(CaseResult(row["id"], passed, fields, words))
+            progress(n + 1, len(rows))
+
+        def mean(values: list[float]) -> float:
+            return sum(values) / len(values) if values else float("nan")
+
+        metrics = {
+            "cases": float(len(rows)),
+            "unsupported_rate": unsupported / claims if claims else float("nan"),
+            "fact_recall": mean(totals["fact_recall"]),
+            "grade_drop": mean(totals["grade_drop"]),
+            "grade_gap_to_elementary": mean(totals["gap"]),
+            "changed_share": mean(totals["changed"]),
+            "rewritten_share": mean(totals["rewritten"]),
+            "regenerated_sections": mean(totals["regenerated"]),
+            "seconds_per_100_words": mean(totals["per100"]),
+        }
+        return SuiteResult(self.name, self.description, metrics, cases, time.perf_counter() - started)

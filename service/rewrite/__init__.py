@@ -1,0 +1,1 @@
+"""Plain-English rewriting that keeps every fact and adds none."""

@@ -1,0 +1,51 @@
+"""Readability, change and fact-coverage measures for a rewrite (no model involved)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import textstat
+
+from service.fidelity.text import is_number, proper_nouns, sentences, stem, words
+
+
+@dataclass(frozen=True)
+class Readability:
+    grade: float  # Flesch-Kincaid grade level
+    ease: float  # Flesch reading ease (higher is easier)
+    words_per_sentence: float
+
+
+def readability(text: str) -> Readability:
+    spans = sentences(text)
+    n_words = len(words(text))
+    return Readability(
+        grade=round(float(textstat.flesch_kincaid_grade(text)), 2),
+        ease=round(float(textstat.flesch_reading_ease(text)), 2),
+        words_per_sentence=round(n_words / max(1, len(spans)), 2),
+    )
+
+
+def facts(text: str) -> set[str]:
+    """The checkable facts of a text: its numbers and its names (capitalised words not starting a sentence)."""
+    numbers = {w for w in words(text) if is_number(w) and w[:1].isdigit()}
+    return numbers | proper_nouns(text, sentence_initial=False)
+
+
+def fact_recall(source: str, rewrite: str) -> tuple[float, list[str]]:
+    """Share of the source's numbers and names that the rewrite keeps, and the ones it dropped."""
+    wanted = facts(source)
+    kept_words = {stem(w) for w in words(rewrite)}
+    dropped = sorted(f for f in wanted if stem(f) not in kept_words)
+    return (1.0 - len(dropped) / len(wanted)) if wanted else 1.0, dropped
+
+
+def changed_share(source: str, rewrite: str, same: float = 0.8) -> float:
+    """Share of the rewrite's sentences that are not near-copies (word Jaccard >= ``same``) of a source sentence."""
+    source_sets = [set(words(s.text)) for s in sentences(source)]
+    rewritten = [set(words(s.text)) for s in sentences(rewrite)]
+    rewritten = [r for r in rewritten if r]
+    if not rewritten:
+        return 0.0
+    copies = sum(1 for r in rewritten if any(len(r & s) / len(r | s) >= same for s in source_sets if s))
+    return 1.0 - copies / len(rewritten)
