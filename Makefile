@@ -36,6 +36,7 @@ test: lint
 	$(BIN)/pytest -m integration -q
 	$(BIN)/newsdesk eval fidelity-synthetic fidelity-frank --limit 400 --report data/reports/ci
 	$(BIN)/newsdesk eval qa --limit 16 --report data/reports/ci-qa
+	$(BIN)/newsdesk eval rewrite --limit 1 --report data/reports/ci-rewrite
 
 eval-full: install
 	$(BIN)/newsdesk eval --report data/reports/full

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from service.errors import InvalidInput
 from service.fidelity.checker import ClaimVerdict, FidelityChecker
-from service.fidelity.text import sentences
+from service.fidelity.text import sentences, words
 from service.llm.chain import chat_chain, stream_text
 from service.llm.client import LLM
 from service.prompts import Prompt
@@ -76,7 +77,7 @@ class RewriteResult:
 
 class RewriteService:
     def __init__(
-        self, llm: Callable[[], LLM], checker: FidelityChecker, prompt: Prompt, section_chars: int = 900
+        self, llm: Callable[[], LLM], checker: FidelityChecker, prompt: Prompt, section_chars: int = 700
     ) -> None:
         self._llm = llm
         self._checker = checker
@@ -101,14 +102,16 @@ class RewriteService:
             for piece in self._generate(llm, title, context, level, section, problems=""):
                 first.append(piece)
                 yield Delta(piece)
-            rewritten = "".join(first).strip()
+            rewritten = clean_output("".join(first), done[-1].text if done else "")
             report = self._checker.check(section, rewritten)
             regenerated = False
             if report.unsupported:
-                retry = "".join(self._generate(llm, title, context, level, section, _problems(report.unsupported)))
-                retry_report = self._checker.check(section, retry.strip())
-                if retry.strip() and len(retry_report.unsupported) < len(report.unsupported):
-                    rewritten, report, regenerated = retry.strip(), retry_report, True
+                retry = clean_output(
+                    "".join(self._generate(llm, title, context, level, section, _problems(report.unsupported)))
+                )
+                retry_report = self._checker.check(section, retry)
+                if retry and len(retry_report.unsupported) < len(report.unsupported):
+                    rewritten, report, regenerated = retry, retry_report, True
             claims += len(report.claims)
             finished = SectionDone(index, rewritten, regenerated, report.unsupported)
             done.append(finished)
@@ -149,6 +152,30 @@ class RewriteService:
 def _context(previous: str) -> str:
     tail = " ".join(s.text for s in sentences(previous)[-2:])[-_CONTEXT_CHARS:]
     return f"The rewrite so far ends: {tail}\n"
+
+
+_ECHO_CUT = re.compile(r"^\s*(<text>|Text to rewrite:)", re.IGNORECASE | re.MULTILINE)  # an echoed input follows
+_ECHO_LINE = re.compile(
+    r"^\s*(</?text>|Article title:|Reading level:|The rewrite so far ends:).*$\n?", re.IGNORECASE | re.MULTILINE
+)
+
+
+def clean_output(text: str, previous: str = "") -> str:
+    """Drop prompt scaffolding a small model may echo, an echoed copy of the input, and sentences that
+    repeat the previous section (the running context invites the model to restate it)."""
+    cut = _ECHO_CUT.search(text)
+    if cut and cut.start() > 0:
+        text = text[: cut.start()]
+    text = _ECHO_LINE.sub("", text).strip()
+    seen = {_key(s.text) for s in sentences(previous)}
+    for span in reversed(sentences(text)):
+        if _key(span.text) in seen:
+            text = text[: span.start] + text[span.end :]
+    return re.sub(r"[ \t]+\n", "\n", re.sub(r"[ \t]{2,}", " ", text)).strip()
+
+
+def _key(sentence: str) -> tuple[str, ...]:
+    return tuple(words(sentence))
 
 
 def _problems(unsupported: list[ClaimVerdict]) -> str:

@@ -119,3 +119,22 @@ def test_rewrite_cli_on_a_file_writes_markdown(monkeypatch: pytest.MonkeyPatch, 
     assert copied.exit_code == 1 and '"verdict": "not a rewrite' in copied.output
     bad = CliRunner().invoke(app, ["rewrite", str(article), "--level", "poetic"])
     assert bad.exit_code != 0
+
+
+def test_echoed_prompt_scaffolding_is_removed() -> None:
+    from service.rewrite.service import clean_output
+
+    echoed = (
+        "Lyon closes a bridge.\nReading level: plain English\n\nText to rewrite:\nThe council of Lyon, in a move..."
+    )
+    assert clean_output(echoed) == "Lyon closes a bridge."
+    assert clean_output("<text>\nLyon closes a bridge.\n</text>") == "Lyon closes a bridge."
+
+
+def test_sentences_repeating_the_previous_section_are_dropped() -> None:
+    from service.rewrite.service import clean_output
+
+    previous = "OpenAI lost two researchers. Both worked on o1."
+    assert (
+        clean_output("OpenAI lost two researchers. Fedus took over the team.", previous) == "Fedus took over the team."
+    )
