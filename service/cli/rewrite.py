@@ -9,9 +9,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from service.app import Newsdesk
 from service.cli import render
 from service.errors import InvalidInput
 from service.ingest.articles import build_article
+from service.ingest.sources import Source
 from service.rewrite.service import Delta, RewriteResult, SectionDone
 
 out = Console()
@@ -59,11 +61,8 @@ def rewrite(
         raise typer.Exit(1)
 
 
-def _load(nd: object, target: str) -> tuple[str, str]:
-    from service.app import Newsdesk
-    from service.ingest.sources import Source
-
-    assert isinstance(nd, Newsdesk)
+def _load(nd: Newsdesk, target: str) -> tuple[str, str]:
+    """The title and text of an existing file, or of a stored article (id or prefix)."""
     path = Path(target)
     if path.is_file():
         drafts = [

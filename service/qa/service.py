@@ -23,6 +23,7 @@ from service.qa.citations import (
 )
 from service.qa.guard import sanitize
 from service.qa.retriever import HybridRetriever, Passage
+from service.streams import final
 
 MAX_QUESTION_CHARS = 1000
 _HISTORY_ANSWER_CHARS = 300
@@ -80,12 +81,7 @@ class QAService:
 
     def answer(self, question: str, article_id: str | None = None, history: Sequence[Turn] = ()) -> Answer:
         """The whole verified answer, without streaming."""
-        result = None
-        for item in self.ask(question, article_id, history):
-            if isinstance(item, Answer):
-                result = item
-        assert result is not None
-        return result
+        return final(self.ask(question, article_id, history), Answer)
 
     def _verify(self, question: str, raw: str, passages: list[Passage], timings: dict[str, float]) -> Answer:
         text, _, removed = clean_citations(attach_markers(raw.strip()), passages)

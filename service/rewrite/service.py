@@ -15,6 +15,7 @@ from service.llm.client import LLM
 from service.prompts import Prompt
 from service.rewrite.measures import Readability, changed_share, fact_recall, readability
 from service.rewrite.sections import join_sections, split_sections
+from service.streams import final
 
 LEVELS = {
     "plain": "plain English for a general adult reader (about school grade 8): short sentences, everyday words.",
@@ -134,12 +135,7 @@ class RewriteService:
         )
 
     def run(self, text: str, title: str, level: str = "plain") -> RewriteResult:
-        result = None
-        for event in self.rewrite(text, title, level):
-            if isinstance(event, RewriteResult):
-                result = event
-        assert result is not None
-        return result
+        return final(self.rewrite(text, title, level), RewriteResult)
 
     def _generate(self, llm: LLM, title: str, context: str, level: str, section: str, problems: str) -> Iterator[str]:
         messages = self._prompt.render(
