@@ -123,3 +123,11 @@ def test_ask_prints_the_answer_sources_and_verdict(monkeypatch: pytest.MonkeyPat
     as_json = json.loads(runner.invoke(app, ["ask", "Who took over from Barret Zoph?", "--json"]).output)
     assert as_json["citations"] and as_json["citations"][0]["start"] < as_json["citations"][0]["end"]
     assert set(as_json["timings"]) >= {"retrieval_s", "first_token_s", "generation_s"}
+
+
+def test_a_withheld_reply_is_marked_withdrawn() -> None:
+    from service.cli.render import answer_footer
+    from service.qa.answer import REFUSAL, Answer
+
+    footer = answer_footer(Answer("q", REFUSAL, True, [], [], None, withheld="The cat is a creature of grace.")).plain
+    assert "withdrawn" in footer and f"Answer: {REFUSAL}" in footer
