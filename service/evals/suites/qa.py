@@ -66,8 +66,18 @@ class QASuite:
         qa: QAService = desk.qa
         started = time.perf_counter()
         cases: list[CaseResult] = []
-        stats: dict[str, list[float]] = {k: [] for k in ("correct", "retrieved", "cited_evidence", "faithful",
-                                                         "followup", "ttft", "total", "prompt_chars")}  # fmt: skip
+        keys = (
+            "correct",
+            "retrieved",
+            "cited_evidence",
+            "faithful",
+            "followup",
+            "ttft",
+            "total",
+            "prompt_chars",
+            "uncited",
+        )
+        stats: dict[str, list[float]] = {k: [] for k in keys}
         refusals = {"tp": 0, "fp": 0, "fn": 0}
         for n, row in enumerate(rows):
             history: list[Turn] = []
@@ -110,10 +120,12 @@ class QASuite:
         article_id = ids[row["article"]]
         span = evidence_span(texts[row["article"]], row["evidence"])
         stats["retrieved"].append(float(any(covers(p.chunk, article_id, span) for p in answer.passages)))
-        if correct:
+        if correct and answer.citations:  # validity is about the citations an answer makes
             stats["cited_evidence"].append(
                 float(any(covers(c.passage.chunk, article_id, span) for c in answer.citations))
             )
+        if not answer.refused:
+            stats["uncited"].append(float(not answer.citations))
         stats["followup" if row["kind"] == "followup" else "correct"].append(float(correct))
         return correct
 
@@ -132,7 +144,8 @@ def _metrics(stats: dict[str, list[float]], refusals: dict[str, int]) -> dict[st
         "followup_accuracy": mean(stats["followup"]),
         "refusal_recall": tp / (tp + fn) if tp + fn else float("nan"),
         "refusal_precision": tp / (tp + fp) if tp + fp else float("nan"),
-        "citation_validity": mean(stats["cited_evidence"]),
+        "citation_validity": mean(stats["cited_evidence"]),  # over correct answers that cite something
+        "uncited_share": mean(stats["uncited"]),  # answers shown without any citation
         "faithfulness": mean(stats["faithful"]),
         "retrieval_recall": mean(stats["retrieved"]),
         "ttft_p50_s": pct(stats["ttft"], 0.5),
