@@ -77,7 +77,7 @@ class QASuite:
             "prompt_chars",
             "uncited",
         )
-        stats: dict[str, list[float]] = {k: [] for k in keys}
+        stats: dict[str, list[float]] = {k: [] for k in stat_names}
         refusals = {"tp": 0, "fp": 0, "fn": 0}
         for n, row in enumerate(rows):
             history: list[Turn] = []
