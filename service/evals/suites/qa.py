@@ -53,20 +53,17 @@ class QASuite:
         self._datasets_dir = datasets_dir
 
     def run(self, limit: int | None, progress: Progress) -> SuiteResult:
-        rows = [json.loads(line) for line in self._dataset.read_text(encoding="utf-8").splitlines() if line.strip()]
-        rows = interleave(rows, limit)
+        every = [json.loads(line) for line in self._dataset.read_text(encoding="utf-8").splitlines() if line.strip()]
+        rows = interleave(every, limit)
         desk = self._make_desk()
-        keys = sorted({r["article"] for r in rows if r.get("article")} | {"seed"})
-        every_key = sorted(
-            {json.loads(x).get("article") for x in self._dataset.read_text().splitlines() if x.strip()} - {None}
-        )
-        drafts = eval_drafts(sorted(set(keys) | set(every_key)), self._datasets_dir)
+        # every article of the dataset is indexed, even for a sample: the others are the distractors
+        drafts = eval_drafts(sorted({r["article"] for r in every if r.get("article")}), self._datasets_dir)
         ids = {key: desk.ingest.ingest_draft(draft).article_id for key, draft in drafts.items()}
         texts = {key: desk.catalog.show(article_id).text for key, article_id in ids.items()}
         qa: QAService = desk.qa
         started = time.perf_counter()
         cases: list[CaseResult] = []
-        keys = (
+        stat_names = (
             "correct",
             "retrieved",
             "cited_evidence",
