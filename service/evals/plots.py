@@ -23,20 +23,3 @@ def roc_plot(curves: dict[str, tuple[list[float], list[float]]]) -> bytes:
     figure.savefig(buffer, format="png")
     plt.close(figure)
     return buffer.getvalue()
-
-
-def bar_plot(title: str, values: dict[str, float], ylabel: str) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axes = plt.subplots(figsize=(4.2, 3.0), dpi=100)
-    axes.bar(list(values), list(values.values()), color=["#8da0cb", "#66c2a5", "#fc8d62", "#e78ac3"][: len(values)])
-    axes.set_title(title)
-    axes.set_ylabel(ylabel)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    plt.close(figure)
-    return buffer.getvalue()

@@ -79,9 +79,3 @@ def to_document(passage: Passage) -> Document:
         "bm25": passage.bm25,
     }
     return Document(page_content=c.text, metadata=metadata)
-
-
-def from_document(document: Document) -> Passage:
-    m = document.metadata
-    chunk = Chunk(m["article_id"], int(m["chunk"]), int(m["start"]), int(m["end"]), document.page_content, m["title"])
-    return Passage(chunk, float(m["fused"]), m["cosine"], m["bm25"])

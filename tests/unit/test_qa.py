@@ -174,3 +174,14 @@ def test_bad_questions_are_refused_clearly(seeded: Newsdesk) -> None:
         qa.answer("   ")
     with pytest.raises(InvalidInput, match="too long"):
         qa.answer("why " * 1000)
+
+
+def test_the_retriever_is_a_langchain_retriever_with_exact_spans(seeded: Newsdesk) -> None:
+    documents = seeded.retriever().invoke("Who took over from Barret Zoph? post-training Fedus")
+    assert 1 <= len(documents) <= 3
+    text = seeded.catalog.show(documents[0].metadata["article_id"]).text or ""
+    for document in documents:
+        m = document.metadata
+        assert text[m["start"] : m["end"]] == document.page_content
+        assert m["fused"] > 0 and (m["cosine"] is not None or m["bm25"] is not None)
+    assert any("Fedus" in d.page_content for d in documents)
