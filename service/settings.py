@@ -82,6 +82,14 @@ class Settings(BaseSettings):
     allow_private_urls: bool = Field(
         False, description="Allow fetching loopback/private/link-local addresses (off: SSRF protection)."
     )
+    host: str = Field("127.0.0.1", description="Address the web UI binds to (`newsdesk serve --host`).")
+    port: int = Field(7860, ge=1, le=65535, description="Port of the web UI (`newsdesk serve --port`).")
+    auth: SecretStr | None = Field(
+        None, description="Web UI login: `user:password`, or the path of a file with one `user:password` per line."
+    )
+    ui_queue_size: int = Field(
+        64, ge=1, le=10_000, description="Requests that may wait in the web UI's queue before new ones are turned away."
+    )
 
     @field_validator("collection")
     @classmethod

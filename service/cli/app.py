@@ -11,7 +11,7 @@ from rich.console import Console
 
 from service import __version__
 from service.app import Newsdesk
-from service.cli import articles, ask, evals, llm, rewrite, search
+from service.cli import articles, ask, evals, llm, rewrite, search, serve
 from service.errors import NewsdeskError
 from service.settings import load_settings
 
@@ -57,6 +57,7 @@ llm.register(app)
 ask.register(app)
 rewrite.register(app)
 evals.register(app)
+serve.register(app)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from service import serialize
 from service.cli import render
 
 out = Console()
@@ -71,7 +72,7 @@ def list_articles(
 
     articles = desk(ctx).catalog.list()
     if as_json:
-        print_json([render.article_dict(a) for a in articles])
+        print_json([serialize.article_dict(a) for a in articles])
     else:
         out.print(render.articles_table(articles))
 
@@ -89,7 +90,7 @@ def show(
     if not text:
         article.text = None
     if as_json:
-        print_json(render.article_dict(article))
+        print_json(serialize.article_dict(article))
         return
     out.print(f"[bold]{article.title}[/bold]", highlight=False)
     for label in ("id", "source", "published", "language", "chunks", "chars", "ingested_at"):

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from service import serialize
 from service.cli import render
 from service.errors import NewsdeskError
 from service.qa.answer import Answer, Turn
@@ -33,7 +34,7 @@ def ask(
     article_id = nd.catalog.resolve(article) if article else None
     answer = _run(nd.qa.ask(question, article_id), stream=not as_json)
     if as_json:
-        print_json(render.answer_dict(answer))
+        print_json(serialize.answer_dict(answer))
     else:
         out.print(render.answer_footer(answer), highlight=False)
 

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from service import serialize
 from service.cli import render
 from service.errors import InvalidInput
 
@@ -80,7 +81,7 @@ def check(
         raise InvalidInput(f"cannot read the input: {exc}") from None
     report = desk(ctx).checker.check(source_text, generated)
     if as_json:
-        print_json(render.fidelity_dict(report))
+        print_json(serialize.fidelity_dict(report))
     else:
         out.print(render.fidelity_table(report))
     if not report.supported:

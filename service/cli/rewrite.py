@@ -9,12 +9,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from service import serialize
 from service.app import Newsdesk
 from service.cli import render
-from service.errors import InvalidInput
-from service.ingest.articles import build_article
-from service.ingest.sources import Source
 from service.rewrite.service import Delta, RewriteResult, SectionDone
+from service.rewrite.source import from_file
 
 out = Console()
 
@@ -51,9 +50,9 @@ def rewrite(
             result = event
     assert result is not None
     if out_file is not None:
-        out_file.write_text(render.rewrite_markdown(result), encoding="utf-8")
+        out_file.write_text(serialize.rewrite_markdown(result), encoding="utf-8")
     if as_json:
-        print_json(render.rewrite_dict(result))
+        print_json(serialize.rewrite_dict(result))
     else:
         sys.stdout.write("\n\n")
         out.print(render.rewrite_report(result), highlight=False)
@@ -65,12 +64,6 @@ def _load(nd: Newsdesk, target: str) -> tuple[str, str]:
     """The title and text of an existing file, or of a stored article (id or prefix)."""
     path = Path(target)
     if path.is_file():
-        drafts = [
-            d for d in nd.ingest.reader.read(Source(str(path.resolve()), is_url=False)) if not isinstance(d, Exception)
-        ]
-        if not drafts:
-            raise InvalidInput(f"{target}: no article text found")
-        article = build_article(drafts[0], nd.settings.max_article_chars)
-        return article.title, article.text
+        return from_file(nd.ingest.reader, path, nd.settings.max_article_chars)
     info = nd.catalog.show(target)
     return info.title, info.text or ""

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from service import serialize
 from service.cli import render
 
 out = Console()
@@ -30,7 +31,7 @@ def search(
     article_id = nd.catalog.resolve(article) if article else None
     hits = nd.search.search(query, k=k, article_id=article_id)
     if as_json:
-        print_json([render.hit_dict(i, h) for i, h in enumerate(hits, start=1)])
+        print_json([serialize.hit_dict(i, h) for i, h in enumerate(hits, start=1)])
         return
     if not hits:
         out.print("no passages found (is anything ingested? try 'newsdesk list')")

@@ -1,0 +1,81 @@
+"""A RewriteResult as HTML (report, highlighted rewrite) and a small readability chart."""
+
+from __future__ import annotations
+
+from html import escape
+
+from matplotlib.figure import Figure
+
+from service.fidelity.checker import ClaimVerdict
+from service.rewrite.measures import facts
+from service.rewrite.service import RewriteResult
+
+TARGET_GRADE = {"plain": 8.0, "simple": 6.0}
+
+
+def highlighted_rewrite(text: str, unsupported: list[ClaimVerdict]) -> str:
+    """The rewrite as escaped HTML paragraphs, each unsupported sentence in a red mark naming its unsupported words."""
+    out = escape(text)
+    for claim in unsupported:
+        plain = escape(claim.text)
+        if plain and plain in out:
+            words = ", ".join(claim.unsupported_words) or claim.reason
+            out = out.replace(
+                plain, f'<mark class="unsupported" title="not in the original: {escape(words)}">{plain}</mark>', 1
+            )
+    return "".join(f"<p>{p.strip()}</p>" for p in out.split("\n\n") if p.strip())
+
+
+def report_html(result: RewriteResult, original: str) -> str:
+    """The fidelity report below the rewrite: verdict, facts kept and dropped, unsupported sentences, readability."""
+    dropped = set(result.dropped_facts)
+    kept = sorted(f for f in facts(original) if f not in dropped)
+    b, a = result.before, result.after
+    regenerated = sum(s.regenerated for s in result.sections)
+    rows = [
+        ("Reading grade (Flesch-Kincaid)", f"{b.grade:.1f} → {a.grade:.1f}"),
+        ("Reading ease (Flesch, higher is easier)", f"{b.ease:.0f} → {a.ease:.0f}"),
+        ("Words per sentence", f"{b.words_per_sentence:.1f} → {a.words_per_sentence:.1f}"),
+        ("Names and numbers kept", f"{result.fact_recall:.0%} ({len(kept)} of {len(kept) + len(dropped)})"),
+        ("Sentences changed", f"{result.changed_share:.0%}"),
+        ("Sections", f"{len(result.sections)} ({regenerated} regenerated after the fidelity check)"),
+        ("Time", f"{result.seconds:.0f} s ({100 * result.seconds / max(1, result.source_words):.1f} s per 100 words)"),
+    ]
+    ok = result.is_rewrite and not result.unsupported
+    parts = [
+        f'<h3 class="{"verdict-ok" if ok else "verdict-warn"}">{"✓" if ok else "⚠"} {escape(result.verdict)}</h3>',
+        "<table>" + "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows) + "</table>",
+        _facts_line("Kept", kept, "kept"),
+        _facts_line("Dropped", sorted(dropped), "dropped"),
+    ]
+    if result.unsupported:
+        items = "".join(
+            f"<li><mark class='unsupported'>{escape(c.text)}</mark> — lacks support: "
+            f"{escape(', '.join(c.unsupported_words) or c.reason)}</li>"
+            for c in result.unsupported
+        )
+        parts.append(f"<p><b>Not supported by the original:</b></p><ul>{items}</ul>")
+    return "\n".join(parts)
+
+
+def _facts_line(label: str, items: list[str], css: str) -> str:
+    shown = ", ".join(f"<span class='{css}'>{escape(i)}</span>" for i in items) or "none"
+    return f"<p><b>{label}:</b> {shown}</p>"
+
+
+def readability_chart(result: RewriteResult) -> Figure:
+    """Bars of the reading grade before and after, with the level's target as a dashed line."""
+    figure = Figure(figsize=(4.0, 2.6), dpi=100)
+    axes = figure.add_subplot()
+    grades = [result.before.grade, result.after.grade]
+    bars = axes.bar(["original", "rewrite"], grades, color=["#9ca3af", "#2563eb"], width=0.55)
+    axes.bar_label(bars, labels=[f"{g:.1f}" for g in grades], padding=2)
+    target = TARGET_GRADE.get(result.level)
+    if target is not None:
+        axes.axhline(target, linestyle="--", color="#16a34a", linewidth=1)
+        axes.text(1.3, target, f"target ≤ {target:g}", va="bottom", ha="right", fontsize=8, color="#16a34a")
+    axes.set_ylabel("reading grade (lower = easier)")
+    axes.set_ylim(0, max([*grades, target or 0]) * 1.25 + 0.5)
+    axes.spines[["top", "right"]].set_visible(False)
+    figure.tight_layout()
+    return figure

@@ -1,0 +1,83 @@
+"""Tables and one-line summaries for the Articles and Evals tabs and the status line."""
+
+from __future__ import annotations
+
+from service.evals.suite import SuiteResult
+from service.evals.thresholds import Failure
+from service.ingest.model import ArticleInfo
+from service.ingest.service import IngestReport
+from service.llm.status import Status
+
+ARTICLE_COLUMNS = ["title", "source", "date", "chunks", "id"]
+ALL_ARTICLES = "All articles"
+EVAL_COLUMNS = ["suite", "metric", "value", "cases"]
+
+
+def article_rows(articles: list[ArticleInfo]) -> list[list[str | int]]:
+    return [[a.title, a.source, a.published or "—", a.chunks, a.id] for a in articles]
+
+
+def article_choices(articles: list[ArticleInfo]) -> list[tuple[str, str]]:
+    """Dropdown choices (label, article id), the label short enough to read."""
+    return [(f"{_short(a.title)} · {a.id[:8]}", a.id) for a in articles]
+
+
+def _short(title: str, limit: int = 70) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
+def ingest_message(report: IngestReport) -> str:
+    """Markdown: a summary line, then one line per item that failed or warned."""
+    counts = [f"{report.count(s)} {s}" for s in ("added", "replaced", "unchanged", "failed") if report.count(s)]
+    lines = [f"**Ingest finished:** {', '.join(counts) or 'nothing to ingest'}."]
+    for item in report.items:
+        if item.status in ("added", "replaced") and item.title:
+            lines.append(f"- ✓ {item.status}: {_md(item.title)} ({item.chunks} chunks)")
+        elif item.status in ("failed", "warning"):
+            icon = "✗" if item.status == "failed" else "⚠"
+            lines.append(f"- {icon} {_md(item.message)}")
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    """Text shown inside Markdown, with HTML and link syntax neutralised."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("[", "\\[")
+
+
+def status_markdown(
+    status: Status | None,
+    embeddings: str,
+    articles: int,
+    error: str | None = None,
+    pending: str | None = None,
+    model: str | None = None,
+) -> str:
+    """The status line: which LLM and embeddings, whether the LLM answers, how many articles."""
+    if pending is not None:
+        llm = f"LLM: … {_md(pending)}"
+    elif status is None:
+        llm = f"LLM: ✗ {_md(error or 'not checked')}"
+    else:
+        name = _md(model or f"{status.kind} {status.model}")
+        if status.answers:
+            speed = f", first token {status.first_token_s:.1f} s" if status.first_token_s is not None else ""
+            llm = f"LLM: ✓ {name} answers{speed}"
+        else:
+            llm = f"LLM: ✗ {name} does not answer: {_md(status.detail)}"
+    return f"{llm} · embeddings: `{_md(embeddings)}` · {articles} article(s) indexed"
+
+
+def eval_rows(results: list[SuiteResult]) -> list[list[str | float | int]]:
+    return [
+        [r.name, metric, round(value, 4) if value == value else "n/a", len(r.cases)]
+        for r in results
+        for metric, value in sorted(r.metrics.items())
+    ]
+
+
+def eval_message(results: list[SuiteResult], failures: list[Failure]) -> str:
+    ran = ", ".join(f"{r.name} ({len(r.cases)} cases, {r.seconds:.0f} s)" for r in results)
+    if not failures:
+        return f"✓ **Every threshold passed** — {ran}."
+    listed = "\n".join(f"- ✗ {_md(str(f))}" for f in failures)
+    return f"⚠ **{len(failures)} threshold(s) failed** — {ran}.\n\n{listed}"
