@@ -8,7 +8,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run test test-fast lint bench eval-full clean
+.PHONY: install browser run test test-fast lint bench eval-full clean
 
 install: $(STAMP)
 
@@ -21,7 +21,12 @@ $(STAMP): pyproject.toml requirements/models.txt
 
 run: install
 	$(BIN)/newsdesk ingest corpus/
-	$(BIN)/newsdesk shell
+	$(BIN)/newsdesk serve
+
+# Debian's Chromium for the browser tests (never `playwright install`: no downloads from outside the registries).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser:
+	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
 lint: install
 	$(BIN)/ruff check service tests bench evals
@@ -31,7 +36,7 @@ lint: install
 test-fast: install
 	$(BIN)/pytest -m "not integration" -q
 
-test: lint
+test: lint browser
 	$(BIN)/pytest -m "not integration" -q
 	$(BIN)/pytest -m integration -q
 	$(BIN)/newsdesk eval fidelity-synthetic fidelity-frank --limit 400 --report data/reports/ci

@@ -48,6 +48,7 @@ def build_app(desk: Newsdesk, status: StatusHandlers | None = None) -> gr.Blocks
             return (*tab_articles.refreshed(articles.listing(), ALL_ARTICLES), status.line())
 
         blocks.load(refresh, None, [*pickers, line], api_visibility="private")
+        gr.Timer(10).tick(status.line, None, line, api_visibility="private", queue=False)  # LLM start, counts
         check.click(status.check, None, line, concurrency_id="llm", concurrency_limit=1, api_visibility="private")
         ingest.click(
             articles.ingest, [files, url], message, concurrency_id="ingest", concurrency_limit=1,

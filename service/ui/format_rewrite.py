@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from matplotlib.figure import Figure
@@ -28,8 +29,8 @@ def highlighted_rewrite(text: str, unsupported: list[ClaimVerdict]) -> str:
 
 def report_html(result: RewriteResult, original: str) -> str:
     """The fidelity report below the rewrite: verdict, facts kept and dropped, unsupported sentences, readability."""
-    dropped = set(result.dropped_facts)
-    kept = sorted(f for f in facts(original) if f not in dropped)
+    dropped = sorted(cased(f, original) for f in result.dropped_facts)
+    kept = sorted(cased(f, original) for f in facts(original) if f not in set(result.dropped_facts))
     b, a = result.before, result.after
     regenerated = sum(s.regenerated for s in result.sections)
     rows = [
@@ -46,7 +47,7 @@ def report_html(result: RewriteResult, original: str) -> str:
         f'<h3 class="{"verdict-ok" if ok else "verdict-warn"}">{"✓" if ok else "⚠"} {escape(result.verdict)}</h3>',
         "<table>" + "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows) + "</table>",
         _facts_line("Kept", kept, "kept"),
-        _facts_line("Dropped", sorted(dropped), "dropped"),
+        _facts_line("Dropped", dropped, "dropped"),
     ]
     if result.unsupported:
         items = "".join(
@@ -56,6 +57,12 @@ def report_html(result: RewriteResult, original: str) -> str:
         )
         parts.append(f"<p><b>Not supported by the original:</b></p><ul>{items}</ul>")
     return "\n".join(parts)
+
+
+def cased(fact: str, text: str) -> str:
+    """The fact as the text writes it (facts are compared in lower case)."""
+    match = re.search(rf"(?<!\w){re.escape(fact)}(?!\w)", text, re.IGNORECASE)
+    return match.group(0) if match else fact
 
 
 def _facts_line(label: str, items: list[str], css: str) -> str:
@@ -73,8 +80,8 @@ def readability_chart(result: RewriteResult) -> Figure:
     target = TARGET_GRADE.get(result.level)
     if target is not None:
         axes.axhline(target, linestyle="--", color="#16a34a", linewidth=1)
-        axes.text(1.3, target, f"target ≤ {target:g}", va="bottom", ha="right", fontsize=8, color="#16a34a")
-    axes.set_ylabel("reading grade (lower = easier)")
+        axes.text(-0.45, target, f"target ≤ {target:g}", va="bottom", ha="left", fontsize=8, color="#16a34a")
+    axes.set_ylabel("grade (lower = easier)")
     axes.set_ylim(0, max([*grades, target or 0]) * 1.25 + 0.5)
     axes.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()

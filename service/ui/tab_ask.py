@@ -33,13 +33,13 @@ class AskHandlers:
         turns = list(turns or [])
         question = (question or "").strip()
         if not question:
-            yield chat, "", turns, {}, ""
+            yield [*chat], "", turns, {}, ""
             return
         chat += [{"role": "user", "content": escape(question)}, {"role": "assistant", "content": "…"}]
-        yield chat, "", turns, {}, ""
+        yield [*chat], "", turns, {}, ""
         if not self._desk.catalog.list():
             chat[-1] = {"role": "assistant", "content": NO_ARTICLES}
-            yield chat, "", turns, {}, ""
+            yield [*chat], "", turns, {}, ""
             return
         pieces: list[str] = []
         answer: Answer | None = None
@@ -50,7 +50,7 @@ class AskHandlers:
                 else:
                     pieces.append(event)
                     chat[-1] = {"role": "assistant", "content": escape("".join(pieces))}
-                    yield chat, "", turns, {}, ""
+                    yield [*chat], "", turns, {}, ""
         except Exception as exc:  # shown in the conversation, which stays usable
             problem = message(exc)
             chat[-1] = {"role": "assistant", "content": f"⚠ {escape(problem)}"}
@@ -65,7 +65,7 @@ class AskHandlers:
         assert answer is not None
         chat[-1] = {"role": "assistant", "content": answer_markdown(answer)}
         turns.append(Turn(question, answer.text))
-        yield chat, "", turns, serialize.answer_dict(answer), timings_line(answer.timings)
+        yield [*chat], "", turns, serialize.answer_dict(answer), timings_line(answer.timings)
 
 
 def build(handlers: AskHandlers) -> gr.Dropdown:

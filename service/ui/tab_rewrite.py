@@ -78,8 +78,12 @@ class RewriteHandlers:
 
 
 def _paragraphs_html(title: str | None, text: str) -> str:
+    """Escaped paragraphs under the title (a first line that repeats the title is not shown twice)."""
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    if title and paragraphs and paragraphs[0] == title:
+        paragraphs = paragraphs[1:]
     head = f"<h3>{escape(title)}</h3>" if title else ""
-    return head + "".join(f"<p>{escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip())
+    return head + "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
 
 
 def build(handlers: RewriteHandlers) -> gr.Dropdown:
