@@ -34,7 +34,9 @@ def warm_up(desk: Newsdesk, check_llm: Callable[[], object] | None) -> None:
         threading.Thread(target=check_llm, name="llm-warm-up", daemon=True).start()
 
 
-def serve(desk: Newsdesk, host: str, port: int, warn: Callable[[str], None] = print) -> None:
+def serve(
+    desk: Newsdesk, host: str, port: int, warn: Callable[[str], None] = print, warm_llm: bool = True
+) -> None:
     import gradio as gr
 
     from service.ui.app import CSS, build_app
@@ -46,7 +48,7 @@ def serve(desk: Newsdesk, host: str, port: int, warn: Callable[[str], None] = pr
         warn(LOOPBACK_WARNING.format(host=host))
     offline_environment(desk)
     status = StatusHandlers(desk)
-    warm_up(desk, status.check)
+    warm_up(desk, status.check if warm_llm else None)
     blocks = build_app(desk, status)
     blocks.queue(max_size=s.ui_queue_size, default_concurrency_limit=4)
     theme = gr.themes.Default(

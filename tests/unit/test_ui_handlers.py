@@ -4,6 +4,7 @@ server); uploads, login parsing and error translation."""
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -200,3 +201,28 @@ def test_auth_parsing_never_echoes_a_password(tmp_path: Path) -> None:
         parse_auth("justapassword")
     assert "justapassword" not in str(caught.value)
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and not is_loopback("0.0.0.0")
+
+
+def test_serve_configures_an_offline_queued_app_and_warns_about_an_open_host(
+    make_desk: Callable[..., Newsdesk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.ui.launch import serve
+
+    launched: dict[str, object] = {}
+    monkeypatch.setattr(gr.Blocks, "launch", lambda self, **kw: launched.update(kw, queue=self._queue))
+    monkeypatch.delenv("GRADIO_TEMP_DIR", raising=False)
+    desk = make_desk(max_file_mb=2.0)
+    warnings: list[str] = []
+    serve(desk, "0.0.0.0", 7999, warn=warnings.append, warm_llm=False)
+    assert len(warnings) == 1 and "without a login" in warnings[0] and "NEWSDESK_AUTH" in warnings[0]
+    assert launched["server_name"] == "0.0.0.0" and launched["server_port"] == 7999
+    assert launched["share"] is False and launched["auth"] is None and launched["max_file_size"] == 2_000_000
+    assert Path(os.environ["GRADIO_TEMP_DIR"]).is_relative_to(desk.settings.data_dir.resolve())
+    assert os.environ["GRADIO_ANALYTICS_ENABLED"] == "False"
+    queue = launched["queue"]
+    assert queue.max_size == desk.settings.ui_queue_size  # type: ignore[attr-defined]
+
+    locked = make_desk(auth="editor:pw")
+    warnings.clear()
+    serve(locked, "0.0.0.0", 7999, warn=warnings.append, warm_llm=False)
+    assert warnings == [] and launched["auth"] == [("editor", "pw")]
