@@ -77,6 +77,7 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
         "withheld": answer.withheld,
         "timings": {k: round(v, 3) for k, v in answer.timings.items()},
         "prompt_chars": answer.prompt_chars,
+        "request_id": answer.request_id,
     }
 
 
@@ -95,6 +96,8 @@ def rewrite_dict(result: RewriteResult) -> dict[str, Any]:
         "sections": [{"index": s.index, "regenerated": s.regenerated} for s in result.sections],
         "seconds": round(result.seconds, 1),
         "seconds_per_100_words": round(100 * result.seconds / max(1, result.source_words), 2),
+        "timings": result.timings,
+        "request_id": result.request_id,
     }
 
 

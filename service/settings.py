@@ -87,6 +87,12 @@ class Settings(BaseSettings):
     auth: SecretStr | None = Field(
         None, description="Web UI login: `user:password`, or the path of a file with one `user:password` per line."
     )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="Log lines on stderr: `text` for people, `json` (one object per line) for log shippers."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "WARNING", description="Least severe log level written (INFO logs every question, rewrite and ingest)."
+    )
     ui_queue_size: int = Field(
         64, ge=1, le=10_000, description="Requests that may wait in the web UI's queue before new ones are turned away."
     )

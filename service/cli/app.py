@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from service import __version__
+from service import __version__, logs
 from service.app import Newsdesk
 from service.cli import articles, ask, evals, llm, rewrite, search, serve
 from service.errors import NewsdeskError
@@ -38,7 +38,10 @@ def _root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
-    ctx.obj = Newsdesk(load_settings())
+    settings = load_settings()
+    logs.configure(settings.log_format, settings.log_level)
+    logs.start_request()
+    ctx.obj = Newsdesk(settings)
 
 
 def desk(ctx: typer.Context) -> Newsdesk:

@@ -27,9 +27,12 @@ def serve(
     the status line says when it answers. Ctrl+C stops everything.
     """
     from service.cli.app import desk
+    from service.logs import configure
     from service.ui.launch import serve as launch
 
     nd = desk(ctx)
+    if nd.settings.log_level in ("WARNING", "ERROR"):  # a server logs every request
+        configure(nd.settings.log_format, "INFO")
     host = host or nd.settings.host
     port = port or nd.settings.port
     err.print(f"newsdesk: starting the web UI on http://{host}:{port} (Ctrl+C stops it)", highlight=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from service.embeddings.base import Embedder
 from service.errors import IngestError
@@ -13,6 +13,7 @@ from service.ingest.articles import build_article
 from service.ingest.chunking import Chunker
 from service.ingest.model import Draft
 from service.ingest.sources import DraftReader, Source, expand
+from service.logs import Stopwatch, event
 
 Status = Literal["added", "unchanged", "replaced", "failed", "warning"]
 Progress = Callable[[int, int, str], None]
@@ -26,6 +27,7 @@ class ItemResult:
     article_id: str | None = None
     title: str | None = None
     chunks: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -88,6 +90,15 @@ class IngestService:
 
     def ingest_draft(self, draft: Draft) -> ItemResult:
         """Store one article; unchanged text is a no-op, a changed text at the same source replaces it."""
+        result = self._store_draft(draft)
+        fields: dict[str, Any] = {
+            "status": result.status, "source": result.source, "article_id": result.article_id,
+            "chunks": result.chunks, "message": result.message, **result.timings,
+        }  # fmt: skip
+        event("ingest_item", **fields)
+        return result
+
+    def _store_draft(self, draft: Draft) -> ItemResult:
         try:
             article = build_article(draft, self._max_chars)
         except IngestError as exc:
@@ -96,9 +107,13 @@ class IngestService:
         if existing is not None and existing.chunking == self._chunker.signature:
             return ItemResult("unchanged", draft.source, "", article.id, existing.title, existing.chunks)
         previous = [i for i in self._store.ids_by_source(article.source) if i != article.id]
+        clock = Stopwatch()
         chunks = self._chunker.split(article)
+        clock.lap("chunk_s")
         vectors = self._embedder.embed_documents([c.text for c in chunks])
+        clock.lap("embed_s")
         self._store.put(article, chunks, vectors, self._chunker.signature, replaces=previous)
+        clock.lap("write_s")
         status: Status = "replaced" if previous else "added"
         message = f"replaces {', '.join(previous)}" if previous else ""
-        return ItemResult(status, article.source, message, article.id, article.title, len(chunks))
+        return ItemResult(status, article.source, message, article.id, article.title, len(chunks), clock.laps)

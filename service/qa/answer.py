@@ -37,6 +37,7 @@ class Answer:
     prompt_chars: int = 0
     guarded_passages: int = 0  # passages whose instruction-like sentences were withheld from the model
     withheld: str | None = None  # an uncited answer none of whose sentences the passages support
+    request_id: str = ""  # ties the answer to its log line
 
     @property
     def unsupported_sentences(self) -> list[str]:

@@ -10,6 +10,8 @@ from service.fidelity.checker import FidelityChecker, FidelityReport
 from service.fidelity.text import content_words, sentences
 from service.llm.chain import chat_chain, stream_text
 from service.llm.client import LLM
+from service.logs import current_request, new_request_id
+from service.logs import event as log_event
 from service.prompts import Prompt
 from service.qa.answer import REFUSAL, Answer, Turn
 from service.qa.citations import (
@@ -44,8 +46,26 @@ class QAService:
         self._prompt = prompt
         self._min_cosine = min_cosine
 
-    def ask(self, question: str, article_id: str | None = None, history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
-        """Yield pieces of the answer as they come, then the verified Answer."""
+    def ask(
+        self,
+        question: str,
+        article_id: str | None = None,
+        history: Sequence[Turn] = (),
+        request_id: str | None = None,
+    ) -> Iterator[str | Answer]:
+        """Yield pieces of the answer as they come, then the verified Answer (logged with its timings)."""
+        rid = request_id or current_request() or new_request_id()
+        for event in self._ask(question, article_id, history):
+            if isinstance(event, Answer):
+                event.request_id = rid
+                log_event(
+                    "question", request_id=rid, article_id=article_id, follow_up=bool(history),
+                    refused=event.refused, withheld=event.withheld is not None, citations=len(event.citations),
+                    unsupported=len(event.unsupported_sentences), prompt_chars=event.prompt_chars, **event.timings,
+                )  # fmt: skip
+            yield event
+
+    def _ask(self, question: str, article_id: str | None, history: Sequence[Turn]) -> Iterator[str | Answer]:
         question = " ".join(question.split())
         if not question:
             raise InvalidInput("the question is empty")

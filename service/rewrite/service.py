@@ -12,6 +12,8 @@ from service.fidelity.checker import ClaimVerdict, FidelityChecker
 from service.fidelity.text import sentences, words
 from service.llm.chain import chat_chain, stream_text
 from service.llm.client import LLM
+from service.logs import current_request, new_request_id
+from service.logs import event as log_event
 from service.prompts import Prompt
 from service.rewrite.measures import Readability, changed_share, fact_recall, readability
 from service.rewrite.sections import join_sections, split_sections
@@ -54,6 +56,7 @@ class RewriteResult:
     seconds: float
     source_words: int
     timings: dict[str, float] = field(default_factory=dict)
+    request_id: str = ""
 
     @property
     def unsupported(self) -> list[ClaimVerdict]:
@@ -85,7 +88,9 @@ class RewriteService:
         self._prompt = prompt
         self._section_chars = section_chars
 
-    def rewrite(self, text: str, title: str, level: str = "plain") -> Iterator[Delta | SectionDone | RewriteResult]:
+    def rewrite(
+        self, text: str, title: str, level: str = "plain", request_id: str | None = None
+    ) -> Iterator[Delta | SectionDone | RewriteResult]:
         if level not in LEVELS:
             raise InvalidInput(f"unknown level '{level}' (use {', '.join(LEVELS)})")
         if not text.strip():
@@ -95,22 +100,31 @@ class RewriteService:
         sections = split_sections(text, self._section_chars)
         done: list[SectionDone] = []
         claims = 0
+        timings = {"first_token_s": 0.0, "generation_s": 0.0, "check_s": 0.0, "regeneration_s": 0.0}
         for index, section in enumerate(sections):
             if index:
                 yield Delta("\n\n")
             context = _context(done[-1].text) if done else ""
             first: list[str] = []
+            clock = time.perf_counter()
             for piece in self._generate(llm, title, context, level, section, problems=""):
+                if not index and not first:
+                    timings["first_token_s"] = time.perf_counter() - clock
                 first.append(piece)
                 yield Delta(piece)
+            timings["generation_s"] += time.perf_counter() - clock
             rewritten = clean_output("".join(first), done[-1].text if done else "")
+            clock = time.perf_counter()
             report = self._checker.check(section, rewritten)
+            timings["check_s"] += time.perf_counter() - clock
             regenerated = False
             if report.unsupported:
+                clock = time.perf_counter()
                 retry = clean_output(
                     "".join(self._generate(llm, title, context, level, section, _problems(report.unsupported)))
                 )
                 retry_report = self._checker.check(section, retry)
+                timings["regeneration_s"] += time.perf_counter() - clock
                 if retry and len(retry_report.unsupported) < len(report.unsupported):
                     rewritten, report, regenerated = retry, retry_report, True
             claims += len(report.claims)
@@ -119,7 +133,7 @@ class RewriteService:
             yield finished
         final = join_sections([s.text for s in done])
         recall, dropped = fact_recall(text, final)
-        yield RewriteResult(
+        result = RewriteResult(
             title=title,
             level=level,
             text=final,
@@ -132,7 +146,15 @@ class RewriteService:
             claims=claims,
             seconds=time.perf_counter() - started,
             source_words=len(text.split()),
+            timings={k: round(v, 3) for k, v in timings.items()},
+            request_id=request_id or current_request() or new_request_id(),
         )
+        log_event(
+            "rewrite", request_id=result.request_id, level=level, source_words=result.source_words,
+            sections=len(done), regenerated=sum(s.regenerated for s in done), unsupported=len(result.unsupported),
+            fact_recall=round(recall, 3), seconds=round(result.seconds, 3), **result.timings,
+        )  # fmt: skip
+        yield result
 
     def run(self, text: str, title: str, level: str = "plain") -> RewriteResult:
         return final(self.rewrite(text, title, level), RewriteResult)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from gradio.events import api as endpoint
@@ -10,6 +12,7 @@ from service import serialize
 from service.app import Newsdesk
 from service.errors import InvalidInput
 from service.ingest.model import Draft
+from service.logs import request
 from service.qa.answer import Turn
 from service.rewrite.source import from_text
 from service.ui.errors import friendly
@@ -82,12 +85,23 @@ class ApiHandlers:
         return self._desk.catalog.resolve(article_id) if article_id.strip() else None
 
 
+def _tagged(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Each API call is one request: its log lines share a request id."""
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        with request():
+            return fn(*args, **kwargs)
+
+    return call
+
+
 def register(handlers: ApiHandlers) -> None:
     """Declare the endpoints inside an open gr.Blocks; those that use the LLM share its queue slot."""
-    endpoint(handlers.ask, api_name="ask", concurrency_id="llm", concurrency_limit=1)
-    endpoint(handlers.rewrite, api_name="rewrite", concurrency_id="llm", concurrency_limit=1)
-    endpoint(handlers.status, api_name="status", concurrency_id="llm", concurrency_limit=1)
-    endpoint(handlers.ingest, api_name="ingest", concurrency_id="ingest", concurrency_limit=1)
-    endpoint(handlers.articles, api_name="articles")
-    endpoint(handlers.delete, api_name="delete", concurrency_id="ingest", concurrency_limit=1)
-    endpoint(handlers.search, api_name="search")
+    endpoint(_tagged(handlers.ask), api_name="ask", concurrency_id="llm", concurrency_limit=1)
+    endpoint(_tagged(handlers.rewrite), api_name="rewrite", concurrency_id="llm", concurrency_limit=1)
+    endpoint(_tagged(handlers.status), api_name="status", concurrency_id="llm", concurrency_limit=1)
+    endpoint(_tagged(handlers.ingest), api_name="ingest", concurrency_id="ingest", concurrency_limit=1)
+    endpoint(_tagged(handlers.articles), api_name="articles")
+    endpoint(_tagged(handlers.delete), api_name="delete", concurrency_id="ingest", concurrency_limit=1)
+    endpoint(_tagged(handlers.search), api_name="search")

@@ -34,9 +34,7 @@ def warm_up(desk: Newsdesk, check_llm: Callable[[], object] | None) -> None:
         threading.Thread(target=check_llm, name="llm-warm-up", daemon=True).start()
 
 
-def serve(
-    desk: Newsdesk, host: str, port: int, warn: Callable[[str], None] = print, warm_llm: bool = True
-) -> None:
+def serve(desk: Newsdesk, host: str, port: int, warn: Callable[[str], None] = print, warm_llm: bool = True) -> None:
     import gradio as gr
 
     from service.ui.app import CSS, build_app

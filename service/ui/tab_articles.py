@@ -10,6 +10,7 @@ import gradio as gr
 from service.app import Newsdesk
 from service.errors import InvalidInput
 from service.ingest.model import ArticleInfo
+from service.logs import request
 from service.ui.errors import friendly
 from service.ui.format_tables import ARTICLE_COLUMNS, article_choices, article_rows, ingest_message
 from service.ui.uploads import store_upload
@@ -43,7 +44,8 @@ class ArticleHandlers:
             if progress is not None and total:
                 progress((done, total), desc=f"ingesting {Path(current).name or current}" if current else "done")
 
-        result = self._desk.ingest.ingest(targets, progress=report) if targets else None
+        with request():
+            result = self._desk.ingest.ingest(targets, progress=report) if targets else None
         lines = [ingest_message(result)] if result else ["**Nothing was ingested.**"]
         return "\n".join([*lines, *problems])
 
