@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from service.errors import InvalidInput
 from service.fidelity.checker import FidelityChecker, FidelityReport
 from service.fidelity.text import content_words, sentences
+from service.ingest.model import normalize_text
 from service.llm.chain import chat_chain, stream_text
 from service.llm.client import LLM
 from service.logs import current_request, new_request_id
@@ -66,7 +67,7 @@ class QAService:
             yield event
 
     def _ask(self, question: str, article_id: str | None, history: Sequence[Turn]) -> Iterator[str | Answer]:
-        question = " ".join(question.split())
+        question = clean_question(question)
         if not question:
             raise InvalidInput("the question is empty")
         if len(question) > MAX_QUESTION_CHARS:
@@ -154,6 +155,11 @@ class QAService:
 
 _INVENTION = ("not in the source", "the source does not connect")
 _MIN_UNCITED_COVERAGE = 0.5
+
+
+def clean_question(question: str) -> str:
+    """One line without control characters, terminal codes or zero-width characters."""
+    return " ".join(normalize_text(question).split())
 
 
 def _invented(fidelity: FidelityReport, cited: bool) -> bool:
