@@ -8,6 +8,7 @@ import gradio as gr
 
 from service.app import Newsdesk
 from service.ui import api, tab_articles, tab_ask, tab_evals, tab_rewrite
+from service.ui.errors import friendly
 from service.ui.format_tables import ALL_ARTICLES
 from service.ui.status import StatusHandlers
 
@@ -44,6 +45,7 @@ def build_app(desk: Newsdesk, status: StatusHandlers | None = None) -> gr.Blocks
                 tab_evals.build(tab_evals.EvalHandlers(desk))
         pickers = [table, ask_pick, rewrite_pick, doomed]
 
+        @friendly
         def refresh() -> tuple[Any, ...]:
             return (*tab_articles.refreshed(articles.listing(), ALL_ARTICLES), status.line())
 

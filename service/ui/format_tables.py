@@ -47,7 +47,7 @@ def _md(text: str) -> str:
 def status_markdown(
     status: Status | None,
     embeddings: str,
-    articles: int,
+    articles: int | str,
     error: str | None = None,
     pending: str | None = None,
     model: str | None = None,
@@ -64,7 +64,8 @@ def status_markdown(
             llm = f"LLM: ✓ {name} answers{speed}"
         else:
             llm = f"LLM: ✗ {name} does not answer: {_md(status.detail)}"
-    return f"{llm} · embeddings: `{_md(embeddings)}` · {articles} article(s) indexed"
+    index = f"{articles} article(s) indexed" if isinstance(articles, int) else f"index: ✗ {_md(articles)}"
+    return f"{llm} · embeddings: `{_md(embeddings)}` · {index}"
 
 
 def eval_rows(results: list[SuiteResult]) -> list[list[str | float | int]]:

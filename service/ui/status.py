@@ -34,7 +34,10 @@ class StatusHandlers:
         if self._last is None and self._error is None:
             endpoint = configured_endpoint(self._desk.settings)
             pending = f"{self._model() or endpoint.model} is starting or not checked yet (press Check)"
-        articles = len(self._desk.catalog.list())
+        try:
+            articles: int | str = len(self._desk.catalog.list())
+        except Exception as exc:  # the line must render whatever is down
+            articles = message(exc)
         return status_markdown(self._last, self._embeddings(), articles, self._error, pending, self._model())
 
     def _model(self) -> str | None:
