@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 
 from service.app import Newsdesk
 from service.settings import load_settings
+from tests.conftest import SHARED
 
 BIN = Path(sys.executable).parent
 
@@ -74,4 +76,37 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(10)
+        log.close()
+
+
+def serve(data: Path, port: int, log: Path, **env: str) -> subprocess.Popen[bytes]:
+    """`newsdesk serve` in its own process on a loopback port, with the given NEWSDESK_* settings."""
+    environment = {
+        **os.environ,
+        "NEWSDESK_DATA_DIR": str(data),
+        "NEWSDESK_DATASETS_DIR": str(SHARED / "datasets"),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        **env,
+    }
+    return subprocess.Popen(
+        [str(BIN / "newsdesk"), "serve", "--port", str(port)],
+        env=environment,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+@pytest.fixture
+def llm_server(tmp_path: Path) -> Iterator[str]:
+    """The embedded model as its own server (`newsdesk llm serve`), the way a separate LLM host runs."""
+    port = free_port()
+    env = {**os.environ, "NEWSDESK_DATA_DIR": str(tmp_path / "llm-host"), "NEWSDESK_LOCAL_PORT": str(port)}
+    log = (tmp_path / "llm.log").open("wb")
+    proc = subprocess.Popen([str(BIN / "newsdesk"), "llm", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/health", 240, proc)
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        proc.terminate()
+        proc.wait(30)
         log.close()

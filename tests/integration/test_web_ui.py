@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.conftest import ROOT, SEED, SHARED
-from tests.integration.conftest import BIN, free_port, wait_http
+from tests.conftest import ROOT, SEED
+from tests.integration.conftest import BIN, free_port, serve, wait_http
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -35,22 +35,6 @@ HARBOUR = (
     "Mayor Gilles Lurton said the fishing fleet of 40 boats could return at once. "
     "The works were paid for by the region of Brittany."
 )
-
-
-def serve(data: Path, port: int, log: Path, **env: str) -> subprocess.Popen[bytes]:
-    environment = {
-        **os.environ,
-        "NEWSDESK_DATA_DIR": str(data),
-        "NEWSDESK_DATASETS_DIR": str(SHARED / "datasets"),
-        "GRADIO_ANALYTICS_ENABLED": "False",
-        **env,
-    }
-    return subprocess.Popen(
-        [str(BIN / "newsdesk"), "serve", "--port", str(port)],
-        env=environment,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +188,12 @@ def test_login_guards_the_page_and_the_api(tmp_path: Path) -> None:
         wait_http(f"{url}/", 120, proc)
         with pytest.raises(Exception, match=r"(?i)login|auth|401|403"):
             Client(url, verbose=False).predict(api_name="/articles")
-        assert Client(url, auth=("editor", "s3cret-pass"), verbose=False).predict(api_name="/articles") == []
+        client = Client(url, auth=("editor", "s3cret-pass"), verbose=False)
+        assert client.predict(api_name="/articles") == []
+        client.predict(text=SEED.read_text(encoding="utf-8"), api_name="/ingest")
+        with pytest.raises(Exception, match=r"The language model is not answering: .*127\.0\.0\.1:9"):  # down: said so
+            client.predict(question="Who took over from Barret Zoph?", api_name="/ask")
+        assert len(client.predict(api_name="/articles")) == 1  # and the app stays up
     finally:
         proc.terminate()
         proc.wait(30)

@@ -1,0 +1,93 @@
+"""Every benchmark, one command (`make bench`): runs the scripts in turn, then prints one table.
+
+    .venv/bin/python bench/run.py [--quick] [--only ingest_search fidelity llm qa rewrite load]
+
+Each script writes bench/results/<name>.json; the table is read back from those files, so a script
+that was skipped shows its last figures (with their date). --quick trims counts (about 15 minutes
+instead of about 45 on 2 vCPUs); the figures in README come from full runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+PY = sys.executable
+NEWSDESK = str(Path(PY).parent / "newsdesk")
+
+STEPS: dict[str, tuple[list[str], list[str]]] = {  # name: (full command, extra args for --quick)
+    "ingest_search": ([PY, "bench/ingest_search.py"], ["--articles", "40", "--queries", "50"]),
+    "fidelity": ([PY, "bench/fidelity.py"], ["--articles", "10"]),
+    "llm": ([PY, "bench/llm.py", "--threads", "1"], []),
+    "qa": ([PY, "bench/qa.py"], ["--limit", "12"]),
+    "rewrite": ([NEWSDESK, "eval", "rewrite", "--report", str(RESULTS / "rewrite")], ["--limit", "1"]),
+    "load": ([PY, "bench/load.py"], ["--users", "1", "4", "--search-per-user", "10"]),
+}
+
+
+def _load(name: str) -> dict[str, Any] | None:
+    path = RESULTS / ("rewrite/results.json" if name == "rewrite" else f"{name}.json")
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def table() -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    if d := _load("ingest_search"):
+        rows += [
+            ("ingest", f"{d['articles']} articles, {d['chunks']} chunks: {d['chunks_per_s']:.1f} chunks/s"),
+            ("search latency", f"p50 {d['search_ms']['p50']:.1f} ms, p95 {d['search_ms']['p95']:.1f} ms"),
+            ("ingest+search peak RSS", f"{d['peak_rss_mb']:.0f} MB"),
+        ]
+    if d := _load("fidelity"):
+        rows.append(("fidelity check", f"p50 {d['check_s']['p50']:.2f} s per 5-sentence summary, "
+                     f"{d['per_claim_s']['p50'] * 1000:.0f} ms per claim"))  # fmt: skip
+    if d := _load("llm"):
+        r = d["runs"][0]
+        ttft = f"cold 1,000-token TTFT {r['cold_1000_ttft_s']:.1f} s, follow-up {r['followup_1000_ttft_s']:.2f} s"
+        rows.append(("LLM (1 thread)", f"{ttft}, {r['cold_1000_gen_tok_s']:.0f} tok/s, RSS {r['peak_rss_mb']} MB"))
+    if d := _load("qa"):
+        for who in ("newsdesk", "baseline"):
+            q = d[who]
+            rows.append((
+                f"Q&A {who}",
+                f"TTFT p50 {q['ttft_s']['p50']:.1f} s / p95 {q['ttft_s']['p95']:.1f} s, total p50 "
+                f"{q['total_s']['p50']:.1f} s, ~{q['prompt_tokens_est']} prompt tokens, accuracy "
+                f"{q['accuracy']:.2f}, refusal recall {q['refusal_recall']:.2f}",
+            ))  # fmt: skip
+    if d := _load("rewrite"):
+        metrics = d["suites"][0]["metrics"] if "suites" in d else d.get("metrics", {})
+        rows.append(("rewrite", ", ".join(f"{k} {v:.3g}" for k, v in sorted(metrics.items()))[:160]))
+    if d := _load("load"):
+        for run in [*d["mixed"], d["search_only"]]:
+            lat = "; ".join(f"{k} p50 {v['p50']:.2f}/p95 {v['p95']:.2f} s" for k, v in run["latency_s"].items())
+            rows.append((f"load, {run['users']} users", f"{run['served']} served, {run['errors']} errors, "
+                         f"{run['throughput_rps']} req/s; {lat}"))  # fmt: skip
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", nargs="+", choices=list(STEPS))
+    parser.add_argument("--table", action="store_true", help="print the table of the last results, run nothing")
+    args = parser.parse_args()
+    if not args.table:
+        for name in args.only or list(STEPS):
+            command, quick = STEPS[name]
+            print(f"\n=== {name}: {' '.join(command + (quick if args.quick else []))}", flush=True)
+            done = subprocess.run(command + (quick if args.quick else []), cwd=ROOT)
+            if done.returncode not in (0, 1):  # an eval that misses a threshold still measured
+                print(f"{name} failed with exit code {done.returncode}", file=sys.stderr)
+    print("\n| figure | value |\n|---|---|")
+    for name, value in table():
+        print(f"| {name} | {value} |")
+
+
+if __name__ == "__main__":
+    main()
