@@ -1,18 +1,19 @@
-"""Does an LLM judge add a signal to the fidelity checker? Measured on FRANK (valid split by default).
+"""Does the LLM judge add a signal to the fidelity checker? Measured on FRANK with the shipped judge mode.
 
-    .venv/bin/python bench/llm_judge.py [--per-dataset 40] [--split valid] [--words 600]
+    .venv/bin/python bench/llm_judge.py --split valid [--per-dataset 60]     # tune: prints the best threshold
+    .venv/bin/python bench/llm_judge.py --split test --per-dataset 60        # report, with the shipped threshold
 
 One call per summary on the configured LLM (the embedded model unless NEWSDESK_LLM_BASE_URL or
-OPENAI_API_KEY says otherwise): the article (first --words words) and the summary, "is every statement
-supported? yes/no"; the score is P(yes) from the first token's log-probabilities (the answer text if
-the server gives none). Prints, per dataset: ROC-AUC and balanced accuracy (P(yes) >= 0.5) of the
-judge, of the default checker, and of their mean; seconds per call. Writes bench/results/llm_judge.json.
+OPENAI_API_KEY says otherwise) through service/fidelity/judge.py: P(yes) from the first token's
+log-probabilities. Per dataset: ROC-AUC and balanced accuracy of the judge alone (P(yes) >= 0.5), the
+checker alone (its own verdict), and the combination (mean of the two scores >= the threshold); seconds
+per call. The sample is FRANK's fixed stratified sample (the one `--limit` uses). Writes
+bench/results/llm_judge_<split>.json with every case's scores.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from pathlib import Path
@@ -22,88 +23,72 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import summary, write_result
 from service.app import Newsdesk
-from service.evals.frank import FrankRow, fixed_sample, load_frank
+from service.evals.frank import fixed_sample, load_frank
 from service.evals.metrics import balanced_accuracy, roc_auc
+from service.fidelity.judge import COMBINED_THRESHOLD
 from service.settings import load_settings
 
-SYSTEM = "You check news summaries against their article. Answer with one word: yes or no."
-USER = (
-    "Article:\n{article}\n\nSummary:\n{summary}\n\n"
-    "Is every statement in the summary supported by the article (names, numbers, who did what)? "
-    "Answer yes or no."
-)
+
+def figures(cases: list[dict[str, Any]], threshold: float) -> dict[str, float]:
+    labels = [c["consistent"] for c in cases]
+    combined = [(c["judge"] + c["checker"]) / 2 for c in cases]
+    return {
+        "cases": len(cases),
+        "consistent_share": sum(labels) / len(labels),
+        "judge_auc": roc_auc([c["judge"] for c in cases], labels),
+        "judge_ba": balanced_accuracy([c["judge"] >= 0.5 for c in cases], labels),
+        "checker_auc": roc_auc([c["checker"] for c in cases], labels),
+        "checker_ba": balanced_accuracy([c["checker_supported"] for c in cases], labels),
+        "combined_auc": roc_auc(combined, labels),
+        "combined_ba": balanced_accuracy([m >= threshold for m in combined], labels),
+    }
 
 
-def judge(client: Any, model: str, row: FrankRow, words: int) -> float:
-    article = " ".join(row.article.split()[:words])
-    response = client.chat.completions.create(
-        model=model,
-        messages=[
-            {"role": "system", "content": SYSTEM},
-            {"role": "user", "content": USER.format(article=article, summary=row.summary)},
-        ],
-        max_tokens=1,
-        temperature=0,
-        logprobs=True,
-        top_logprobs=10,
+def best_threshold(cases: list[dict[str, Any]]) -> float:
+    """The threshold with the best mean balanced accuracy over the datasets (valid split only)."""
+    datasets = sorted({c["dataset"] for c in cases})
+    grid = [round(0.30 + 0.01 * i, 2) for i in range(61)]
+    return max(
+        grid,
+        key=lambda t: sum(figures([c for c in cases if c["dataset"] == d], t)["combined_ba"] for d in datasets),
     )
-    choice = response.choices[0]
-    yes = no = 0.0
-    content = (choice.logprobs.content if choice.logprobs else None) or []
-    for option in content[0].top_logprobs if content else []:
-        token = option.token.strip().lower()
-        if token in ("yes", "y"):
-            yes += math.exp(option.logprob)
-        elif token in ("no", "n"):
-            no += math.exp(option.logprob)
-    if yes + no > 0:
-        return yes / (yes + no)
-    return 1.0 if (choice.message.content or "").strip().lower().startswith("y") else 0.0
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--per-dataset", type=int, default=40)
+    parser.add_argument("--per-dataset", type=int, default=60)
     parser.add_argument("--split", default="valid", choices=["valid", "test"])
-    parser.add_argument("--words", type=int, default=600)
     args = parser.parse_args()
     desk = Newsdesk(load_settings())
     rows = fixed_sample(load_frank(desk.settings.datasets_dir, split=args.split), 2 * args.per_dataset)
-    llm = desk.llm
-    client, model = llm._client, llm.endpoint.model  # the bench reads log-probabilities, which LLM does not expose
-    results: dict[str, Any] = {"split": args.split, "words": args.words, "model": model, "datasets": {}}
+    cases: list[dict[str, Any]] = []
     seconds: list[float] = []
-    for dataset in sorted({r.dataset for r in rows}):
-        group = [r for r in rows if r.dataset == dataset]
-        labels = [r.consistent for r in group]
-        judged, checked, verdicts = [], [], []
-        for n, row in enumerate(group, start=1):
-            started = time.perf_counter()
-            judged.append(judge(client, model, row, args.words))
-            seconds.append(time.perf_counter() - started)
-            report = desk.checker.check(row.article, row.summary)
-            checked.append(report.score)
-            verdicts.append(report.supported)
-            print(f"\r{dataset}: {n}/{len(group)}", end="", file=sys.stderr, flush=True)
-        print(file=sys.stderr)
-        mean = [(j + c) / 2 for j, c in zip(judged, checked, strict=True)]
-        threshold = desk.checker.calibration.threshold
-        results["datasets"][dataset] = {
-            "cases": len(group),
-            "consistent_share": sum(labels) / len(labels),
-            "judge_auc": roc_auc(judged, labels),
-            "judge_ba": balanced_accuracy([j >= 0.5 for j in judged], labels),
-            "checker_auc": roc_auc(checked, labels),
-            "checker_ba": balanced_accuracy(verdicts, labels),
-            "mean_auc": roc_auc(mean, labels),
-            "mean_ba": balanced_accuracy([m >= (0.5 + threshold) / 2 for m in mean], labels),
-            "judge_yes_share": sum(j >= 0.5 for j in judged) / len(judged),
-        }
-    results["seconds_per_call"] = summary(seconds)
-    for dataset, figures in results["datasets"].items():
-        print(dataset, {k: round(v, 3) for k, v in figures.items()})
+    for n, row in enumerate(rows, start=1):
+        report = desk.checker.check(row.article, row.summary)
+        started = time.perf_counter()
+        judge = desk.judge.probability(row.article, row.summary)
+        seconds.append(time.perf_counter() - started)
+        cases.append({
+            "id": row.id, "dataset": row.dataset, "consistent": row.consistent, "judge": round(judge, 4),
+            "checker": round(report.score, 4), "checker_supported": report.supported,
+        })  # fmt: skip
+        print(f"\r{n}/{len(rows)}", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    threshold = best_threshold(cases) if args.split == "valid" else COMBINED_THRESHOLD
+    results: dict[str, Any] = {
+        "split": args.split,
+        "model": desk.llm.endpoint.model,
+        "threshold": threshold,
+        "threshold_source": "tuned on this (valid) sample" if args.split == "valid" else "COMBINED_THRESHOLD",
+        "seconds_per_call": summary(seconds),
+        "datasets": {d: figures([c for c in cases if c["dataset"] == d], threshold) for d in ("cnndm", "bbc")},
+        "cases": cases,
+    }
+    print(f"threshold {threshold} ({results['threshold_source']})")
+    for dataset, values in results["datasets"].items():
+        print(dataset, {k: round(v, 3) for k, v in values.items()})
     print("seconds per call", {k: round(v, 2) for k, v in results["seconds_per_call"].items()})
-    write_result("llm_judge", results)
+    write_result(f"llm_judge_{args.split}", results)
     if "local_server" in desk.__dict__:
         desk.local_server.stop()
 

@@ -11,6 +11,7 @@ from functools import cached_property
 from service.embeddings.base import Embedder
 from service.embeddings.factory import build_embedder
 from service.fidelity.checker import FidelityChecker
+from service.fidelity.judge import LLMJudge
 from service.index.client import build_chroma_client
 from service.index.store import ArticleStore
 from service.ingest.catalog import Catalog
@@ -72,6 +73,11 @@ class Newsdesk:
     @cached_property
     def checker(self) -> FidelityChecker:
         return FidelityChecker(self.embedder)
+
+    @cached_property
+    def judge(self) -> LLMJudge:
+        """The optional LLM-judge mode of the fidelity checker (uses the LLM; never required)."""
+        return LLMJudge(lambda: self.llm, load_prompt(self.settings.prompts_dir, "fidelity-judge"))
 
     @cached_property
     def keyword_index(self) -> KeywordIndex:

@@ -30,15 +30,18 @@ def run_eval(
 ) -> None:
     """Run eval suites, print a summary, write results.json and report.html; exit 1 when a threshold fails.
 
-    Suites: fidelity-synthetic, fidelity-frank. Thresholds live in evals/thresholds.toml.
+    Suites: fidelity-synthetic, fidelity-frank, qa, rewrite (the default: all four), and fidelity-frank-judge
+    (the checker's optional LLM-judge mode; slow on the local model, so name it and use --limit).
+    Thresholds live in evals/thresholds.toml.
     """
     from service.cli.app import desk
+    from service.evals.registry import OPTIONAL
     from service.evals.registry import suites as registry
     from service.evals.runner import run_suites
 
     nd = desk(ctx)
     available = registry(nd)
-    names = suites or list(available)
+    names = suites or [name for name in available if name not in OPTIONAL]
     report_dir = report or nd.settings.data_dir / "reports" / "latest"
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

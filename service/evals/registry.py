@@ -11,6 +11,9 @@ if TYPE_CHECKING:
     from service.app import Newsdesk
 
 
+OPTIONAL = ("fidelity-frank-judge",)  # not in "every suite": hours on the full split with the local model
+
+
 def suites(desk: Newsdesk) -> dict[str, Callable[[], Suite]]:
     from service.evals.suites.fidelity import FrankSuite, SyntheticSuite
     from service.evals.suites.qa import EVAL_COLLECTION, QASuite
@@ -22,6 +25,7 @@ def suites(desk: Newsdesk) -> dict[str, Callable[[], Suite]]:
             desk.checker, s.evals_dir / "datasets" / "fidelity-synthetic.jsonl", s.datasets_dir
         ),
         "fidelity-frank": lambda: FrankSuite(desk.checker, s.datasets_dir),
+        "fidelity-frank-judge": lambda: FrankSuite(desk.checker, s.datasets_dir, judge=desk.judge),
         "qa": lambda: QASuite(
             lambda: desk.with_collection(EVAL_COLLECTION), s.evals_dir / "datasets" / "qa.jsonl", s.datasets_dir
         ),

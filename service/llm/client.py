@@ -8,6 +8,7 @@ endpoint and the reason, never the API key.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -82,6 +83,19 @@ class LLM:
             usage.completion_tokens if usage else None,
             time.perf_counter() - started,
         )
+
+    def first_token_choices(self, messages: Sequence[Message], top: int = 10) -> tuple[str, dict[str, float]]:
+        """The one-token answer and the probabilities of the likeliest first tokens (empty when the server
+        does not report log-probabilities)."""
+        response = self._create(messages, 1, stream=False, logprobs=True, top_logprobs=top)
+        try:
+            choice = response.choices[0]
+            text = choice.message.content or ""
+            content = (choice.logprobs.content if choice.logprobs else None) or []
+            options = content[0].top_logprobs if content else []
+            return text, {o.token: math.exp(o.logprob) for o in options}
+        except (AttributeError, IndexError, TypeError) as exc:
+            raise self._unavailable(exc) from None
 
     def stream(self, messages: Sequence[Message], max_tokens: int | None = None) -> Iterator[str]:
         """The answer piece by piece (about one token each)."""

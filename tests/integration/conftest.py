@@ -105,6 +105,10 @@ def llm_server(tmp_path: Path) -> Iterator[str]:
     proc = subprocess.Popen([str(BIN / "newsdesk"), "llm", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_http(f"http://127.0.0.1:{port}/health", 240, proc)
+        state = tmp_path / "llm-host" / "llm" / "server.json"  # written just after llama.cpp reports healthy
+        deadline = time.monotonic() + 30
+        while not state.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
         yield f"http://127.0.0.1:{port}/v1"
     finally:
         proc.terminate()

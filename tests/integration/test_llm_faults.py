@@ -20,7 +20,7 @@ LONG = [{"role": "user", "content": "Write a long story about a lighthouse keepe
 def test_a_model_server_killed_mid_answer_is_a_clear_error(tmp_path: Path, llm_server: str) -> None:
     settings = load_settings(data_dir=tmp_path / "client", llm_base_url=llm_server, llm_max_tokens=600)
     llm = build_llm(settings, LocalServer(settings))
-    state = next((tmp_path / "llm-host" / "llm").glob("*.json"))
+    state = tmp_path / "llm-host" / "llm" / "server.json"
     pieces: list[str] = []
     with pytest.raises(LLMUnavailable, match=r"(?i)stream|interrupted|connect|closed") as caught:
         for piece in llm.stream(LONG):

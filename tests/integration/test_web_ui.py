@@ -62,16 +62,20 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, app_url: str) -> Iterator[Page]:
-    """A fresh page on the app; every request it makes is recorded."""
+def page(browser: Browser, app_url: str, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh page on the app; every request it makes is recorded; a failed test leaves a screenshot."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(60_000)  # a busy 2-core machine renders slowly
     page = context.new_page()
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(app_url)
     expect(page.locator("#ask-question textarea")).to_be_visible(timeout=60_000)
     page.requests = requests  # type: ignore[attr-defined]
+    failures = request.session.testsfailed
     yield page
+    if request.session.testsfailed > failures:
+        shot(page, f"FAILED-{request.node.name}")
     context.close()
 
 

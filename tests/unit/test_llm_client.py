@@ -28,6 +28,21 @@ def test_complete_returns_text_and_usage() -> None:
     assert sent["max_tokens"] == 7 and sent["model"] == "m" and sent["temperature"] == 0.0
 
 
+def test_first_token_choices_reads_log_probabilities() -> None:
+    body = completion("yes")
+    top = [{"token": "yes", "logprob": -0.105, "bytes": None}, {"token": "no", "logprob": -2.303, "bytes": None}]
+    body["choices"][0]["logprobs"] = {
+        "content": [{"token": "yes", "logprob": -0.105, "bytes": None, "top_logprobs": top}]
+    }  # type: ignore[index]
+    transport = ScriptedTransport(httpx2.Response(200, json=body), httpx2.Response(200, json=completion("no")))
+    llm, _ = make_llm(transport)
+    answer, choices = llm.first_token_choices(ASK)  # type: ignore[arg-type]
+    assert answer == "yes" and choices == pytest.approx({"yes": 0.9, "no": 0.1}, abs=1e-3)
+    sent = json.loads(transport.requests[0].content)
+    assert sent["max_tokens"] == 1 and sent["logprobs"] is True and sent["top_logprobs"] == 10
+    assert llm.first_token_choices(ASK) == ("no", {})  # type: ignore[arg-type]  # no log-probabilities: none
+
+
 def test_connection_errors_are_retried_with_backoff() -> None:
     transport = ScriptedTransport(
         httpx2.ConnectError("refused"),

@@ -13,6 +13,7 @@ from service.evals.plots import roc_plot
 from service.evals.suite import CaseResult, Progress, SuiteResult
 from service.fidelity.calibration import RARE_ZIPF
 from service.fidelity.checker import FidelityChecker
+from service.fidelity.judge import LLMJudge
 from service.fidelity.text import is_number, stem, words, zipf
 from service.ingest.articles import build_article
 
@@ -21,9 +22,15 @@ class FrankSuite:
     name = "fidelity-frank"
     description = "FRANK test split: human factuality labels on CNN/DM and BBC XSum summaries"
 
-    def __init__(self, checker: FidelityChecker, datasets_dir: Path) -> None:
+    def __init__(self, checker: FidelityChecker, datasets_dir: Path, judge: LLMJudge | None = None) -> None:
         self._checker = checker
         self._datasets_dir = datasets_dir
+        self._judge = judge
+        if judge is not None:
+            self.name = "fidelity-frank-judge"
+            self.description = (
+                "FRANK test split, judge mode: the checker's score averaged with the LLM's P(yes), beside each alone"
+            )
 
     def run(self, limit: int | None, progress: Progress) -> SuiteResult:
         rows = fixed_sample(load_frank(self._datasets_dir, split="test"), limit)
@@ -31,20 +38,29 @@ class FrankSuite:
         scores: list[float] = []
         predicted: list[bool] = []
         cases: list[CaseResult] = []
+        checker_scores: list[float] = []
+        judge_scores: list[float] = []
         for n, row in enumerate(rows):
             report = self._checker.check(row.article, row.summary)
-            scores.append(report.score)
-            predicted.append(report.supported)
+            checker_scores.append(report.score)
+            if self._judge is not None:
+                judged = self._judge.check(self._checker, row.article, row.summary)
+                judge_scores.append(judged.judge_yes)
+                scores.append(judged.combined)
+                predicted.append(judged.supported)
+            else:
+                scores.append(report.score)
+                predicted.append(report.supported)
             worst = min(report.claims, key=lambda c: c.score, default=None)
             cases.append(
                 CaseResult(
                     row.id,
-                    report.supported == row.consistent,
+                    predicted[-1] == row.consistent,
                     {
                         "dataset": row.dataset,
                         "human": "consistent" if row.consistent else "inconsistent",
-                        "checker": "supported" if report.supported else "unsupported",
-                        "score": round(report.score, 3),
+                        "checker": "supported" if predicted[-1] else "unsupported",
+                        "score": round(scores[-1], 3),
                         "text": row.summary,
                         "reason": worst.reason if worst else "",
                     },
@@ -66,7 +82,13 @@ class FrankSuite:
                 [entity_overlap(rows[i]) for i in idx], labels
             )
             curves[dataset] = roc_curve([scores[i] for i in idx], labels)
-        plots["ROC curves (FRANK test)"] = roc_plot(curves)
+            if judge_scores:
+                metrics[f"judge_alone_roc_auc_{dataset}"] = roc_auc([judge_scores[i] for i in idx], labels)
+                metrics[f"judge_alone_balanced_accuracy_{dataset}"] = balanced_accuracy(
+                    [judge_scores[i] >= 0.5 for i in idx], labels
+                )
+                metrics[f"checker_alone_roc_auc_{dataset}"] = roc_auc([checker_scores[i] for i in idx], labels)
+        plots[f"ROC curves (FRANK test{', judge mode' if judge_scores else ''})"] = roc_plot(curves)
         return SuiteResult(self.name, self.description, metrics, cases, seconds, plots=plots)
 
 
