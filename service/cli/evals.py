@@ -74,18 +74,33 @@ def check(
     source: Annotated[Path, typer.Option(help="The source text (an article, or passages).")],
     text: Annotated[Path, typer.Option(help="The generated text to check against the source.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    judge: Annotated[
+        bool, typer.Option("--judge", help="Also ask the LLM (optional judge mode); the verdict combines both.")
+    ] = False,
 ) -> None:
-    """Check, claim by claim, whether TEXT says only what SOURCE says. Exit 1 if any claim is unsupported."""
+    """Check, claim by claim, whether TEXT says only what SOURCE says. Exit 1 if any claim is unsupported
+    (with --judge: if the combined verdict is 'unsupported')."""
     from service.cli.app import desk, print_json
 
     try:
         source_text, generated = source.read_text(encoding="utf-8"), text.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"cannot read the input: {exc}") from None
-    report = desk(ctx).checker.check(source_text, generated)
+    nd = desk(ctx)
+    if judge:
+        judged = nd.judge.check(nd.checker, source_text, generated)
+        report, supported = judged.checker, judged.supported
+        verdict = {"judge_yes": round(judged.judge_yes, 3), "combined": round(judged.combined, 3)}
+    else:
+        report, supported, verdict = nd.checker.check(source_text, generated), None, {}
     if as_json:
-        print_json(serialize.fidelity_dict(report))
+        print_json({**serialize.fidelity_dict(report), **verdict, **({"judged_supported": supported} if judge else {})})
     else:
         out.print(render.fidelity_table(report))
-    if not report.supported:
+        if judge:
+            word = "supported" if supported else "unsupported"
+            out.print(
+                f"judge mode: the LLM's P(yes) {verdict['judge_yes']:.2f}, combined {verdict['combined']:.2f}: {word}"
+            )
+    if not (supported if judge else report.supported):
         raise typer.Exit(1)

@@ -36,12 +36,26 @@ def _run(*args: str) -> int:
 def test_help_lists_every_command() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("ingest", "list", "show", "delete", "search", "ask", "shell", "repair", "check", "eval", "chat"):
+    for command in (
+        "ingest",
+        "list",
+        "show",
+        "delete",
+        "search",
+        "ask",
+        "shell",
+        "repair",
+        "check",
+        "eval",
+        "chat",
+        "serve",
+    ):
         assert command in result.output
 
 
 @pytest.mark.parametrize(
-    "command", ["ingest", "list", "show", "delete", "search", "ask", "shell", "repair", "check", "eval", "chat"]
+    "command",
+    ["ingest", "list", "show", "delete", "search", "ask", "shell", "repair", "check", "eval", "chat", "serve"],
 )
 def test_every_command_has_useful_help(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])

@@ -60,3 +60,26 @@ def test_the_judge_cuts_long_sources_and_combines_with_the_checker(make_desk: Ca
     assert good.combined == pytest.approx((0.9 + good.checker.score) / 2) and good.supported
     bad = judge.check(desk.checker, SOURCE, "The harbour of Brest closed on Friday.")
     assert bad.judge_yes == pytest.approx(0.1) and not bad.supported
+
+
+def test_check_judge_on_the_command_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from service import app as app_module
+    from service.cli.app import app
+    from tests.fakes import FakeEmbedder
+
+    llm = ScriptedJudge(("no", {"yes": 0.05, "no": 0.95}))
+    prompt = load_prompt(ROOT / "prompts", "fidelity-judge")
+    monkeypatch.setattr(app_module, "build_embedder", lambda _settings: FakeEmbedder())
+    monkeypatch.setattr(Newsdesk, "judge", property(lambda self: LLMJudge(lambda: llm, prompt)))  # type: ignore[arg-type,return-value]
+    monkeypatch.setenv("NEWSDESK_DATA_DIR", str(tmp_path / "data"))
+    (tmp_path / "source.txt").write_text(SOURCE)
+    (tmp_path / "text.txt").write_text("The harbour of Saint-Malo reopened on Monday.")
+    args = ["check", "--source", str(tmp_path / "source.txt"), "--text", str(tmp_path / "text.txt")]
+    result = CliRunner().invoke(app, [*args, "--judge", "--json"])
+    data = json.loads(result.output)
+    assert data["judge_yes"] == pytest.approx(0.05) and data["judged_supported"] is False
+    assert result.exit_code == 1 and len(llm.prompts) == 1
