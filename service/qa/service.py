@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from service.errors import InvalidInput
 from service.fidelity.checker import FidelityChecker, FidelityReport
-from service.fidelity.text import content_words, sentences
+from service.fidelity.text import content_words, sentences, stem, words
 from service.ingest.model import normalize_text
 from service.llm.chain import chat_chain, stream_text
 from service.llm.client import LLM
@@ -108,6 +108,8 @@ class QAService:
         text, _, removed = clean_citations(attach_markers(raw.strip()), passages)
         if not strip_markers(text) or is_refusal(text):
             return Answer(question, REFUSAL, True, [], passages, None, removed_citations=removed, timings=timings)
+        if echoes_question(text, question):
+            return Answer(question, REFUSAL, True, [], passages, None, timings=timings, withheld=text)
         checked = time.perf_counter()
         text, repaired = self._repair_citations(text, passages)
         text, citations, _ = clean_citations(text, passages)
@@ -155,6 +157,21 @@ class QAService:
 
 _INVENTION = ("not in the source", "the source does not connect")
 _MIN_UNCITED_COVERAGE = 0.5
+
+
+_YES_NO = ("yes", "no")
+
+
+def echoes_question(answer: str, question: str) -> bool:
+    """An answer whose every content word is already in the question tells the reader nothing ("Which
+    company did Metz join after OpenAI?" "OpenAI."): the small model's way of not knowing. Yes/no
+    answers are exempt."""
+    answer = strip_markers(answer)
+    said = [stem(w) for w in content_words(answer)]
+    if not said or words(answer)[0] in _YES_NO:
+        return False
+    asked = {stem(w) for w in content_words(question)}
+    return all(w in asked for w in said)
 
 
 def clean_question(question: str) -> str:
