@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from typing import Annotated, Any
 
@@ -63,8 +64,15 @@ evals.register(app)
 serve.register(app)
 
 
+def _terminated(signum: int, _frame: object) -> None:
+    """SIGTERM (kill, systemd, a container stop) unwinds like Ctrl+C, so the embedded model server this
+    process started is stopped too instead of being orphaned."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """Run the CLI; newsdesk's own errors become one red line and exit code 1."""
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         app()
     except NewsdeskError as exc:

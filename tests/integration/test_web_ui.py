@@ -5,9 +5,11 @@ Screenshots of each tab are saved in test-artifacts/ui/ (README uses the Ask one
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,8 +51,23 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         wait_http(f"http://127.0.0.1:{port}/", 120, proc)
         yield f"http://127.0.0.1:{port}"
     finally:
+        state = data / "llm" / "server.json"
+        model_pid = json.loads(state.read_text())["pid"] if state.exists() else None
         proc.terminate()
         proc.wait(30)
+    assert model_pid is not None  # the questions above started the embedded model
+    assert not _alive(model_pid), "stopping `newsdesk serve` must stop the model server it started"
+
+
+def _alive(pid: int, wait_s: float = 15) -> bool:
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        time.sleep(0.2)
+    return True
 
 
 @pytest.fixture(scope="module")
