@@ -16,7 +16,7 @@ from service.llm.client import LLM, Message
 from service.prompts import Prompt
 
 SOURCE_WORDS = 600  # the embedded model's prompt costs ~10 ms per token on 2 cores
-COMBINED_THRESHOLD = 0.5  # mean of P(yes) and the checker's score; see bench/llm_judge.py --split valid
+COMBINED_THRESHOLD = 0.54  # mean of P(yes) and the checker score; tuned: bench/llm_judge.py --split valid
 
 
 @dataclass(frozen=True)
