@@ -90,6 +90,7 @@ def rewrite_dict(result: RewriteResult) -> dict[str, Any]:
         "readability": {"before": asdict(result.before), "after": asdict(result.after)},
         "fact_recall": round(result.fact_recall, 3),
         "dropped_facts": result.dropped_facts,
+        "removed_promotion": result.removed_promotion,
         "changed_share": round(result.changed_share, 3),
         "unsupported": [{"text": c.text, "reason": c.reason, "words": c.unsupported_words} for c in result.unsupported],
         "unsupported_rate": round(result.unsupported_rate, 3),

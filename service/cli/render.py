@@ -124,6 +124,8 @@ def rewrite_report(result: RewriteResult) -> Table:
         "dropped", Text(", ".join(result.dropped_facts) or "none", style="red" if result.dropped_facts else "green")
     )
     table.add_row("sentences changed", f"{result.changed_share:.0%}")
+    for line in result.removed_promotion:
+        table.add_row(Text("removed as promotion", style="yellow"), Text(line, style="dim"))
     regenerated = sum(s.regenerated for s in result.sections)
     table.add_row("sections", f"{len(result.sections)} ({regenerated} regenerated after the check)")
     for claim in result.unsupported:

@@ -16,6 +16,7 @@ from service.logs import current_request, new_request_id
 from service.logs import event as log_event
 from service.prompts import Prompt
 from service.rewrite.measures import Readability, changed_share, fact_recall, readability
+from service.rewrite.promotion import remove_promotion
 from service.rewrite.sections import join_sections, split_sections
 from service.streams import final
 
@@ -57,6 +58,7 @@ class RewriteResult:
     source_words: int
     timings: dict[str, float] = field(default_factory=dict)
     request_id: str = ""
+    removed_promotion: list[str] = field(default_factory=list)  # the publisher's lines about itself, dropped
 
     @property
     def unsupported(self) -> list[ClaimVerdict]:
@@ -95,6 +97,10 @@ class RewriteService:
             raise InvalidInput(f"unknown level '{level}' (use {', '.join(LEVELS)})")
         if not text.strip():
             raise InvalidInput("there is no text to rewrite")
+        original = text
+        text, promotion = remove_promotion(text)
+        if not text.strip():
+            raise InvalidInput("the text is nothing but the publisher's promotional lines")
         started = time.perf_counter()
         llm = self._llm()
         sections = split_sections(text, self._section_chars)
@@ -138,7 +144,7 @@ class RewriteService:
             level=level,
             text=final,
             sections=done,
-            before=readability(text),
+            before=readability(original),
             after=readability(final),
             fact_recall=recall,
             dropped_facts=dropped,
@@ -148,6 +154,7 @@ class RewriteService:
             source_words=len(text.split()),
             timings={k: round(v, 3) for k, v in timings.items()},
             request_id=request_id or current_request() or new_request_id(),
+            removed_promotion=promotion,
         )
         log_event(
             "rewrite", request_id=result.request_id, level=level, source_words=result.source_words,

@@ -49,6 +49,9 @@ def report_html(result: RewriteResult, original: str) -> str:
         _facts_line("Kept", kept, "kept"),
         _facts_line("Dropped", dropped, "dropped"),
     ]
+    if result.removed_promotion:
+        lines = "".join(f"<li>{escape(line)}</li>" for line in result.removed_promotion)
+        parts.append(f"<p><b>Removed as the publisher's promotion:</b></p><ul>{lines}</ul>")
     if result.unsupported:
         items = "".join(
             f"<li><mark class='unsupported'>{escape(c.text)}</mark> — lacks support: "

@@ -138,3 +138,32 @@ def test_sentences_repeating_the_previous_section_are_dropped() -> None:
     assert (
         clean_output("OpenAI lost two researchers. Fedus took over the team.", previous) == "Fedus took over the team."
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "promotion"),
+    [
+        ("The editor of Downcodes will give you an in-depth analysis of the reasons.", True),
+        ("The editors of Wired will walk you through the results.", True),
+        ("Click here to read more.", True),
+        ("Subscribe to our newsletter for daily updates.", True),
+        ("The editor of the Times said the minister resigned.", False),
+        ("The team at Google will release Gemini next week.", False),
+        ("Our newsletter editor will retire in May, the company said.", False),
+    ],
+)
+def test_promotional_lines_are_recognised(sentence: str, promotion: bool) -> None:
+    from service.rewrite.promotion import remove_promotion
+
+    kept, removed = remove_promotion(f"The harbour reopened on Monday. {sentence} Boats returned at once.")
+    assert (removed == [sentence]) is promotion
+    assert kept.startswith("The harbour reopened on Monday.") and kept.endswith("Boats returned at once.")
+    assert (sentence in kept) is not promotion
+
+
+def test_the_publishers_promotion_is_removed_before_rewriting_and_reported() -> None:
+    llm = FakeLLM(["The harbour opened again on Monday. Boats came back at once."] * 2)
+    text = "The harbour reopened on Monday. The editor of Downcodes will give you an in-depth analysis. Boats returned."
+    result = _service(llm).run(text, "Harbour")
+    assert result.removed_promotion == ["The editor of Downcodes will give you an in-depth analysis."]
+    assert "Downcodes" not in str(llm.prompts[0]) and "downcodes" not in result.dropped_facts
