@@ -8,6 +8,7 @@ from html import escape
 from matplotlib.figure import Figure
 
 from service.fidelity.checker import ClaimVerdict
+from service.fidelity.text import STOPWORDS
 from service.rewrite.measures import facts
 from service.rewrite.service import RewriteResult
 
@@ -20,7 +21,7 @@ def highlighted_rewrite(text: str, unsupported: list[ClaimVerdict]) -> str:
     for claim in unsupported:
         plain = escape(claim.text)
         if plain and plain in out:
-            words = ", ".join(claim.unsupported_words) or claim.reason
+            words = lacking(claim)
             out = out.replace(
                 plain, f'<mark class="unsupported" title="not in the original: {escape(words)}">{plain}</mark>', 1
             )
@@ -55,11 +56,16 @@ def report_html(result: RewriteResult, original: str) -> str:
     if result.unsupported:
         items = "".join(
             f"<li><mark class='unsupported'>{escape(c.text)}</mark> — lacks support: "
-            f"{escape(', '.join(c.unsupported_words) or c.reason)}</li>"
+            f"{escape(lacking(c))}</li>"
             for c in result.unsupported
         )
         parts.append(f"<p><b>Not supported by the original:</b></p><ul>{items}</ul>")
     return "\n".join(parts)
+
+
+def lacking(claim: ClaimVerdict) -> str:
+    """The words without support that a reader should look at (no function words), or the checker's reason."""
+    return ", ".join(w for w in claim.unsupported_words if w not in STOPWORDS) or claim.reason
 
 
 def cased(fact: str, text: str) -> str:

@@ -85,7 +85,7 @@ def _rewrite(text: str, unsupported: list[ClaimVerdict], dropped: list[str]) -> 
 
 def test_the_rewrite_report_lists_kept_and_dropped_facts_as_written_and_highlights_unsupported() -> None:
     original = "The harbour of Saint-Malo reopened on Monday. Mayor Gilles Lurton said 40 boats may return."
-    bad = _claim("It cost <b>9</b> million.", False, ["9", "million"])
+    bad = _claim("It cost <b>9</b> million.", False, ["it", "9", "million"])  # function words are not shown
     result = _rewrite("Saint-Malo's harbour is open again. It cost <b>9</b> million.", [bad], ["gilles", "lurton"])
     html = report_html(result, original)
     assert "<span class='dropped'>Gilles</span>, <span class='dropped'>Lurton</span>" in html
