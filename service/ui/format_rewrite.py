@@ -55,8 +55,7 @@ def report_html(result: RewriteResult, original: str) -> str:
         parts.append(f"<p><b>Removed as the publisher's promotion:</b></p><ul>{lines}</ul>")
     if result.unsupported:
         items = "".join(
-            f"<li><mark class='unsupported'>{escape(c.text)}</mark> — lacks support: "
-            f"{escape(lacking(c))}</li>"
+            f"<li><mark class='unsupported'>{escape(c.text)}</mark> — lacks support: {escape(lacking(c))}</li>"
             for c in result.unsupported
         )
         parts.append(f"<p><b>Not supported by the original:</b></p><ul>{items}</ul>")
