@@ -64,9 +64,10 @@ def table() -> list[tuple[str, str]]:
         metrics = d["suites"][0]["metrics"] if "suites" in d else d.get("metrics", {})
         rows.append(("rewrite", ", ".join(f"{k} {v:.3g}" for k, v in sorted(metrics.items()))[:160]))
     if d := _load("load"):
-        for run in [*d["mixed"], d["search_only"]]:
+        for run in [*d["mixed"], {**d["search_only"], "only": True}]:
             lat = "; ".join(f"{k} p50 {v['p50']:.2f}/p95 {v['p95']:.2f} s" for k, v in run["latency_s"].items())
-            rows.append((f"load, {run['users']} users", f"{run['served']} served, {run['errors']} errors, "
+            label = f"load, {run['users']} users{', search only' if run.get('only') else ''}"
+            rows.append((label, f"{run['served']} served, {run['errors']} errors, "
                          f"{run['throughput_rps']} req/s; {lat}"))  # fmt: skip
     return rows
 
