@@ -52,12 +52,12 @@ def build_app(desk: Newsdesk, status: StatusHandlers | None = None) -> gr.Blocks
         blocks.load(refresh, None, [*pickers, line], api_visibility="private")
         gr.Timer(10).tick(status.line, None, line, api_visibility="private", queue=False)  # LLM start, counts
         check.click(status.check, None, line, concurrency_id="llm", concurrency_limit=1, api_visibility="private")
-        ingest.click(
+        ingested = ingest.click(
             articles.ingest, [files, url], message, concurrency_id="ingest", concurrency_limit=1,
             api_visibility="private",
-        ).then(refresh, None, [*pickers, line], api_visibility="private").then(
-            lambda: (None, ""), None, [files, url], api_visibility="private"
         )  # fmt: skip
+        ingested.then(refresh, None, [*pickers, line], api_visibility="private")
+        ingested.success(lambda: (None, ""), None, [files, url], api_visibility="private")  # kept for a retry on error
         delete.click(
             articles.delete, doomed, message, concurrency_id="ingest", concurrency_limit=1, api_visibility="private"
         ).then(refresh, None, [*pickers, line], api_visibility="private")
