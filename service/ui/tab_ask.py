@@ -37,13 +37,13 @@ class AskHandlers:
             return
         chat += [{"role": "user", "content": escape(question)}, {"role": "assistant", "content": "…"}]
         yield [*chat], "", turns, {}, ""
-        if not self._desk.catalog.list():
-            chat[-1] = {"role": "assistant", "content": NO_ARTICLES}
-            yield [*chat], "", turns, {}, ""
-            return
         pieces: list[str] = []
         answer: Answer | None = None
         try:
+            if not self._desk.catalog.list():
+                chat[-1] = {"role": "assistant", "content": NO_ARTICLES}
+                yield [*chat], "", turns, {}, ""
+                return
             for event in self._desk.qa.ask(question, article_id or None, history=turns[-1:]):
                 if isinstance(event, Answer):
                     answer = event

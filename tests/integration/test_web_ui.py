@@ -51,11 +51,14 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         wait_http(f"http://127.0.0.1:{port}/", 120, proc)
         yield f"http://127.0.0.1:{port}"
     finally:
-        state = data / "llm" / "server.json"
+        state = data / "llm" / "server.json"  # `serve` starts the model in the background at start-up
+        deadline = time.monotonic() + 120
+        while not state.exists() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.5)
         model_pid = json.loads(state.read_text())["pid"] if state.exists() else None
         proc.terminate()
         proc.wait(30)
-    assert model_pid is not None  # the questions above started the embedded model
+    assert model_pid is not None, "serve's warm-up should have started the embedded model"
     assert not _alive(model_pid), "stopping `newsdesk serve` must stop the model server it started"
 
 

@@ -226,3 +226,11 @@ def test_serve_configures_an_offline_queued_app_and_warns_about_an_open_host(
     warnings.clear()
     serve(locked, "0.0.0.0", 7999, warn=warnings.append, warm_llm=False)
     assert warnings == [] and launched["auth"] == [("editor", "pw")]
+
+
+def test_ask_with_the_index_down_says_so_in_the_chat(make_desk: Callable[..., Newsdesk]) -> None:
+    from tests.integration.conftest import free_port
+
+    desk = make_desk(chroma_url=f"http://127.0.0.1:{free_port()}")
+    chat, *_ = list(AskHandlers(desk).ask("Who took over?", [], "", []))[-1]
+    assert chat[-1]["content"].startswith("⚠ The article index is not available: cannot open the Chroma index")
