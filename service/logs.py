@@ -98,7 +98,7 @@ class JsonFormatter(logging.Formatter):
             "event": record.getMessage(),
             "request_id": getattr(record, "request_id", "-"),
         }
-        data.update(getattr(record, "fields", {}))
+        data.update({k: round(v, 4) if isinstance(v, float) else v for k, v in getattr(record, "fields", {}).items()})
         data.update({k: v for k, v in vars(record).items() if k not in _RESERVED and k not in ("fields", "request_id")})
         if record.exc_info:
             data["error"] = self.formatException(record.exc_info)

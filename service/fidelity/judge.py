@@ -43,7 +43,12 @@ class LLMJudge:
     def check(
         self, checker: FidelityChecker, source: str, text: str, threshold: float = COMBINED_THRESHOLD
     ) -> JudgedReport:
-        report = checker.check(source, text)
+        return self.judge_report(checker.check(source, text), source, text, threshold)
+
+    def judge_report(
+        self, report: FidelityReport, source: str, text: str, threshold: float = COMBINED_THRESHOLD
+    ) -> JudgedReport:
+        """Add the LLM's verdict to a checker report already computed for the same source and text."""
         yes = self.probability(source, text)
         combined = (yes + report.score) / 2
         return JudgedReport(report, yes, combined, combined >= threshold)

@@ -43,6 +43,7 @@ def test_a_question_logs_one_json_line_with_its_request_id_and_timings(
     assert question["request_id"] == answer.request_id and len(answer.request_id) == 12
     assert question["refused"] is False and question["citations"] == 1
     assert {"retrieval_s", "first_token_s", "generation_s", "check_s"} <= set(question)
+    assert all(len(str(question[k]).split(".")[-1]) <= 4 for k in ("retrieval_s", "generation_s"))  # rounded
     assert all("sk-secret-value-123" not in json.dumps(line) for line in lines)
 
 

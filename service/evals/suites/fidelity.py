@@ -44,7 +44,7 @@ class FrankSuite:
             report = self._checker.check(row.article, row.summary)
             checker_scores.append(report.score)
             if self._judge is not None:
-                judged = self._judge.check(self._checker, row.article, row.summary)
+                judged = self._judge.judge_report(report, row.article, row.summary)
                 judge_scores.append(judged.judge_yes)
                 scores.append(judged.combined)
                 predicted.append(judged.supported)
