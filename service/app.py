@@ -100,6 +100,7 @@ class Newsdesk:
             self.checker,
             load_prompt(self.settings.prompts_dir, "qa-answer"),
             self.settings.qa_min_cosine,
+            self.settings.qa_excerpt_chars,
         )
 
     def with_collection(self, collection: str, **overrides: object) -> Newsdesk:

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     local_port: int = Field(0, ge=0, le=65535, description="Port of the embedded model server (0 = any free port).")
     local_startup_s: float = Field(180.0, gt=0, description="Longest wait for the embedded model server to start.")
     qa_passages: int = Field(3, ge=1, le=12, description="Passages given to the model per question.")
+    qa_excerpt_chars: int = Field(
+        400, ge=0, le=8000, description="Each passage cut to its sentences nearest the question (0 = whole chunks)."
+    )
     qa_min_cosine: float = Field(
         0.2, ge=0, le=1, description="Below this best passage similarity, answer 'the articles don't say' at once."
     )

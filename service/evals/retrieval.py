@@ -31,6 +31,15 @@ def evidence_span(article_text: str, evidence: str) -> tuple[int, int]:
     return start, start + len(evidence)
 
 
+def evidence_spans(article_text: str, evidence: str) -> list[tuple[int, int]]:
+    """Every place the evidence occurs (news articles often state a fact twice)."""
+    first = evidence_span(article_text, evidence)
+    spans = [first]
+    while (start := article_text.find(evidence, spans[-1][0] + 1)) >= 0:
+        spans.append((start, start + len(evidence)))
+    return spans
+
+
 def covers(chunk: Chunk, article_id: str, span: tuple[int, int], min_share: float = 0.5) -> bool:
     """True when the chunk is from the article and holds at least ``min_share`` of the evidence span."""
     if chunk.article_id != article_id:

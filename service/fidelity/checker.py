@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -83,6 +84,16 @@ class FidelityChecker:
         claims = [s for s in sentences(text) if content_words(_CITATION.sub("", s.text))]
         vectors = np.array(self._embedder.embed_documents([_CITATION.sub("", c.text) for c in claims]))
         verdicts = [self._verdict(src, claim, vector) for claim, vector in zip(claims, vectors, strict=True)]
+        score = min((v.score for v in verdicts), default=1.0)
+        return FidelityReport(verdicts, score, all(v.supported for v in verdicts))
+
+    def check_each(self, sources: Sequence[str], text: str) -> FidelityReport:
+        """Each claim against separate sources (retrieved passages), keeping its best verdict. Unlike
+        checking their concatenation, no sentence window spans two passages, so a name from one and a
+        number from another do not make a claim supported."""
+        reports = [self.check(source, text) for source in sources] or [self.check("", text)]
+        per_claim = zip(*(r.claims for r in reports), strict=True)
+        verdicts = [max(options, key=lambda v: (v.supported, v.score)) for options in per_claim]
         score = min((v.score for v in verdicts), default=1.0)
         return FidelityReport(verdicts, score, all(v.supported for v in verdicts))
 

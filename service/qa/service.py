@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator, Sequence
 
@@ -24,11 +25,13 @@ from service.qa.citations import (
     strip_markers,
     unverified_quotes,
 )
+from service.qa.excerpts import best_passage, focus
 from service.qa.guard import sanitize
 from service.qa.retriever import HybridRetriever, Passage
 from service.streams import final
 
 MAX_QUESTION_CHARS = 1000
+SECOND_LOOK = "\n(Looking again at the closest passage alone…)\n"
 _HISTORY_ANSWER_CHARS = 300
 
 
@@ -40,12 +43,14 @@ class QAService:
         checker: FidelityChecker,
         prompt: Prompt,
         min_cosine: float,
+        excerpt_chars: int = 0,
     ) -> None:
         self._retriever = retriever
         self._llm = llm
         self._checker = checker
         self._prompt = prompt
         self._min_cosine = min_cosine
+        self._excerpt_chars = excerpt_chars
 
     def ask(
         self,
@@ -84,6 +89,7 @@ class QAService:
             yield REFUSAL
             yield Answer(question, REFUSAL, True, [], passages, None, timings=timings)
             return
+        passages = focus(passages, question, self._excerpt_chars, previous.question if previous else "")
         packed, guarded = _passages(passages)
         messages = self._prompt.render(history=_history(previous), passages=packed, question=question)
         llm = self._llm()
@@ -95,8 +101,22 @@ class QAService:
             pieces.append(piece)
             yield piece
         timings["generation_s"] = time.perf_counter() - generation
-        answer = self._verify(question, "".join(pieces), passages, timings)
-        answer.prompt_chars = sum(len(m["content"]) for m in messages)
+        raw, prompt_chars = "".join(pieces), _chars(messages)
+        best = best_passage(passages, question) if is_refusal(raw) and len(passages) > 1 else None
+        if best is not None:
+            # The 1.5B model misses answers in a crowded prompt: one more try with only the passage that
+            # matches the question best. Its reply goes through the same checks, so an invention is withheld.
+            yield SECOND_LOOK
+            again: list[str] = []
+            messages = self._prompt.render(history=_history(previous), passages=_passages([best])[0], question=question)
+            started = time.perf_counter()
+            for piece in stream_text(chat_chain(llm, "newsdesk-answer-second-look"), messages, llm):
+                again.append(piece)
+                yield piece
+            timings["second_look_s"] = time.perf_counter() - started
+            raw, passages, prompt_chars = "".join(again), [best], prompt_chars + _chars(messages)
+        answer = self._verify(question, raw, passages, timings)
+        answer.prompt_chars = prompt_chars
         answer.guarded_passages = guarded
         yield answer
 
@@ -114,7 +134,9 @@ class QAService:
         text, repaired = self._repair_citations(text, passages)
         text, citations, _ = clean_citations(text, passages)
         sources = [c.passage for c in citations] or passages
-        fidelity = self._checker.check("\n\n".join(_seen(p) for p in sources), strip_markers(text))
+        fidelity = self._in_context(
+            question, self._checker.check_each([_seen(p) for p in sources], strip_markers(text)), sources
+        )
         timings["check_s"] = time.perf_counter() - checked
         if _invented(fidelity, cited=bool(citations)):
             return Answer(question, REFUSAL, True, [], passages, None, timings=timings, withheld=text)
@@ -130,6 +152,21 @@ class QAService:
             repaired_citations=repaired,
             timings=timings,
         )
+
+    def _in_context(self, question: str, report: FidelityReport, sources: list[Passage]) -> FidelityReport:
+        """A bare fragment ("Two years.", "£6,442") says nothing on its own: check it joined to the
+        question it answers, so the passage must hold the question's words and the answer together."""
+        verdicts = []
+        for verdict in report.claims:
+            if not verdict.supported and len(words(verdict.text)) <= _FRAGMENT_WORDS:
+                joined = self._checker.check_each([_seen(p) for p in sources], in_context(question, verdict.text))
+                if joined.supported:
+                    verdict = dataclasses.replace(
+                        joined.claims[0], text=verdict.text, start=verdict.start, end=verdict.end
+                    )
+            verdicts.append(verdict)
+        score = min((v.score for v in verdicts), default=1.0)
+        return FidelityReport(verdicts, score, all(v.supported for v in verdicts))
 
     def _repair_citations(self, text: str, passages: list[Passage]) -> tuple[str, int]:
         """Point each sentence at a passage that supports it when the one it cites does not."""
@@ -160,6 +197,17 @@ _MIN_UNCITED_COVERAGE = 0.5
 
 
 _YES_NO = ("yes", "no")
+
+
+_FRAGMENT_WORDS = 5
+
+
+def in_context(question: str, claim: str) -> str:
+    """A short answer joined to its question ("How long did Metz work at OpenAI: Two years."), as one
+    sentence the checker can judge; a longer answer stands on its own."""
+    if len(words(claim)) > _FRAGMENT_WORDS:
+        return claim
+    return f"{question.strip().rstrip('?').rstrip()}: {claim.strip()}"
 
 
 def echoes_question(answer: str, question: str) -> bool:
@@ -212,3 +260,7 @@ def _history(previous: Turn | None) -> str:
         return ""
     answer = strip_markers(previous.answer)[:_HISTORY_ANSWER_CHARS]
     return f"Earlier question: {previous.question}\nEarlier answer: {answer}\n\n"
+
+
+def _chars(messages: list[dict[str, str]]) -> int:
+    return sum(len(m["content"]) for m in messages)

@@ -4,7 +4,7 @@ import pytest
 
 from service.errors import ConfigError
 from service.evals.corpus import eval_drafts
-from service.evals.retrieval import covers, evidence_span, first_hit_rank, load_questions, recall_at
+from service.evals.retrieval import covers, evidence_span, evidence_spans, first_hit_rank, load_questions, recall_at
 from service.ingest.articles import build_article
 from service.ingest.model import Chunk
 from tests.conftest import ROOT, SHARED
@@ -33,6 +33,7 @@ def test_ranks_and_recall() -> None:
 
 def test_evidence_must_be_verbatim() -> None:
     assert evidence_span("abc def", "def") == (4, 7)
+    assert evidence_spans("def abc def", "def") == [(0, 3), (8, 11)]
     with pytest.raises(ConfigError):
         evidence_span("abc", "zzz")
 

@@ -74,3 +74,16 @@ def test_sources_are_indexed_once(checker: FidelityChecker) -> None:
     before = embedder.texts_embedded
     checker.check(SOURCE, "The ferry carries cyclists.")
     assert embedder.texts_embedded == before + 1  # only the new claim
+
+
+def test_a_claim_stitched_from_two_passages_is_not_supported_by_either(checker: FidelityChecker) -> None:
+    oxfam = "The report was published in Davos. Barbara Stocking, Oxfam's Chief Executive, criticised extreme wealth."
+    bonuses = "Men get salary top-ups of £141,500 more than women. The figures came from a survey of managers."
+    claim = "Barbara Stocking's salary is £141,500."
+    joined = checker.check(f"{oxfam}\n\n{bonuses}", claim).claims[0]
+    assert not joined.reason.startswith("not in the source")  # every word is somewhere in the joined text
+    separate = checker.check_each([oxfam, bonuses], claim)
+    assert not separate.supported
+    assert separate.claims[0].reason.startswith("not in the source")
+    fine = checker.check_each([bonuses, oxfam], "Barbara Stocking is Oxfam's Chief Executive.")
+    assert fine.supported and "Stocking" in fine.claims[0].evidence[0].text

@@ -5,12 +5,13 @@ import pytest
 
 from service.app import Newsdesk
 from service.errors import InvalidInput
+from service.fidelity.checker import FidelityChecker
 from service.ingest.model import Chunk
 from service.prompts import PromptError, load_prompt
 from service.qa.answer import REFUSAL, Turn
 from service.qa.citations import attach_markers, clean_citations, is_refusal, unverified_quotes
 from service.qa.retriever import Passage, fuse
-from service.qa.service import QAService
+from service.qa.service import SECOND_LOOK, QAService, in_context
 from tests.conftest import ROOT, SEED
 from tests.fakes import FakeEmbedder
 from tests.llm_fakes import FakeLLM
@@ -122,9 +123,10 @@ def test_unsupported_sentences_are_flagged_not_hidden(seeded: Newsdesk) -> None:
 
 
 def test_refusals_by_retrieval_and_by_the_model(seeded: Newsdesk) -> None:
-    llm = FakeLLM(["The passages do not mention OpenAI's revenue."])
+    llm = FakeLLM(["The passages do not mention OpenAI's revenue.", "The articles don't say."])
     answer = _qa(seeded, llm).answer("What is OpenAI's annual revenue?")
     assert answer.refused and answer.text == REFUSAL and answer.citations == []
+    assert len(llm.prompts) == 2  # refused twice: with every passage, then with the best one alone
     nothing = FakeLLM([])
     refused = _qa(seeded, nothing).answer("zzzz qqqq xxxx")  # nothing similar: no model call at all
     assert refused.refused and nothing.prompts == []
@@ -206,3 +208,32 @@ def test_an_answer_that_only_repeats_the_question_is_not_an_answer(answer: str, 
 def test_an_echoing_answer_is_withheld_as_a_refusal(seeded: Newsdesk) -> None:
     answer = _qa(seeded, FakeLLM(["OpenAI [1]"])).answer("Which company did Luke Metz join after leaving OpenAI?")
     assert answer.refused and answer.text == REFUSAL and answer.withheld == "OpenAI [1]"
+
+
+def test_a_refusal_gets_a_second_look_with_the_best_passage_alone(seeded: Newsdesk) -> None:
+    llm = FakeLLM(["The articles don't say.", f"{FEDUS} [1]"])
+    qa = QAService(seeded.retriever, lambda: llm, seeded.checker, load_prompt(ROOT / "prompts", "qa-answer"), 0.2, 400)  # type: ignore[arg-type]
+    *pieces, answer = list(qa.ask("Who took over Barret Zoph's position?"))
+    shown = "".join(pieces)  # the terminal shows both tries
+    assert shown.startswith(f"The articles don't say.{SECOND_LOOK}") and shown.endswith("Fedus. [1]")
+    first, second = (p[1].content for p in llm.prompts)
+    assert first.count("\n\n[") >= 1 and "[2]" in first and "[2]" not in second
+    assert not answer.refused and [c.number for c in answer.citations] == [1]
+    assert answer.passages == [answer.citations[0].passage] and "Fedus" in answer.passages[0].chunk.text
+    assert "second_look_s" in answer.timings
+    invented = FakeLLM(["The articles don't say.", "OpenAI earns 3.4 billion dollars a year [1]."])
+    qa2 = QAService(seeded.retriever, lambda: invented, seeded.checker, load_prompt(ROOT / "prompts", "qa-answer"), 0.2)  # type: ignore[arg-type]
+    assert qa2.answer("What is OpenAI's annual revenue?").refused  # the second look is checked like the first
+
+
+def test_a_fragment_answer_is_checked_with_its_question() -> None:
+    assert in_context("How much had he raised within 40 days?", "£400,000.") == (
+        "How much had he raised within 40 days: £400,000."
+    )
+    sentence = "Hunt had raised £400,000 within 40 days of starting his campaign."
+    assert in_context("How much?", sentence) == sentence  # a whole sentence stands on its own
+    checker = FidelityChecker(FakeEmbedder(dim=256))
+    passages = ["The campaign went well. Within 40 days he had raised £400,000 from the public.", "It began in May."]
+    right = checker.check_each(passages, in_context("How much had he raised within 40 days?", "£400,000."))
+    wrong = checker.check_each(passages, in_context("How much had he raised within five days?", "£400,000."))
+    assert right.supported and not wrong.supported  # the same fragment, judged by the question it answers

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from service.evals.corpus import eval_drafts
-from service.evals.retrieval import covers, evidence_span
+from service.evals.retrieval import covers, evidence_spans
 from service.evals.suite import CaseResult, Progress, SuiteResult
+from service.ingest.model import Chunk
 from service.qa.answer import Answer, Turn
 from service.qa.service import QAService
 
@@ -115,11 +116,13 @@ class QASuite:
             refusals["fp"] += 1
         correct = not answer.refused and contains_any(answer.text, row["accept"])
         article_id = ids[row["article"]]
-        span = evidence_span(texts[row["article"]], row["evidence"])
-        stats["retrieved"].append(float(any(covers(p.chunk, article_id, span) for p in answer.passages)))
+        spans = evidence_spans(texts[row["article"]], row["evidence"])
+        stats["retrieved"].append(
+            float(any(covers(p.chunk, article_id, span) for p in answer.passages for span in spans))
+        )
         if correct and answer.citations:  # validity is about the citations an answer makes
             stats["cited_evidence"].append(
-                float(any(covers(c.passage.chunk, article_id, span) for c in answer.citations))
+                float(any(covers(c.passage.chunk, article_id, span) for c in answer.citations for span in spans))
             )
         if not answer.refused:
             stats["uncited"].append(float(not answer.citations))
@@ -153,14 +156,21 @@ def _metrics(stats: dict[str, list[float]], refusals: dict[str, int]) -> dict[st
     }
 
 
+def _where(chunk: Chunk) -> str:
+    return f"{chunk.title} {chunk.start}–{chunk.end}"
+
+
+_STAGES = ("retrieval_s", "generation_s", "second_look_s", "check_s")
+
+
 def _fields(row: dict[str, Any], question: str, answer: Answer) -> dict[str, Any]:
     return {
         "kind": row["kind"],
         "question": question,
         "expected": ", ".join(row.get("accept", [])) or "refusal",
         "text": answer.text,
-        "cited": " ".join(f"[{c.number}] {c.passage.chunk.title}" for c in answer.citations),
-        "seconds": round(sum(answer.timings.get(k, 0.0) for k in ("retrieval_s", "generation_s", "check_s")), 1),
+        "cited": " ".join(f"[{c.number}] {_where(c.passage.chunk)}" for c in answer.citations),
+        "seconds": round(sum(answer.timings.get(k, 0.0) for k in _STAGES), 1),
     }
 
 
