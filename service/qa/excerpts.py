@@ -9,11 +9,34 @@ from __future__ import annotations
 
 import dataclasses
 
-from service.fidelity.text import content_words, is_number, sentences, stem, words, zipf
+from service.fidelity.text import content_words, is_number, proper_nouns, sentences, stem, words, zipf
 from service.ingest.model import Chunk
 from service.qa.retriever import Passage
 
-_NUMERIC_QUESTION = ("how much", "how many", "how long", "how old", "how far", "when", "what year", "what percentage")
+_NUMBER_CUES = ("how much", "how many", "how long", "how old", "how far", "when", "what year", "what percentage")
+_NAME_CUES = ("who", "whom", "whose", "which")
+_ANSWER_BONUS = 3.0  # a sentence holding the kind of thing asked for (a number, a name not in the question)
+
+
+@dataclasses.dataclass(frozen=True)
+class Query:
+    weights: dict[str, float]
+    wants_number: bool
+    wants_name: bool
+    asked_names: frozenset[str]
+
+
+def query_for(question: str, earlier: str = "") -> Query:
+    """The question's words (rarer ones count more; an earlier question's words half) and the kind of
+    answer it asks for."""
+    weights = {s: w / 2 for s, w in _weights(earlier).items()} | _weights(question)
+    lowered = question.lower()
+    return Query(
+        weights,
+        wants_number=any(cue in lowered for cue in _NUMBER_CUES),
+        wants_name=bool(set(words(lowered)[:3]) & set(_NAME_CUES)),
+        asked_names=frozenset(words(question) + words(earlier)),
+    )
 
 
 def focus(passages: list[Passage], question: str, budget: int, earlier: str = "") -> list[Passage]:
@@ -21,17 +44,16 @@ def focus(passages: list[Passage], question: str, budget: int, earlier: str = ""
     earlier question (a follow-up's context) count half."""
     if budget <= 0:
         return passages
-    weights = {s: w / 2 for s, w in _weights(earlier).items()} | _weights(question)
-    wants_number = any(cue in question.lower() for cue in _NUMERIC_QUESTION)
-    return [dataclasses.replace(p, chunk=excerpt(p.chunk, weights, budget, wants_number)) for p in passages]
+    query = query_for(question, earlier)
+    return [dataclasses.replace(p, chunk=excerpt(p.chunk, query, budget)) for p in passages]
 
 
-def excerpt(chunk: Chunk, weights: dict[str, float], budget: int, wants_number: bool = False) -> Chunk:
+def excerpt(chunk: Chunk, query: Query, budget: int) -> Chunk:
     """The best sentence of the chunk and its neighbours (following ones first), within ``budget``."""
     spans = sentences(chunk.text)
     if len(chunk.text) <= budget or not spans:
         return chunk
-    scores = [_score(s.text, weights, wants_number) for s in spans]
+    scores = [_score(s.text, query) for s in spans]
     best = max(range(len(spans)), key=lambda i: (scores[i], -i))
     first = last = best
     while True:
@@ -52,21 +74,23 @@ def _weights(query: str) -> dict[str, float]:
     return {stem(w): max(1.0, 7.0 - zipf(w)) for w in content_words(query)}
 
 
-def _score(sentence: str, weights: dict[str, float], wants_number: bool) -> float:
-    present = {stem(w) for w in words(sentence)}
-    score = sum(weight for s, weight in weights.items() if s in present)
-    if wants_number and any(is_number(w) for w in words(sentence)):
-        score += 2.0
+def _score(sentence: str, query: Query) -> float:
+    said = words(sentence)
+    present = {stem(w) for w in said}
+    score = sum(weight for s, weight in query.weights.items() if s in present)
+    if query.wants_number and any(is_number(w) for w in said):
+        score += _ANSWER_BONUS
+    if query.wants_name and proper_nouns(sentence, sentence_initial=False) - query.asked_names:
+        score += _ANSWER_BONUS
     return score
 
 
 def best_passage(passages: list[Passage], question: str) -> Passage | None:
     """The passage holding the sentence that matches the question best (None when none shares a word)."""
-    weights = _weights(question)
-    wants_number = any(cue in question.lower() for cue in _NUMERIC_QUESTION)
+    query = query_for(question)
     best, best_score = None, 0.0
     for passage in passages:
-        score = max((_score(s.text, weights, wants_number) for s in sentences(passage.chunk.text)), default=0.0)
+        score = max((_score(s.text, query) for s in sentences(passage.chunk.text)), default=0.0)
         if score > best_score:
             best, best_score = passage, score
     return best

@@ -1,5 +1,5 @@
 from service.ingest.model import Chunk
-from service.qa.excerpts import best_passage, excerpt, focus
+from service.qa.excerpts import best_passage, excerpt, focus, query_for
 from service.qa.retriever import Passage
 
 ARTICLE = (
@@ -24,10 +24,10 @@ def test_an_excerpt_is_an_exact_span_around_the_best_sentence() -> None:
 
 def test_the_neighbours_fill_the_budget_and_short_passages_stay_whole() -> None:
     chunk = _passage(ARTICLE).chunk
-    weights = {"mayor": 3.0, "laan": 5.0}
-    assert excerpt(chunk, weights, 10_000) == chunk
-    wide = excerpt(chunk, weights, 200)
-    narrow = excerpt(chunk, weights, 90)
+    query = query_for("Eberhard van der Laan")
+    assert excerpt(chunk, query, 10_000) == chunk
+    wide = excerpt(chunk, query, 200)
+    narrow = excerpt(chunk, query, 90)
     assert narrow.text.startswith("The Mayor, Eberhard") and narrow.text in wide.text and len(wide.text) > 120
     assert focus([_passage(ARTICLE)], "mayor", 0)[0].chunk == chunk  # 0 = whole chunks
 
@@ -48,3 +48,12 @@ def test_the_best_passage_is_the_one_with_the_best_sentence() -> None:
     passages = [_passage("Canals and bridges."), _passage("Eberhard van der Laan is the Mayor.", 300)]
     assert best_passage(passages, "Who is the Mayor of Amsterdam?") is passages[1]
     assert best_passage(passages, "zzzz qqqq") is None
+
+
+def test_a_who_or_which_question_prefers_a_sentence_with_a_new_name() -> None:
+    passages = [
+        _passage("The charity argued that the income of the richest 100 billionaires could end poverty."),
+        _passage("The richest 100 billionaires are driving up inequality, according to Oxfam.", 300),
+    ]
+    assert best_passage(passages, "Which charity published the report on the richest 100 billionaires?") is passages[1]
+    assert best_passage(passages, "What did the charity argue about the richest 100 billionaires?") is passages[0]
