@@ -1,6 +1,6 @@
 """Every benchmark, one command (`make bench`): runs the scripts in turn, then prints one table.
 
-    .venv/bin/python bench/run.py [--quick] [--only ingest_search fidelity llm qa rewrite load]
+    .venv/bin/python bench/run.py [--quick] [--only ingest_search fidelity llm qa rewrite rewrite_reference load]
 
 Each script writes bench/results/<name>.json; the table is read back from those files, so a script
 that was skipped shows its last figures (with their date). --quick trims counts (about 15 minutes
@@ -27,6 +27,7 @@ STEPS: dict[str, tuple[list[str], list[str]]] = {  # name: (full command, extra 
     "llm": ([PY, "bench/llm.py", "--threads", "1"], []),
     "qa": ([PY, "bench/qa.py"], ["--limit", "12"]),
     "rewrite": ([NEWSDESK, "eval", "rewrite", "--report", str(RESULTS / "rewrite")], ["--limit", "1"]),
+    "rewrite_reference": ([PY, "bench/rewrite_reference.py"], []),
     "load": ([PY, "bench/load.py"], ["--users", "1", "4", "--search-per-user", "10"]),
 }
 
@@ -51,11 +52,16 @@ def table() -> list[tuple[str, str]]:
         r = d["runs"][0]
         ttft = f"cold 1,000-token TTFT {r['cold_1000_ttft_s']:.1f} s, follow-up {r['followup_1000_ttft_s']:.2f} s"
         rows.append(("LLM (1 thread)", f"{ttft}, {r['cold_1000_gen_tok_s']:.0f} tok/s, RSS {r['peak_rss_mb']} MB"))
-    if d := _load("qa"):
+    for name in ("qa", "qa-interleaved"):
+        if not (d := _load(name)):
+            continue
+        order = d.get("order", "interleaved")
+        ratio = d["newsdesk"]["ttft_s"]["p50"] / d["baseline"]["ttft_s"]["p50"]
+        rows.append((f"Q&A TTFT p50 newsdesk / baseline ({order})", f"{ratio:.2f}×"))
         for who in ("newsdesk", "baseline"):
             q = d[who]
             rows.append((
-                f"Q&A {who}",
+                f"Q&A {who} ({order})",
                 f"TTFT p50 {q['ttft_s']['p50']:.1f} s / p95 {q['ttft_s']['p95']:.1f} s, total p50 "
                 f"{q['total_s']['p50']:.1f} s, ~{q['prompt_tokens_est']} prompt tokens, accuracy "
                 f"{q['accuracy']:.2f}, refusal recall {q['refusal_recall']:.2f}",
@@ -63,6 +69,9 @@ def table() -> list[tuple[str, str]]:
     if d := _load("rewrite"):
         metrics = d["suites"][0]["metrics"] if "suites" in d else d.get("metrics", {})
         rows.append(("rewrite", ", ".join(f"{k} {v:.3g}" for k, v in sorted(metrics.items()))[:160]))
+    if d := _load("rewrite_reference"):
+        figures = ", ".join(f"{k} {v}" for k, v in d["overall"].items())
+        rows.append(("human elementary rewrites, same measures", figures))
     if d := _load("load"):
         for run in [*d["mixed"], {**d["search_only"], "only": True}]:
             lat = "; ".join(f"{k} p50 {v['p50']:.2f}/p95 {v['p95']:.2f} s" for k, v in run["latency_s"].items())

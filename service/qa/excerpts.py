@@ -85,12 +85,11 @@ def _score(sentence: str, query: Query) -> float:
     return score
 
 
-def best_passage(passages: list[Passage], question: str) -> Passage | None:
-    """The passage holding the sentence that matches the question best (None when none shares a word)."""
+def ranked(passages: list[Passage], question: str) -> list[Passage]:
+    """The passages ordered by their sentence that matches the question best; those sharing no
+    word with it are left out."""
     query = query_for(question)
-    best, best_score = None, 0.0
-    for passage in passages:
-        score = max((_score(s.text, query) for s in sentences(passage.chunk.text)), default=0.0)
-        if score > best_score:
-            best, best_score = passage, score
-    return best
+    scored = [
+        (max((_score(s.text, query) for s in sentences(p.chunk.text)), default=0.0), i) for i, p in enumerate(passages)
+    ]
+    return [passages[i] for score, i in sorted(scored, key=lambda pair: (-pair[0], pair[1])) if score > 0]

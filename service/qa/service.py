@@ -25,13 +25,14 @@ from service.qa.citations import (
     strip_markers,
     unverified_quotes,
 )
-from service.qa.excerpts import best_passage, focus
+from service.qa.excerpts import focus, ranked
 from service.qa.guard import sanitize
 from service.qa.retriever import HybridRetriever, Passage
 from service.streams import final
 
 MAX_QUESTION_CHARS = 1000
 SECOND_LOOK = "\n(Looking again at the closest passage alone…)\n"
+SECOND_LOOKS = 1  # a second try with the next passage changed no answer of the qa suite, and slows refusals
 _HISTORY_ANSWER_CHARS = 300
 
 
@@ -102,19 +103,24 @@ class QAService:
             yield piece
         timings["generation_s"] = time.perf_counter() - generation
         raw, prompt_chars = "".join(pieces), _chars(messages)
-        best = best_passage(passages, question) if is_refusal(raw) and len(passages) > 1 else None
-        if best is not None:
-            # The 1.5B model misses answers in a crowded prompt: one more try with only the passage that
-            # matches the question best. Its reply goes through the same checks, so an invention is withheld.
-            yield SECOND_LOOK
-            again: list[str] = []
-            messages = self._prompt.render(history=_history(previous), passages=_passages([best])[0], question=question)
+        if is_refusal(raw) and len(passages) > 1:
+            # The 1.5B model misses answers in a crowded prompt: try again with the passage that matches the
+            # question best, alone. The reply goes through the same checks, so an invention is still withheld.
             started = time.perf_counter()
-            for piece in stream_text(chat_chain(llm, "newsdesk-answer-second-look"), messages, llm):
-                again.append(piece)
-                yield piece
+            for n, passage in enumerate(ranked(passages, question)[:SECOND_LOOKS]):
+                yield SECOND_LOOK if n == 0 else "\n"
+                again: list[str] = []
+                single = self._prompt.render(
+                    history=_history(previous), passages=_passages([passage])[0], question=question
+                )
+                for piece in stream_text(chat_chain(llm, "newsdesk-answer-second-look"), single, llm):
+                    again.append(piece)
+                    yield piece
+                prompt_chars += _chars(single)
+                if not is_refusal(retry := "".join(again)):
+                    raw, passages = retry, [passage]
+                    break
             timings["second_look_s"] = time.perf_counter() - started
-            raw, passages, prompt_chars = "".join(again), [best], prompt_chars + _chars(messages)
         answer = self._verify(question, raw, passages, timings)
         answer.prompt_chars = prompt_chars
         answer.guarded_passages = guarded

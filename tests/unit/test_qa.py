@@ -126,7 +126,8 @@ def test_refusals_by_retrieval_and_by_the_model(seeded: Newsdesk) -> None:
     llm = FakeLLM(["The passages do not mention OpenAI's revenue.", "The articles don't say."])
     answer = _qa(seeded, llm).answer("What is OpenAI's annual revenue?")
     assert answer.refused and answer.text == REFUSAL and answer.citations == []
-    assert len(llm.prompts) == 2  # refused twice: with every passage, then with the best one alone
+    assert len(llm.prompts) == 2  # refused with every passage, then with the best one alone
+    assert len(answer.passages) == 3  # a refusal shows what was retrieved
     nothing = FakeLLM([])
     refused = _qa(seeded, nothing).answer("zzzz qqqq xxxx")  # nothing similar: no model call at all
     assert refused.refused and nothing.prompts == []

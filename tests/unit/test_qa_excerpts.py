@@ -1,5 +1,5 @@
 from service.ingest.model import Chunk
-from service.qa.excerpts import best_passage, excerpt, focus, query_for
+from service.qa.excerpts import excerpt, focus, query_for, ranked
 from service.qa.retriever import Passage
 
 ARTICLE = (
@@ -44,10 +44,10 @@ def test_a_follow_up_counts_the_earlier_question_less() -> None:
     assert "Stocking" in cut.chunk.text
 
 
-def test_the_best_passage_is_the_one_with_the_best_sentence() -> None:
+def test_passages_rank_by_their_best_sentence() -> None:
     passages = [_passage("Canals and bridges."), _passage("Eberhard van der Laan is the Mayor.", 300)]
-    assert best_passage(passages, "Who is the Mayor of Amsterdam?") is passages[1]
-    assert best_passage(passages, "zzzz qqqq") is None
+    assert ranked(passages, "Who is the Mayor of Amsterdam?") == [passages[1]]  # the other shares no word
+    assert ranked(passages, "zzzz qqqq") == []
 
 
 def test_a_who_or_which_question_prefers_a_sentence_with_a_new_name() -> None:
@@ -55,5 +55,5 @@ def test_a_who_or_which_question_prefers_a_sentence_with_a_new_name() -> None:
         _passage("The charity argued that the income of the richest 100 billionaires could end poverty."),
         _passage("The richest 100 billionaires are driving up inequality, according to Oxfam.", 300),
     ]
-    assert best_passage(passages, "Which charity published the report on the richest 100 billionaires?") is passages[1]
-    assert best_passage(passages, "What did the charity argue about the richest 100 billionaires?") is passages[0]
+    assert ranked(passages, "Which charity published the report on the richest 100 billionaires?")[0] is passages[1]
+    assert ranked(passages, "What did the charity argue about the richest 100 billionaires?")[0] is passages[0]
