@@ -32,7 +32,6 @@ from service.streams import final
 
 MAX_QUESTION_CHARS = 1000
 SECOND_LOOK = "\n(Looking again at the closest passage alone…)\n"
-SECOND_LOOKS = 1  # a second try with the next passage changed no answer of the qa suite, and slows refusals
 _HISTORY_ANSWER_CHARS = 300
 
 
@@ -103,24 +102,22 @@ class QAService:
             yield piece
         timings["generation_s"] = time.perf_counter() - generation
         raw, prompt_chars = "".join(pieces), _chars(messages)
-        if is_refusal(raw) and len(passages) > 1:
-            # The 1.5B model misses answers in a crowded prompt: try again with the passage that matches the
-            # question best, alone. The reply goes through the same checks, so an invention is still withheld.
+        best = ranked(passages, question)[:1] if is_refusal(raw) and len(passages) > 1 else []
+        if best:
+            # The 1.5B model misses answers in a crowded prompt: try once more with the passage that matches
+            # the question best, alone. The reply goes through the same checks, so an invention is still
+            # withheld. (A further try with the next passage changed no answer of the qa suite.)
+            yield SECOND_LOOK
+            again: list[str] = []
+            single = self._prompt.render(history=_history(previous), passages=_passages(best)[0], question=question)
             started = time.perf_counter()
-            for n, passage in enumerate(ranked(passages, question)[:SECOND_LOOKS]):
-                yield SECOND_LOOK if n == 0 else "\n"
-                again: list[str] = []
-                single = self._prompt.render(
-                    history=_history(previous), passages=_passages([passage])[0], question=question
-                )
-                for piece in stream_text(chat_chain(llm, "newsdesk-answer-second-look"), single, llm):
-                    again.append(piece)
-                    yield piece
-                prompt_chars += _chars(single)
-                if not is_refusal(retry := "".join(again)):
-                    raw, passages = retry, [passage]
-                    break
+            for piece in stream_text(chat_chain(llm, "newsdesk-answer-second-look"), single, llm):
+                again.append(piece)
+                yield piece
             timings["second_look_s"] = time.perf_counter() - started
+            prompt_chars += _chars(single)
+            if not is_refusal(retry := "".join(again)):
+                raw, passages = retry, best
         answer = self._verify(question, raw, passages, timings)
         answer.prompt_chars = prompt_chars
         answer.guarded_passages = guarded
