@@ -63,6 +63,10 @@ class FidelityReport:
     def unsupported(self) -> list[ClaimVerdict]:
         return [c for c in self.claims if not c.supported]
 
+    @classmethod
+    def of(cls, verdicts: list[ClaimVerdict]) -> FidelityReport:
+        return cls(verdicts, min((v.score for v in verdicts), default=1.0), all(v.supported for v in verdicts))
+
 
 @dataclass
 class _Source:
@@ -83,9 +87,7 @@ class FidelityChecker:
         src = self._index(source)
         claims = [s for s in sentences(text) if content_words(_CITATION.sub("", s.text))]
         vectors = np.array(self._embedder.embed_documents([_CITATION.sub("", c.text) for c in claims]))
-        verdicts = [self._verdict(src, claim, vector) for claim, vector in zip(claims, vectors, strict=True)]
-        score = min((v.score for v in verdicts), default=1.0)
-        return FidelityReport(verdicts, score, all(v.supported for v in verdicts))
+        return FidelityReport.of([self._verdict(src, c, v) for c, v in zip(claims, vectors, strict=True)])
 
     def check_each(self, sources: Sequence[str], text: str) -> FidelityReport:
         """Each claim against separate sources (retrieved passages), keeping its best verdict. Unlike
@@ -93,9 +95,7 @@ class FidelityChecker:
         number from another do not make a claim supported."""
         reports = [self.check(source, text) for source in sources] or [self.check("", text)]
         per_claim = zip(*(r.claims for r in reports), strict=True)
-        verdicts = [max(options, key=lambda v: (v.supported, v.score)) for options in per_claim]
-        score = min((v.score for v in verdicts), default=1.0)
-        return FidelityReport(verdicts, score, all(v.supported for v in verdicts))
+        return FidelityReport.of([max(options, key=lambda v: (v.supported, v.score)) for options in per_claim])
 
     def features(self, source: str, claim: str) -> dict[str, float]:
         """The raw signals for one claim (used by calibration)."""

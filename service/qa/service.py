@@ -137,9 +137,8 @@ class QAService:
         text, repaired = self._repair_citations(text, passages)
         text, citations, _ = clean_citations(text, passages)
         sources = [c.passage for c in citations] or passages
-        fidelity = self._in_context(
-            question, self._checker.check_each([_seen(p) for p in sources], strip_markers(text)), sources
-        )
+        seen = [_seen(p) for p in sources]
+        fidelity = self._in_context(question, self._checker.check_each(seen, strip_markers(text)), seen)
         timings["check_s"] = time.perf_counter() - checked
         if _invented(fidelity, cited=bool(citations)):
             return Answer(question, REFUSAL, True, [], passages, None, timings=timings, withheld=text)
@@ -156,20 +155,19 @@ class QAService:
             timings=timings,
         )
 
-    def _in_context(self, question: str, report: FidelityReport, sources: list[Passage]) -> FidelityReport:
+    def _in_context(self, question: str, report: FidelityReport, sources: list[str]) -> FidelityReport:
         """A bare fragment ("Two years.", "£6,442") says nothing on its own: check it joined to the
         question it answers, so the passage must hold the question's words and the answer together."""
         verdicts = []
         for verdict in report.claims:
             if not verdict.supported and len(words(verdict.text)) <= _FRAGMENT_WORDS:
-                joined = self._checker.check_each([_seen(p) for p in sources], in_context(question, verdict.text))
+                joined = self._checker.check_each(sources, in_context(question, verdict.text))
                 if joined.supported:
                     verdict = dataclasses.replace(
                         joined.claims[0], text=verdict.text, start=verdict.start, end=verdict.end
                     )
             verdicts.append(verdict)
-        score = min((v.score for v in verdicts), default=1.0)
-        return FidelityReport(verdicts, score, all(v.supported for v in verdicts))
+        return FidelityReport.of(verdicts)
 
     def _repair_citations(self, text: str, passages: list[Passage]) -> tuple[str, int]:
         """Point each sentence at a passage that supports it when the one it cites does not."""
