@@ -29,8 +29,8 @@ browser:
 	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
 lint: install
-	$(BIN)/ruff check service tests bench evals
-	$(BIN)/ruff format --check service tests bench evals
+	$(BIN)/ruff check service tests bench evals training
+	$(BIN)/ruff format --check service tests bench evals training
 	$(BIN)/mypy
 
 test-fast: install

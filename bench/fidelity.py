@@ -1,10 +1,12 @@
-"""Fidelity-check speed: a 5-sentence summary against a 700-word article (target: under 2 s).
+"""Fidelity-check cost: 5-sentence summaries against 700-word articles, word-overlap checker vs verifier.
 
     .venv/bin/python bench/fidelity.py [--articles 20]
 
-Each article is new to the checker (its sentences are embedded cold); the embedding model is loaded
-once beforehand. Summaries are five sentences of the same article's OneStopEnglish elementary version.
-Prints p50/p95 per check and per claim; writes bench/results/fidelity.json.
+Both checkers run in one process on the same texts (each article new to each checker, its sentences
+embedded cold; the embedding model is loaded once beforehand). Summaries are five sentences of the same
+article's OneStopEnglish elementary version. Reports p50/p95 per check and per claim for each, the
+verifier's cold load, and the peak RSS before and after the verifier ran (its added memory). Goals: at
+most 100 ms per claim p50 and 200 MB added, cold load at most 2 s. Writes bench/results/fidelity.json.
 """
 
 from __future__ import annotations
@@ -16,12 +18,28 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import summary, write_result
+from bench.common import peak_rss_mb, summary, write_result
 from service.embeddings.minilm import MiniLMEmbedder
 from service.evals.corpus import load_onestopenglish
+from service.fidelity.calibration import fitted
 from service.fidelity.checker import FidelityChecker
 from service.fidelity.text import sentences
+from service.fidelity.verifier import CrossEncoderVerifier
 from service.settings import load_settings
+
+
+def run(checker: FidelityChecker, texts: list[tuple[str, str]]) -> dict[str, dict[str, float]]:
+    per_check, per_claim = [], []
+    for source, text in texts:
+        started = time.perf_counter()
+        report = checker.check(source, text)
+        seconds = time.perf_counter() - started
+        per_check.append(seconds)
+        per_claim.append(seconds / max(1, len(report.claims)))
+    return {
+        "check_s": {k: round(v, 3) for k, v in summary(per_check).items()},
+        "per_claim_s": {k: round(v, 3) for k, v in summary(per_claim).items()},
+    }
 
 
 def main() -> None:
@@ -30,25 +48,26 @@ def main() -> None:
     args = parser.parse_args()
     embedder = MiniLMEmbedder()
     embedder.embed_query("warm-up")
-    checker = FidelityChecker(embedder)
     articles = list(load_onestopenglish(load_settings().datasets_dir).values())[: args.articles]
-    per_check, per_claim = [], []
-    for article in articles:
-        source = " ".join(article.advanced.split()[:700])
-        text = " ".join(s.text for s in sentences(article.elementary)[2:7])
-        started = time.perf_counter()
-        report = checker.check(source, text)
-        seconds = time.perf_counter() - started
-        per_check.append(seconds)
-        per_claim.append(seconds / max(1, len(report.claims)))
+    texts = [
+        (" ".join(a.advanced.split()[:700]), " ".join(s.text for s in sentences(a.elementary)[2:7])) for a in articles
+    ]
+    lexical = run(FidelityChecker(embedder), texts)
+    rss_before = peak_rss_mb()
+    verifier = CrossEncoderVerifier()
+    started = time.perf_counter()
+    verifier.probabilities([("A source sentence.", "A claim.")])
+    cold_load = time.perf_counter() - started
+    checked = run(FidelityChecker(embedder, verifier, fitted()), texts)
     figures = {
         "articles": len(articles),
-        "check_s": {k: round(v, 3) for k, v in summary(per_check).items()},
-        "per_claim_s": {k: round(v, 3) for k, v in summary(per_claim).items()},
+        "word_overlap": lexical,
+        "verifier": checked | {"cold_load_s": round(cold_load, 2)},
+        "peak_rss_mb": {"before_verifier": round(rss_before), "after_verifier": round(peak_rss_mb())},
     }
     path = write_result("fidelity", figures)
     for key, value in figures.items():
-        print(f"{key:<12} {value}")
+        print(f"{key:<14} {value}")
     print(f"written to {path}")
 
 

@@ -17,6 +17,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.common import machine  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results"
 PY = sys.executable
 NEWSDESK = str(Path(PY).parent / "newsdesk")
@@ -45,9 +49,14 @@ def table() -> list[tuple[str, str]]:
             ("search latency", f"p50 {d['search_ms']['p50']:.1f} ms, p95 {d['search_ms']['p95']:.1f} ms"),
             ("ingest+search peak RSS", f"{d['peak_rss_mb']:.0f} MB"),
         ]
-    if d := _load("fidelity"):
-        rows.append(("fidelity check", f"p50 {d['check_s']['p50']:.2f} s per 5-sentence summary, "
-                     f"{d['per_claim_s']['p50'] * 1000:.0f} ms per claim"))  # fmt: skip
+    if (d := _load("fidelity")) and "verifier" in d:
+        for label, key in (("fidelity check, verifier", "verifier"), ("fidelity check, word overlap", "word_overlap")):
+            f = d[key]
+            rows.append((label, f"p50 {f['check_s']['p50']:.2f} s per 5-sentence summary, "
+                         f"{f['per_claim_s']['p50'] * 1000:.0f} ms per claim"))  # fmt: skip
+        rss = d["peak_rss_mb"]
+        rows.append(("verifier cold load, added peak RSS", f"{d['verifier']['cold_load_s']:.2f} s, "
+                     f"{rss['after_verifier'] - rss['before_verifier']} MB"))  # fmt: skip
     if d := _load("llm"):
         r = d["runs"][0]
         ttft = f"cold 1,000-token TTFT {r['cold_1000_ttft_s']:.1f} s, follow-up {r['followup_1000_ttft_s']:.2f} s"
@@ -94,9 +103,25 @@ def main() -> None:
             done = subprocess.run(command + (quick if args.quick else []), cwd=ROOT)
             if done.returncode not in (0, 1):  # an eval that misses a threshold still measured
                 print(f"{name} failed with exit code {done.returncode}", file=sys.stderr)
-    print("\n| figure | value |\n|---|---|")
-    for name, value in table():
-        print(f"| {name} | {value} |")
+    lines = ["| figure | value |", "|---|---|", *(f"| {name} | {value} |" for name, value in table())]
+    print("\n" + "\n".join(lines))
+    write_docs(lines)
+
+
+def write_docs(lines: list[str]) -> None:
+    """Put the table into docs/benchmarks.md between its markers, with the machine it was measured on."""
+    docs = ROOT / "docs" / "benchmarks.md"
+    text = docs.read_text(encoding="utf-8")
+    begin, end = "<!-- table -->", "<!-- /table -->"
+    if begin not in text or end not in text:
+        return
+    sources = []
+    for path in sorted(RESULTS.glob("*.json")):
+        m = json.loads(path.read_text()).get("machine", {})
+        sources.append(f"`{path.name}` {m.get('processor', '?')} ({m.get('cpus', '?')} CPUs), {m.get('date', '?')}")
+    header = f"Table written {machine()['date']}. Measured by (results file, CPU, time): " + "; ".join(sources) + "."
+    body = "\n".join([begin, header, "", *lines, end])
+    docs.write_text(text[: text.index(begin)] + body + text[text.index(end) + len(end) :], encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -10,8 +10,10 @@ from functools import cached_property
 
 from service.embeddings.base import Embedder
 from service.embeddings.factory import build_embedder
+from service.fidelity.calibration import fitted
 from service.fidelity.checker import FidelityChecker
 from service.fidelity.judge import LLMJudge
+from service.fidelity.verifier import CrossEncoderVerifier
 from service.index.client import build_chroma_client
 from service.index.store import ArticleStore
 from service.ingest.catalog import Catalog
@@ -72,7 +74,11 @@ class Newsdesk:
 
     @cached_property
     def checker(self) -> FidelityChecker:
-        return FidelityChecker(self.embedder)
+        s = self.settings
+        if s.fidelity_model == "lexical":
+            return FidelityChecker(self.embedder)
+        verifier = CrossEncoderVerifier(threads=s.fidelity_threads)
+        return FidelityChecker(self.embedder, verifier, fitted(), windows=s.fidelity_windows)
 
     @cached_property
     def judge(self) -> LLMJudge:

@@ -15,7 +15,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 class Settings(BaseSettings):
-    """Every knob newsdesk has. Field descriptions double as the README's settings table."""
+    """Every knob newsdesk has. Field descriptions make docs/configuration.md (service/settings_doc.py)."""
 
     model_config = SettingsConfigDict(env_prefix="NEWSDESK_", env_file=".env", extra="ignore", validate_default=True)
 
@@ -33,6 +33,15 @@ class Settings(BaseSettings):
         "text-embedding-3-small", description="Embedding model name when NEWSDESK_EMBEDDINGS=openai."
     )
     embed_threads: int = Field(2, ge=1, le=64, description="CPU threads for the offline embedding model.")
+    fidelity_model: Literal["verifier", "lexical"] = Field(
+        "lexical",
+        description="How claims are checked: `verifier` (the trained cross-encoder shipped with newsdesk, with "
+        "the word-overlap signals) or `lexical` (word overlap and embeddings only; for comparison).",
+    )
+    fidelity_windows: int = Field(
+        3, ge=1, le=20, description="Source windows per claim that reach the verifier (picked by cheap signals)."
+    )
+    fidelity_threads: int = Field(1, ge=1, le=64, description="CPU threads for the fidelity verifier.")
     embed_batch_size: int = Field(32, ge=1, le=512, description="Chunks embedded per batch.")
     openai_api_key: SecretStr | None = Field(
         None,
@@ -62,7 +71,9 @@ class Settings(BaseSettings):
     local_gguf: Path | None = Field(
         None, description="Use this GGUF file for the embedded model instead of the bundled Qwen2.5-Coder-1.5B."
     )
-    local_threads: int = Field(1, ge=1, le=64, description="CPU threads for the embedded model (see README).")
+    local_threads: int = Field(
+        1, ge=1, le=64, description="CPU threads for the embedded model (docs/benchmarks.md measures 1 and 2)."
+    )
     local_ctx: int = Field(4096, ge=512, le=32768, description="Context window of the embedded model, in tokens.")
     local_port: int = Field(0, ge=0, le=65535, description="Port of the embedded model server (0 = any free port).")
     local_startup_s: float = Field(180.0, gt=0, description="Longest wait for the embedded model server to start.")
@@ -77,8 +88,9 @@ class Settings(BaseSettings):
     max_article_chars: int = Field(500_000, ge=1000, description="Longest article text accepted, in characters.")
     fetch_timeout_s: float = Field(15.0, gt=0, description="Time limit for fetching one URL, in seconds.")
     datasets_dir: Path = Field(
-        Path("../shared/datasets"),
-        description="Public benchmark data (FRANK, OneStopEnglish) for evals and benchmarks.",
+        PROJECT_ROOT / "evals" / "datasets",
+        description="Public benchmark data (FRANK, OneStopEnglish rows, shipped with their licences) for evals and "
+        "benchmarks.",
     )
     evals_dir: Path = Field(PROJECT_ROOT / "evals", description="Eval datasets and thresholds.toml.")
     prompts_dir: Path = Field(PROJECT_ROOT / "prompts", description="Prompt templates (versioned TOML files).")

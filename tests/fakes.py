@@ -37,3 +37,21 @@ class FakeEmbedder:
             vector[int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
         norm = math.sqrt(sum(x * x for x in vector)) or 1.0
         return [x / norm for x in vector]
+
+
+class FakeVerifier:
+    """Scripted P(supported): the first listed phrase that the claim contains decides it (else ``default``).
+    Records every (premise, claim) pair it was shown and how many calls were made."""
+
+    model_id = "fake-verifier"
+
+    def __init__(self, script: dict[str, float] | None = None, default: float = 0.5) -> None:
+        self.script = script or {}
+        self.default = default
+        self.pairs: list[tuple[str, str]] = []
+        self.calls = 0
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
+        self.calls += 1
+        self.pairs += pairs
+        return [next((p for phrase, p in self.script.items() if phrase in claim), self.default) for _, claim in pairs]

@@ -18,7 +18,7 @@ from service.settings import load_settings
 
 app = typer.Typer(
     help="newsdesk: ask questions about news articles and rewrite them in plain English, offline.\n\n"
-    "Settings come from NEWSDESK_* environment variables or a .env file (see README).",
+    "Settings come from NEWSDESK_* environment variables or a .env file (docs/configuration.md).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",

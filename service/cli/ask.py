@@ -11,9 +11,11 @@ from rich.console import Console
 from service import serialize
 from service.cli import render
 from service.errors import NewsdeskError
+from service.progress import Stage, Waiting
 from service.qa.answer import Answer, Turn
 
 out = Console()
+err = Console(stderr=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -72,10 +74,16 @@ def shell(ctx: typer.Context) -> None:
 
 
 def _run(events: Any, stream: bool) -> Answer:
+    """Stream the answer to stdout; the steps under way (with seconds elapsed) go to stderr (not with --json)."""
     answer: Answer | None = None
+    waiting = Waiting()
     for event in events:
         if isinstance(event, Answer):
             answer = event
+        elif isinstance(event, Stage):
+            waiting.update(event)
+            if stream:
+                err.print(f"[dim]{waiting.line()}[/dim]", highlight=False)
         elif stream:
             sys.stdout.write(event)
             sys.stdout.flush()

@@ -29,7 +29,10 @@ def status(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", h
     nd = desk(ctx)
     endpoint = configured_endpoint(nd.settings)
     if endpoint.kind == "local" and not as_json:
-        out.print("[dim]starting the embedded model (the first start assembles a 1.1 GB file)…[/dim]")
+        if (up := nd.local_server.running()) is not None:
+            out.print(f"[dim]attaching to the embedded model already running at {up.base_url}…[/dim]")
+        else:
+            out.print("[dim]starting the embedded model (the first start assembles a 1.1 GB file)…[/dim]")
     result = probe(nd.llm)
     if as_json:
         print_json(result.__dict__)

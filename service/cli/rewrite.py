@@ -12,10 +12,12 @@ from rich.console import Console
 from service import serialize
 from service.app import Newsdesk
 from service.cli import render
+from service.progress import Stage, Waiting
 from service.rewrite.service import Delta, RewriteResult, SectionDone
 from service.rewrite.source import from_file
 
 out = Console()
+err = Console(stderr=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -39,8 +41,13 @@ def rewrite(
     nd = desk(ctx)
     title, text = _load(nd, target)
     result: RewriteResult | None = None
+    waiting = Waiting()
     for event in nd.rewriter.rewrite(text, title, level):
-        if isinstance(event, Delta) and not as_json:
+        if isinstance(event, Stage):
+            waiting.update(event)
+            if event.name == "rewriting" and not as_json:  # a line per section on stderr, with the time left
+                err.print(f"\n[dim]{waiting.line()}[/dim]", highlight=False)
+        elif isinstance(event, Delta) and not as_json:
             sys.stdout.write(event.text)
             sys.stdout.flush()
         elif isinstance(event, SectionDone) and event.regenerated and not as_json:

@@ -1,7 +1,7 @@
 """The articles evals run over: the shipped seed article plus OneStopEnglish dev articles.
 
-OneStopEnglish (CC BY-SA 4.0, Vajjala & Lučić 2018) is read from the shared datasets folder,
-never copied into this repository.
+OneStopEnglish (CC BY-SA 4.0, Vajjala & Lučić 2018): the 30 articles newsdesk uses are shipped in
+evals/datasets/onestopenglish/ (licence notes in evals/datasets/LICENSES.md).
 """
 
 from __future__ import annotations

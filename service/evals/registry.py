@@ -16,6 +16,7 @@ OPTIONAL = ("fidelity-frank-judge",)  # not in "every suite": hours on the full 
 
 def suites(desk: Newsdesk) -> dict[str, Callable[[], Suite]]:
     from service.evals.suites.fidelity import FrankSuite, SyntheticSuite
+    from service.evals.suites.pairs import PairsSuite
     from service.evals.suites.qa import EVAL_COLLECTION, QASuite
     from service.evals.suites.rewrite import RewriteSuite
 
@@ -24,6 +25,7 @@ def suites(desk: Newsdesk) -> dict[str, Callable[[], Suite]]:
         "fidelity-synthetic": lambda: SyntheticSuite(
             desk.checker, s.evals_dir / "datasets" / "fidelity-synthetic.jsonl", s.datasets_dir
         ),
+        "fidelity-pairs": lambda: PairsSuite(desk.checker, s.evals_dir / "datasets" / "fidelity-pairs.jsonl"),
         "fidelity-frank": lambda: FrankSuite(desk.checker, s.datasets_dir),
         "fidelity-frank-judge": lambda: FrankSuite(desk.checker, s.datasets_dir, judge=desk.judge),
         "qa": lambda: QASuite(

@@ -1,33 +1,65 @@
-"""The checker's tuned constants: six numbers (plus RARE_ZIPF), fitted on FRANK's `valid` split only.
+"""How the checker turns a claim's signals into a verdict: a logistic combination and the override rules
+that are kept, both fitted on FRANK's `valid` split only (`bench/fit_fidelity.py`; `test` is never used).
 
-Refit with `.venv/bin/python bench/calibrate_fidelity.py` (logistic regression on the worst claim of
-each summary, each (dataset, label) group weighted equally; threshold = best mean balanced accuracy
-over the two datasets on `valid`). The test split is never used for fitting.
+Signals (see checker.py): ``verifier`` (logit of the trained cross-encoder's P(supported) on the claim's best
+source window), ``order``, ``coverage``, ``similarity`` and ``rare_novel``. Rules, each kept only where it
+adds balanced accuracy on `valid`: ``novel_number`` and ``novel_name`` (a number or name the source never
+uses), ``misplaced`` (a name or number that the source uses far from the claim's evidence), ``negation`` (the
+claim negates what the evidence affirms, or the reverse).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+RULES = ("novel_number", "novel_name", "misplaced", "negation")
+RARE_ZIPF = 3.5  # a word rarer than this (wordfreq Zipf scale) counts as a name-like word
+FITTED = Path(__file__).parent / "model" / "calibration.json"
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """Score = sigmoid(w_order·order + w_coverage·coverage + w_similarity·similarity − w_rare_novel·rare + bias).
-
-    order: share of the claim's content words found, in order, in one source sentence (token LCS).
-    coverage: share found in any order within three adjacent source sentences.
-    similarity: best cosine between the claim and a source sentence (bundled MiniLM).
-    rare: count of the claim's rare words and numbers that appear nowhere in the source.
-    A claim scoring below ``threshold`` is unsupported.
-    """
-
-    w_order: float
-    w_coverage: float
-    w_similarity: float
-    w_rare_novel: float
+    weights: dict[str, float]
     bias: float
-    threshold: float
+    threshold: float  # a claim scoring below it is unsupported
+    rules: frozenset[str] = field(default_factory=lambda: frozenset(RULES))
+
+    def score(self, signals: dict[str, float]) -> float:
+        logit = self.bias + sum(w * signals[name] for name, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+
+    @property
+    def uses_verifier(self) -> bool:
+        return "verifier" in self.weights
+
+    def without_rules(self) -> Calibration:
+        return Calibration(self.weights, self.bias, self.threshold, frozenset())
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"weights": self.weights, "bias": self.bias, "threshold": self.threshold, "rules": sorted(self.rules)},
+            indent=1,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Calibration:
+        raw = json.loads(text)
+        unknown = set(raw["rules"]) - set(RULES)
+        if unknown:
+            raise ValueError(f"unknown fidelity rules {sorted(unknown)}")
+        return cls({k: float(v) for k, v in raw["weights"].items()}, float(raw["bias"]), float(raw["threshold"]),
+                   frozenset(raw["rules"]))  # fmt: skip
 
 
-DEFAULT = Calibration(w_order=1.34, w_coverage=1.23, w_similarity=1.66, w_rare_novel=0.178, bias=-2.74, threshold=0.575)
-RARE_ZIPF = 3.5  # a word rarer than this (wordfreq Zipf scale) counts as a name-like word
+# The word-overlap checker alone (no trained model): kept for measurement beside the verifier.
+LEXICAL = Calibration(
+    {"order": 1.34, "coverage": 1.23, "similarity": 1.66, "rare_novel": -0.178}, bias=-2.74, threshold=0.575
+)
+
+
+def fitted() -> Calibration:
+    """The calibration fitted for the shipped verifier."""
+    return Calibration.from_json(FITTED.read_text(encoding="utf-8"))

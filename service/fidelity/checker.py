@@ -1,15 +1,17 @@
 """Claim-level fidelity: each sentence of a generated text is checked against its source.
 
-Signals per claim (all computed offline on CPU):
-- order: the share of the claim's content words that one source sentence holds in the same order
-  (token LCS); catches swapped roles and relations that bag-of-words overlap misses;
-- coverage: the share found in any order within three adjacent sentences (forgives a passive
-  sentence turned active, or a claim that joins two sentences);
+Per claim, all offline on CPU:
+- windows: the source is read as overlapping windows of three sentences; the cheap signals below pick the
+  few windows most likely to hold the claim's evidence, and only those reach the verifier;
+- verifier: the trained cross-encoder's P(supported) for the claim on each picked window (verifier.py);
+  the best window is the claim's evidence;
+- order: the share of the claim's content words that one source sentence holds in the same order;
+- coverage: the share found in any order within three adjacent sentences;
 - similarity: best cosine between the claim and a source sentence (the bundled MiniLM);
 - rare novel words: names, rare words and numbers of the claim that the source never uses.
-They combine into a score in [0, 1] (constants in ``calibration.py``). Two rules override it,
-because news readers are hurt most by them: a number the source does not contain, and a negation
-that the best-matching source sentence does not share (or the reverse).
+``Calibration`` combines them into a score in [0, 1] and names the override rules that stay on (a number
+or name the source lacks, one the source uses elsewhere, a flipped negation). A text's score is its
+weakest claim's.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from service.embeddings.base import Embedder
-from service.fidelity.calibration import DEFAULT, RARE_ZIPF, Calibration
+from service.fidelity.calibration import LEXICAL, RARE_ZIPF, Calibration
 from service.fidelity.text import (
     Span,
     content_words,
@@ -35,9 +37,11 @@ from service.fidelity.text import (
     words,
     zipf,
 )
+from service.fidelity.verifier import Verifier
 
 _CITATION = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 _CACHE_SIZE = 16
+_LOGIT_CLIP = 8.0
 
 
 @dataclass(frozen=True)
@@ -70,24 +74,67 @@ class FidelityReport:
 
 @dataclass
 class _Source:
+    text: str
     spans: list[Span]
     stems: list[list[str]]  # content-word stems per sentence
-    window_words: list[set[str]]  # every word stem of sentences i-1..i+1, for the name and number checks
-    all_stems: set[str]  # every word stem of the source, stopwords included
+    every: list[set[str]]  # every word stem per sentence, stopwords included
+    window_words: list[set[str]]  # every word stem of sentences i-1..i+1
+    all_stems: set[str]  # every word stem of the source
     vectors: np.ndarray
 
 
+@dataclass
+class _Measured:
+    signals: dict[str, float]
+    candidates: list[tuple[int, int]]  # source windows (first sentence, end sentence), most promising first
+    window: tuple[int, int]  # the evidence window: the verifier's best, else the cheap signals' best
+    probability: float = -1.0
+
+
 class FidelityChecker:
-    def __init__(self, embedder: Embedder, calibration: Calibration = DEFAULT) -> None:
+    """With a verifier, ``calibration`` must use its signal (the shipped one does); without one, the
+    word-overlap calibration applies."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        verifier: Verifier | None = None,
+        calibration: Calibration | None = None,
+        windows: int = 3,
+    ) -> None:
         self._embedder = embedder
-        self.calibration = calibration
+        self._verifier = verifier
+        self.calibration = calibration or LEXICAL
+        if self.calibration.uses_verifier and verifier is None:
+            raise ValueError("this calibration needs the verifier")
+        self._windows = windows
         self._sources: OrderedDict[str, _Source] = OrderedDict()
 
     def check(self, source: str, text: str) -> FidelityReport:
         src = self._index(source)
         claims = [s for s in sentences(text) if content_words(_CITATION.sub("", s.text))]
         vectors = np.array(self._embedder.embed_documents([_CITATION.sub("", c.text) for c in claims]))
-        return FidelityReport.of([self._verdict(src, c, v) for c, v in zip(claims, vectors, strict=True)])
+        measured = [self._signals(src, _CITATION.sub("", c.text), v) for c, v in zip(claims, vectors, strict=True)]
+        if self._verifier is not None and self.calibration.uses_verifier:
+            self._verify(src, [_CITATION.sub("", c.text) for c in claims], measured)
+        return FidelityReport.of([self._verdict(src, c, m) for c, m in zip(claims, measured, strict=True)])
+
+    def _verify(self, src: _Source, claims: list[str], measured: list[_Measured]) -> None:
+        """One verifier call for every (claim, picked window) pair; each claim keeps its best window."""
+        assert self._verifier is not None
+        pairs: list[tuple[str, str]] = []
+        owners: list[tuple[int, tuple[int, int]]] = []
+        for n, (claim, m) in enumerate(zip(claims, measured, strict=True)):
+            for window in m.candidates[: self._windows]:
+                pairs.append((src.text[src.spans[window[0]].start : src.spans[window[1] - 1].end], claim))
+                owners.append((n, window))
+        for (n, window), p in zip(owners, self._verifier.probabilities(pairs), strict=True):
+            m = measured[n]
+            if p > m.probability:
+                m.probability, m.window = p, window
+        for m in measured:
+            p = min(max(m.probability, 1e-6), 1 - 1e-6)
+            m.signals["verifier"] = max(-_LOGIT_CLIP, min(_LOGIT_CLIP, math.log(p / (1 - p))))
 
     def check_each(self, sources: Sequence[str], text: str) -> FidelityReport:
         """Each claim against separate sources (retrieved passages), keeping its best verdict. Unlike
@@ -97,36 +144,34 @@ class FidelityChecker:
         per_claim = zip(*(r.claims for r in reports), strict=True)
         return FidelityReport.of([max(options, key=lambda v: (v.supported, v.score)) for options in per_claim])
 
-    def features(self, source: str, claim: str) -> dict[str, float]:
-        """The raw signals for one claim (used by calibration)."""
-        src = self._index(source)
-        vector = np.array(self._embedder.embed_documents([claim]))[0]
-        return self._signals(src, claim, vector)[0]
-
-    def _verdict(self, src: _Source, claim: Span, vector: np.ndarray) -> ClaimVerdict:
-        signals, best = self._signals(src, _CITATION.sub("", claim.text), vector)
+    def _verdict(self, src: _Source, claim: Span, m: _Measured) -> ClaimVerdict:
         cal = self.calibration
-        logit = (
-            cal.w_order * signals["order"]
-            + cal.w_coverage * signals["coverage"]
-            + cal.w_similarity * signals["similarity"]
-            - cal.w_rare_novel * signals["rare_novel"]
-            + cal.bias
-        )
-        score = 1.0 / (1.0 + math.exp(-logit))
+        score = cal.score(m.signals)
         claim_words = words(_CITATION.sub("", claim.text))
         novel = _unique(w for w in claim_words if stem(w) not in src.all_stems and w not in _IGNORED)
         names = proper_nouns(claim.text)
-        novel_numbers = [w for w in novel if is_number(w)]
-        novel_names = [w for w in novel if w in names]
-        window = src.window_words[best] if src.spans else set()
-        misplaced = _unique(
-            w
-            for w in content_words(claim.text)
-            if (_name_like(w) or w in names or is_number(w)) and stem(w) in src.all_stems - window
-        )
-        evidence_text = " ".join(s.text for s in src.spans[max(0, best - 1) : best + 2])
-        negation_clash = bool(src.spans) and _negation_clash(claim_words, words(evidence_text))
+        first, last = m.window
+        window_words = set().union(*src.every[first:last]) if src.spans else set()
+        claim_stems = {stem(w) for w in content_words(claim.text)}
+        evidence = [src.spans[i] for i in range(first, last) if claim_stems & set(src.stems[i])] or src.spans[
+            first:last
+        ]
+        hits = {
+            "novel_number": [w for w in novel if is_number(w)],
+            "novel_name": [w for w in novel if w in names],
+            "misplaced": _unique(
+                w
+                for w in content_words(claim.text)
+                if (_name_like(w) or w in names or is_number(w)) and stem(w) in src.all_stems - window_words
+            ),
+            "negation": ["not"]
+            if evidence and _negation_clash(claim_words, words(" ".join(e.text for e in evidence)))
+            else [],
+        }
+        m.signals.update({f"rule_{rule}": float(bool(found)) for rule, found in hits.items()})
+        on = {rule: found if rule in cal.rules else [] for rule, found in hits.items()}
+        novel_numbers, novel_names, misplaced = on["novel_number"], on["novel_name"], on["misplaced"]
+        negation_clash = bool(on["negation"])
         supported = score >= cal.threshold and not (novel_numbers or novel_names or misplaced or negation_clash)
         if novel_numbers or novel_names:
             reason = f"not in the source: {', '.join(novel_numbers + novel_names)}"
@@ -139,34 +184,34 @@ class FidelityChecker:
             reason = "not found in the source" if novel else "the source does not say this in this way"
         else:
             reason = "supported"
-        evidence = [src.spans[best]] if src.spans else []
         if not supported and not novel and evidence:
-            novel = _unique(w for w in content_words(claim.text) if stem(w) not in window and not is_number(w))
+            novel = _unique(w for w in content_words(claim.text) if stem(w) not in window_words and not is_number(w))
         novel = [] if supported else sorted(novel, key=lambda w: (not is_number(w), zipf(w)))
         return ClaimVerdict(
-            claim.text, claim.start, claim.end, supported, round(score, 4), evidence, novel, reason, signals
+            claim.text, claim.start, claim.end, supported, round(score, 4), evidence, novel, reason, m.signals
         )
 
-    def _signals(self, src: _Source, claim: str, vector: np.ndarray) -> tuple[dict[str, float], int]:
+    def _signals(self, src: _Source, claim: str, vector: np.ndarray) -> _Measured:
+        """The cheap signals, and the windows they rank highest (centred on sentences)."""
         stems = [stem(w) for w in content_words(claim)]
-        order, best = 0.0, 0
-        for index, sentence in enumerate(src.stems):
-            share = _lcs(stems, sentence) / len(stems) if stems else 1.0
-            if share > order:
-                order, best = share, index
-        coverage = max(
-            (sum(s in window for s in stems) / len(stems) if stems else 1.0 for window in src.window_words),
-            default=0.0,
-        )
-        similarity = float((src.vectors @ vector).max()) if len(src.vectors) else 0.0
-        if order == 0.0 and len(src.vectors):
-            best = int((src.vectors @ vector).argmax())
+        orders = [_lcs(stems, sentence) / len(stems) if stems else 1.0 for sentence in src.stems]
+        covers = [sum(s in window for s in stems) / len(stems) if stems else 1.0 for window in src.window_words]
+        similarities = (src.vectors @ vector).tolist() if len(src.vectors) else []
         rare = sum(
             1
             for w in content_words(claim)
             if stem(w) not in src.all_stems and (is_number(w) or zipf(w) < RARE_ZIPF) and w not in _IGNORED
         )
-        return {"order": order, "coverage": coverage, "similarity": similarity, "rare_novel": float(rare)}, best
+        signals = {
+            "order": max(orders, default=0.0),
+            "coverage": max(covers, default=0.0),
+            "similarity": max(similarities, default=0.0),
+            "rare_novel": float(rare),
+        }
+        rank = sorted(range(len(src.spans)), key=lambda i: -(orders[i] + covers[i] + similarities[i]))
+        candidates = [(max(0, i - 1), min(len(src.spans), i + 2)) for i in rank]
+        best = candidates[0] if candidates else (0, 0)
+        return _Measured(signals, candidates, best)
 
     def _index(self, source: str) -> _Source:
         cached = self._sources.get(source)
@@ -175,11 +220,12 @@ class FidelityChecker:
             return cached
         spans = sentences(source)
         vectors = np.array(self._embedder.embed_documents([s.text for s in spans])) if spans else np.zeros((0, 1))
-        stems = [[stem(w) for w in content_words(s.text)] for s in spans]
         every = [{stem(w) for w in words(s.text)} for s in spans]
         indexed = _Source(
+            text=source,
             spans=spans,
-            stems=stems,
+            stems=[[stem(w) for w in content_words(s.text)] for s in spans],
+            every=every,
             window_words=[set().union(*every[max(0, i - 1) : i + 2]) for i in range(len(every))],
             all_stems={stem(w) for w in words(source)},
             vectors=vectors,

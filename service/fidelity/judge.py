@@ -1,7 +1,7 @@
 """The optional LLM-judge mode of the fidelity checker: one call per text, P(yes) from the first token.
 
 Never required: the default checker works without it. Measured against FRANK's human labels like the
-checker (`bench/llm_judge.py`, the `fidelity-frank-judge` eval suite); see README for what it adds on the
+checker (`bench/llm_judge.py`, the `fidelity-frank-judge` eval suite); see docs/fidelity.md for what it adds on the
 bundled model. With a stronger model (NEWSDESK_LLM_BASE_URL or OPENAI_API_KEY) the same code runs on it.
 """
 

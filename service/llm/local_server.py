@@ -80,6 +80,16 @@ class LocalServer:
             self.info = self._start(model)
             return self.info
 
+    def running(self) -> ServerInfo | None:
+        """A healthy server for this model that is already up (started by this or another process), without
+        starting one."""
+        if self.info is not None and self._healthy(self.info):
+            return self.info
+        found = self._read_state()
+        if found is None or not self._healthy(found):
+            return None
+        return found if found.model == str(self.model_path()) else None
+
     def stop(self) -> None:
         """Stop the server if this process started it."""
         process, self._process = self._process, None

@@ -14,6 +14,7 @@ from service.llm.chain import chat_chain, stream_text
 from service.llm.client import LLM
 from service.logs import current_request, new_request_id
 from service.logs import event as log_event
+from service.progress import Stage
 from service.prompts import Prompt
 from service.qa.answer import REFUSAL, Answer, Turn
 from service.qa.citations import (
@@ -51,6 +52,14 @@ class QAService:
         self._prompt = prompt
         self._min_cosine = min_cosine
         self._excerpt_chars = excerpt_chars
+        self._latest_first_token: tuple[float, float] | None = None  # (seconds, time.monotonic() when measured)
+
+    def latest_first_token(self) -> tuple[float, float] | None:
+        """The latest answer's time to first token and how many seconds ago it was measured."""
+        if self._latest_first_token is None:
+            return None
+        seconds, when = self._latest_first_token
+        return seconds, time.monotonic() - when
 
     def ask(
         self,
@@ -58,12 +67,15 @@ class QAService:
         article_id: str | None = None,
         history: Sequence[Turn] = (),
         request_id: str | None = None,
-    ) -> Iterator[str | Answer]:
-        """Yield pieces of the answer as they come, then the verified Answer (logged with its timings)."""
+    ) -> Iterator[str | Stage | Answer]:
+        """Yield the steps under way and the pieces of the answer as they come, then the verified Answer
+        (logged with its timings)."""
         rid = request_id or current_request() or new_request_id()
         for event in self._ask(question, article_id, history):
             if isinstance(event, Answer):
                 event.request_id = rid
+                if "first_token_s" in event.timings:
+                    self._latest_first_token = (event.timings["first_token_s"], time.monotonic())
                 log_event(
                     "question", request_id=rid, article_id=article_id, follow_up=bool(history),
                     refused=event.refused, withheld=event.withheld is not None, citations=len(event.citations),
@@ -71,7 +83,7 @@ class QAService:
                 )  # fmt: skip
             yield event
 
-    def _ask(self, question: str, article_id: str | None, history: Sequence[Turn]) -> Iterator[str | Answer]:
+    def _ask(self, question: str, article_id: str | None, history: Sequence[Turn]) -> Iterator[str | Stage | Answer]:
         question = clean_question(question)
         if not question:
             raise InvalidInput("the question is empty")
@@ -80,6 +92,7 @@ class QAService:
                 f"the question is too long ({len(question):,} characters; the limit is {MAX_QUESTION_CHARS:,})"
             )
         timings: dict[str, float] = {}
+        yield Stage("finding passages")
         started = time.perf_counter()
         previous = history[-1] if history else None
         query = f"{previous.question} {question}" if previous else question
@@ -92,6 +105,7 @@ class QAService:
         passages = focus(passages, question, self._excerpt_chars, previous.question if previous else "")
         packed, guarded = _passages(passages)
         messages = self._prompt.render(history=_history(previous), passages=packed, question=question)
+        yield Stage(f"reading {len(passages)} passage{'s' if len(passages) != 1 else ''}")
         llm = self._llm()
         pieces: list[str] = []
         generation = time.perf_counter()
@@ -118,6 +132,7 @@ class QAService:
             prompt_chars += _chars(single)
             if not is_refusal(retry := "".join(again)):
                 raw, passages = retry, best
+        yield Stage("checking the answer against the passages")
         answer = self._verify(question, raw, passages, timings)
         answer.prompt_chars = prompt_chars
         answer.guarded_passages = guarded

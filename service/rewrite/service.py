@@ -14,6 +14,7 @@ from service.llm.chain import chat_chain, stream_text
 from service.llm.client import LLM
 from service.logs import current_request, new_request_id
 from service.logs import event as log_event
+from service.progress import Stage
 from service.prompts import Prompt
 from service.rewrite.measures import Readability, changed_share, fact_recall, readability
 from service.rewrite.promotion import remove_promotion
@@ -92,7 +93,7 @@ class RewriteService:
 
     def rewrite(
         self, text: str, title: str, level: str = "plain", request_id: str | None = None
-    ) -> Iterator[Delta | SectionDone | RewriteResult]:
+    ) -> Iterator[Delta | Stage | SectionDone | RewriteResult]:
         if level not in LEVELS:
             raise InvalidInput(f"unknown level '{level}' (use {', '.join(LEVELS)})")
         if not text.strip():
@@ -108,6 +109,7 @@ class RewriteService:
         claims = 0
         timings = {"first_token_s": 0.0, "generation_s": 0.0, "check_s": 0.0, "regeneration_s": 0.0}
         for index, section in enumerate(sections):
+            yield Stage("rewriting", index, len(sections))
             if index:
                 yield Delta("\n\n")
             context = _context(done[-1].text) if done else ""
@@ -120,11 +122,13 @@ class RewriteService:
                 yield Delta(piece)
             timings["generation_s"] += time.perf_counter() - clock
             rewritten = clean_output("".join(first), done[-1].text if done else "")
+            yield Stage("checking", index, len(sections))
             clock = time.perf_counter()
             report = self._checker.check(section, rewritten)
             timings["check_s"] += time.perf_counter() - clock
             regenerated = False
             if report.unsupported:
+                yield Stage("regenerating after the check", index, len(sections))
                 clock = time.perf_counter()
                 retry = clean_output(
                     "".join(self._generate(llm, title, context, level, section, _problems(report.unsupported)))

@@ -51,8 +51,10 @@ def status_markdown(
     error: str | None = None,
     pending: str | None = None,
     model: str | None = None,
+    recent_first_token: tuple[float, float] | None = None,
 ) -> str:
-    """The status line: which LLM and embeddings, whether the LLM answers, how many articles."""
+    """The status line: which LLM and embeddings, whether the LLM answers (with the first-token time of the
+    latest answer when there is one: ``(seconds, seconds ago)``; else the probe's), how many articles."""
     if pending is not None:
         llm = f"LLM: … {_md(pending)}"
     elif status is None:
@@ -60,12 +62,19 @@ def status_markdown(
     else:
         name = _md(model or f"{status.kind} {status.model}")
         if status.answers:
-            speed = f", first token {status.first_token_s:.1f} s" if status.first_token_s is not None else ""
+            speed = f", first token {status.first_token_s:.1f} s (probe)" if status.first_token_s is not None else ""
+            if recent_first_token is not None:
+                seconds, ago = recent_first_token
+                speed = f", first token {seconds:.1f} s (latest answer, {_ago(ago)})"
             llm = f"LLM: ✓ {name} answers{speed}"
         else:
             llm = f"LLM: ✗ {name} does not answer: {_md(status.detail)}"
     index = f"{articles} article(s) indexed" if isinstance(articles, int) else f"index: ✗ {_md(articles)}"
     return f"{llm} · embeddings: `{_md(embeddings)}` · {index}"
+
+
+def _ago(seconds: float) -> str:
+    return "just now" if seconds < 60 else f"{seconds / 60:.0f} min ago" if seconds < 3600 else "over an hour ago"
 
 
 def eval_rows(results: list[SuiteResult]) -> list[list[str | float | int]]:

@@ -58,6 +58,7 @@ def serve(desk: Newsdesk, host: str, port: int, warn: Callable[[str], None] = pr
         auth=users,
         auth_message="newsdesk: please log in" if users else None,
         share=False,
+        quiet=True,  # Gradio's own banner suggests share links, which newsdesk never makes; `serve` prints the URL
         max_file_size=int(s.max_file_mb * 1_000_000),
         allowed_paths=[str(s.data_dir / "downloads"), str(s.data_dir / "reports")],
         ssr_mode=False,

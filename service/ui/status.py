@@ -38,7 +38,9 @@ class StatusHandlers:
             articles: int | str = len(self._desk.catalog.list())
         except Exception as exc:  # the line must render whatever is down
             articles = message(exc)
-        return status_markdown(self._last, self._embeddings(), articles, self._error, pending, self._model())
+        qa = self._desk.__dict__.get("qa")  # only once a question was asked
+        recent = qa.latest_first_token() if qa is not None else None
+        return status_markdown(self._last, self._embeddings(), articles, self._error, pending, self._model(), recent)
 
     def _model(self) -> str | None:
         """A readable name for the embedded model (its endpoint calls every model 'local')."""

@@ -15,7 +15,9 @@ from service.ui.errors import friendly
 from service.ui.format_tables import ARTICLE_COLUMNS, article_choices, article_rows, ingest_message
 from service.ui.uploads import store_upload
 
-UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".xml", ".rss", ".atom"]
+# No file-type filter on the upload box: Gradio would drop other files silently, while newsdesk names each
+# file it cannot read in the ingest message.
+UPLOAD_LABEL = "Upload articles (.txt .md .html .json .jsonl .xml .rss .atom)"
 
 
 class ArticleHandlers:
@@ -72,7 +74,7 @@ def build() -> tuple[gr.File, gr.Textbox, gr.Button, gr.Markdown, gr.Dataframe, 
     """The tab's components; events are wired by the app, which owns the pickers of the other tabs."""
     with gr.Row():
         files = gr.File(
-            label="Upload articles", file_count="multiple", file_types=UPLOAD_TYPES, type="filepath",
+            label=UPLOAD_LABEL, file_count="multiple", type="filepath",
             elem_id="articles-upload",
         )  # fmt: skip
         with gr.Column():

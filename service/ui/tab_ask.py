@@ -11,6 +11,7 @@ import gradio as gr
 from service import serialize
 from service.app import Newsdesk
 from service.errors import NewsdeskError
+from service.progress import Stage, Waiting, ticking
 from service.qa.answer import Answer, Turn
 from service.ui.errors import message
 from service.ui.format_answer import answer_markdown, timings_line
@@ -35,7 +36,8 @@ class AskHandlers:
         if not question:
             yield [*chat], "", turns, {}, ""
             return
-        chat += [{"role": "user", "content": escape(question)}, {"role": "assistant", "content": "…"}]
+        waiting = Waiting()
+        chat += [{"role": "user", "content": escape(question)}, {"role": "assistant", "content": _wait(waiting)}]
         yield [*chat], "", turns, {}, ""
         pieces: list[str] = []
         answer: Answer | None = None
@@ -44,13 +46,18 @@ class AskHandlers:
                 chat[-1] = {"role": "assistant", "content": NO_ARTICLES}
                 yield [*chat], "", turns, {}, ""
                 return
-            for event in self._desk.qa.ask(question, article_id or None, history=turns[-1:]):
+            for event in ticking(self._desk.qa.ask(question, article_id or None, history=turns[-1:])):
                 if isinstance(event, Answer):
                     answer = event
-                else:
+                    continue
+                if isinstance(event, Stage):
+                    waiting.update(event)
+                elif isinstance(event, str):
                     pieces.append(event)
-                    chat[-1] = {"role": "assistant", "content": escape("".join(pieces))}
-                    yield [*chat], "", turns, {}, ""
+                text = escape("".join(pieces))
+                busy = not pieces or (waiting.stage is not None and waiting.stage.name.startswith("checking"))
+                chat[-1] = {"role": "assistant", "content": f"{text}\n\n{_wait(waiting)}" if busy else text}
+                yield [*chat], "", turns, {}, ""
         except Exception as exc:  # shown in the conversation, which stays usable
             problem = message(exc)
             chat[-1] = {"role": "assistant", "content": f"⚠ {escape(problem)}"}
@@ -66,6 +73,11 @@ class AskHandlers:
         chat[-1] = {"role": "assistant", "content": answer_markdown(answer)}
         turns.append(Turn(question, answer.text))
         yield [*chat], "", turns, serialize.answer_dict(answer), timings_line(answer.timings)
+
+
+def _wait(waiting: Waiting) -> str:
+    """The waiting line under the answer: the step under way and the seconds it has taken so far."""
+    return f"*⏳ {escape(waiting.line())}*"
 
 
 def build(handlers: AskHandlers) -> gr.Dropdown:

@@ -13,6 +13,7 @@ import gradio as gr
 from service import serialize
 from service.app import Newsdesk
 from service.errors import InvalidInput
+from service.progress import Stage, Tick, Waiting, ticking
 from service.rewrite.service import LEVELS, Delta, RewriteResult, SectionDone
 from service.rewrite.source import from_file, from_text
 from service.ui.errors import friendly
@@ -43,17 +44,15 @@ class RewriteHandlers:
         original = _paragraphs_html(title, text)
         pieces: list[str] = []
         result: RewriteResult | None = None
-        yield (
-            original,
-            "<p><i>Rewriting… the first words take a few seconds on the local model.</i></p>",
-            "",
-            None,
-            None,
-        )
-        for event in self._desk.rewriter.rewrite(text, title, level):
-            if isinstance(event, Delta):
+        waiting = Waiting()
+        yield original, _waiting_html(waiting), "", None, None
+        for event in ticking(self._desk.rewriter.rewrite(text, title, level)):
+            if isinstance(event, Stage):
+                waiting.update(event)
+            elif isinstance(event, Delta):
                 pieces.append(event.text)
-                yield original, _paragraphs_html(None, "".join(pieces)), "", None, None
+            if isinstance(event, Stage | Tick | Delta):
+                yield original, _paragraphs_html(None, "".join(pieces)) + _waiting_html(waiting), "", None, None
             elif isinstance(event, SectionDone) and event.regenerated:
                 pieces.append(f"\n\n(section {event.index + 1} regenerated after the fidelity check)\n\n")
             elif isinstance(event, RewriteResult):
@@ -77,9 +76,15 @@ class RewriteHandlers:
         return path
 
 
+def _waiting_html(waiting: Waiting) -> str:
+    """Where the rewrite stands: the section under way of how many, time elapsed and an estimate of the rest."""
+    return f'<p class="waiting"><i>⏳ {escape(waiting.line())}</i></p>'
+
+
 def _paragraphs_html(title: str | None, text: str) -> str:
-    """Escaped paragraphs under the title (a first line that repeats the title is not shown twice)."""
-    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    """Escaped paragraphs under the title (a first line that repeats the title is not shown twice). Every line
+    break starts a paragraph: many articles put one paragraph on each line, with no blank line between."""
+    paragraphs = [p.strip() for p in text.splitlines() if p.strip()]
     if title and paragraphs and paragraphs[0] == title:
         paragraphs = paragraphs[1:]
     head = f"<h3>{escape(title)}</h3>" if title else ""

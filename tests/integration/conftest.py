@@ -14,7 +14,6 @@ import pytest
 
 from service.app import Newsdesk
 from service.settings import load_settings
-from tests.conftest import SHARED
 
 BIN = Path(sys.executable).parent
 
@@ -84,7 +83,6 @@ def serve(data: Path, port: int, log: Path, **env: str) -> subprocess.Popen[byte
     environment = {
         **os.environ,
         "NEWSDESK_DATA_DIR": str(data),
-        "NEWSDESK_DATASETS_DIR": str(SHARED / "datasets"),
         "GRADIO_ANALYTICS_ENABLED": "False",
         **env,
     }

@@ -1,11 +1,20 @@
-"""The checker with the real bundled MiniLM (the twin of the unit tests' fake embedder)."""
+"""The checker with the real bundled MiniLM and the shipped verifier (the twins of the unit tests' fakes)."""
+
+import hashlib
 
 from service.embeddings.minilm import MiniLMEmbedder
+from service.fidelity.calibration import fitted
 from service.fidelity.checker import FidelityChecker
+from service.fidelity.verifier import MODEL_PATH, CrossEncoderVerifier
 from tests.conftest import SEED
 
+ZOPH = (
+    "At the same time, reliable sources revealed that Barret Zoph, who was in charge of the post-training team, "
+    "has also resigned, and his position was taken over by William (Liam) Fedus."
+)
 
-def test_seed_article_verdicts_with_real_embeddings() -> None:
+
+def test_seed_article_verdicts_with_the_word_overlap_checker() -> None:
     checker = FidelityChecker(MiniLMEmbedder())
     source = SEED.read_text()
     good = checker.check(source, "Barret Zoph resigned and his position was taken over by William (Liam) Fedus.")
@@ -14,3 +23,26 @@ def test_seed_article_verdicts_with_real_embeddings() -> None:
     assert not bad.supported and "murati" in bad.unsupported[0].unsupported_words
     invented = checker.check(source, "OpenAI will hire 500 new researchers in Paris next year.")
     assert not invented.supported and "500" in invented.unsupported[0].unsupported_words
+
+
+def test_the_shipped_verifier_is_intact_and_tells_a_paraphrase_from_a_swap() -> None:
+    digest = hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()
+    assert MODEL_PATH.with_suffix(".onnx.sha256").read_text().split()[0] == digest
+    verifier = CrossEncoderVerifier()
+    paraphrase, swap = verifier.probabilities(
+        [(ZOPH, "William (Liam) Fedus replaced Barret Zoph."), (ZOPH, "Barret Zoph replaced William (Liam) Fedus.")]
+    )
+    assert paraphrase > swap
+
+
+def test_the_default_checker_supports_the_flagship_paraphrase_and_flags_the_swap() -> None:
+    checker = FidelityChecker(MiniLMEmbedder(), CrossEncoderVerifier(), fitted())
+    source = SEED.read_text()
+    good = checker.check(source, "William (Liam) Fedus replaced Barret Zoph.")
+    assert good.supported, good.claims
+    assert any("taken over by William (Liam) Fedus" in e.text for e in good.claims[0].evidence)
+    assert all(source[e.start : e.end] == e.text for e in good.claims[0].evidence)
+    bad = checker.check(source, "Barret Zoph replaced William (Liam) Fedus.")
+    assert not bad.supported, bad.claims
+    invented = checker.check(source, "OpenAI will hire 500 new researchers in Paris next year.")
+    assert not invented.supported

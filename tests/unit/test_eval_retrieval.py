@@ -7,7 +7,7 @@ from service.evals.corpus import eval_drafts
 from service.evals.retrieval import covers, evidence_span, evidence_spans, first_hit_rank, load_questions, recall_at
 from service.ingest.articles import build_article
 from service.ingest.model import Chunk
-from tests.conftest import ROOT, SHARED
+from tests.conftest import ROOT
 
 QUESTIONS = ROOT / "evals" / "datasets" / "retrieval.jsonl"
 
@@ -41,7 +41,7 @@ def test_evidence_must_be_verbatim() -> None:
 def test_every_question_has_verbatim_evidence_in_its_normalised_article() -> None:
     questions = load_questions(QUESTIONS)
     assert len(questions) >= 20
-    drafts = eval_drafts(sorted({q.article for q in questions}), SHARED / "datasets")
+    drafts = eval_drafts(sorted({q.article for q in questions}), ROOT / "evals" / "datasets")
     for q in questions:
         text = build_article(drafts[q.article], 10**7).text
         start, end = evidence_span(text, q.evidence)

@@ -13,7 +13,7 @@ from service.evals.metrics import balanced_accuracy, roc_auc
 from service.evals.report import highlight, render_html, write_reports
 from service.evals.suite import CaseResult, SuiteResult
 from service.evals.thresholds import check, load_thresholds
-from tests.conftest import ROOT, SHARED
+from tests.conftest import ROOT
 from tests.fakes import FakeEmbedder
 
 
@@ -70,7 +70,6 @@ def test_eval_cli_exits_1_naming_the_failed_threshold(monkeypatch: pytest.Monkey
     monkeypatch.setattr(app_module, "build_embedder", lambda _s: FakeEmbedder(dim=256))
     monkeypatch.setenv("NEWSDESK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("NEWSDESK_EVALS_DIR", str(evals))
-    monkeypatch.setenv("NEWSDESK_DATASETS_DIR", str(SHARED / "datasets"))
     result = CliRunner().invoke(app, ["eval", "fidelity-synthetic", "--limit", "4", "--report", str(tmp_path / "r")])
     assert result.exit_code == 1
     assert "threshold failed" in result.output and "pair_accuracy" in result.output

@@ -7,6 +7,7 @@ from service.app import Newsdesk
 from service.errors import InvalidInput
 from service.fidelity.checker import FidelityChecker
 from service.ingest.model import Chunk
+from service.progress import Stage
 from service.prompts import PromptError, load_prompt
 from service.qa.answer import REFUSAL, Turn
 from service.qa.citations import attach_markers, clean_citations, is_refusal, unverified_quotes
@@ -96,8 +97,12 @@ def _qa(desk: Newsdesk, llm: FakeLLM, min_cosine: float = 0.2) -> QAService:
 def test_an_answer_streams_then_carries_citations_and_a_verdict(seeded: Newsdesk) -> None:
     llm = FakeLLM(["Zoph's position was taken over by William (Liam) Fedus. [1]"])
     events = list(_qa(seeded, llm).ask("Who took over from Barret Zoph as head of post-training?"))
-    *pieces, answer = events
+    *streamed, answer = events
+    pieces = [e for e in streamed if isinstance(e, str)]
     assert "".join(pieces).startswith("Zoph's position was taken over")
+    stages = [e.name for e in streamed if isinstance(e, Stage)]  # what a waiting reader is told, in order
+    assert stages == ["finding passages", "reading 3 passages", "checking the answer against the passages"]
+    assert streamed.index(pieces[0]) > 1 and isinstance(streamed[-1], Stage)
     assert not answer.refused and answer.citations
     cited = answer.citations[0].passage.chunk
     assert "Fedus" in cited.text and SEED.read_text().count(cited.text[:40]) == 1
@@ -214,8 +219,8 @@ def test_an_echoing_answer_is_withheld_as_a_refusal(seeded: Newsdesk) -> None:
 def test_a_refusal_gets_a_second_look_with_the_best_passage_alone(seeded: Newsdesk) -> None:
     llm = FakeLLM(["The articles don't say.", f"{FEDUS} [1]"])
     qa = QAService(seeded.retriever, lambda: llm, seeded.checker, load_prompt(ROOT / "prompts", "qa-answer"), 0.2, 400)  # type: ignore[arg-type]
-    *pieces, answer = list(qa.ask("Who took over Barret Zoph's position?"))
-    shown = "".join(pieces)  # the terminal shows both tries
+    *events, answer = list(qa.ask("Who took over Barret Zoph's position?"))
+    shown = "".join(e for e in events if isinstance(e, str))  # the terminal shows both tries
     assert shown.startswith(f"The articles don't say.{SECOND_LOOK}") and shown.endswith("Fedus. [1]")
     first, second = (p[1].content for p in llm.prompts)
     assert first.count("\n\n[") >= 1 and "[2]" in first and "[2]" not in second

@@ -138,8 +138,10 @@ def test_status_line_variants() -> None:
     ok = Status("local", "local", "http://127.0.0.1:1/v1", True, "one two", 0.43, 20.0)
     down = Status("compatible", "llama", "http://h/v1", False, "connection refused")
     assert status_markdown(ok, "minilm", 3, model="embedded Qwen").startswith(
-        "LLM: ✓ embedded Qwen answers, first token 0.4 s"
+        "LLM: ✓ embedded Qwen answers, first token 0.4 s (probe)"
     )
+    recent = status_markdown(ok, "minilm", 3, model="embedded Qwen", recent_first_token=(22.4, 150))
+    assert "first token 22.4 s (latest answer, 2 min ago)" in recent and "0.4 s" not in recent
     assert "✗ compatible llama does not answer: connection refused" in status_markdown(down, "minilm", 0)
     assert status_markdown(None, "minilm", 0, pending="starting").startswith("LLM: … starting")
     assert "3 article(s) indexed" in status_markdown(ok, "minilm", 3)

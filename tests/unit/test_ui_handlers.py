@@ -47,6 +47,9 @@ def test_ask_streams_into_the_chat_then_shows_the_verified_answer(seeded: Newsde
     steps = list(AskHandlers(seeded).ask("Who took over from Barret Zoph?", [], "", []))
     first_chat = steps[0][0]
     assert first_chat[-2] == {"role": "user", "content": "Who took over from Barret Zoph?"}
+    waits = [step[0][-1]["content"] for step in steps if "⏳" in step[0][-1]["content"]]
+    assert "Waiting for the model" in waits[0] and any("Reading 3 passages…" in w for w in waits)
+    assert "⏳" not in steps[-1][0][-1]["content"]  # the finished answer carries no waiting line
     assert any("Fedus" in step[0][-1]["content"] and "<details>" not in step[0][-1]["content"] for step in steps[1:-1])
     chat, cleared, turns, details, timings = steps[-1]
     assert "<details><summary>[1]" in chat[-1]["content"] and "Every sentence is supported" in chat[-1]["content"]
@@ -143,6 +146,7 @@ def test_rewrite_streams_then_reports_and_writes_the_markdown(seeded: Newsdesk) 
     text = "Harbour news\n\nThe harbour of Saint-Malo reopened on Monday following extensive storm repairs."
     steps = list(RewriteHandlers(seeded).rewrite(None, text, None, "plain"))
     original, rewritten, report, chart, download = steps[-1]
+    assert any("Rewriting section 1 of 1" in step[1] for step in steps) and "⏳" not in rewritten
     assert "<h3>Harbour news</h3>" in original and original.count("Harbour news") == 1
     assert "harbour opened again" in rewritten and "Reading grade" in report and chart is not None
     assert download is not None and Path(download).parent == seeded.settings.data_dir / "downloads"
@@ -216,7 +220,8 @@ def test_serve_configures_an_offline_queued_app_and_warns_about_an_open_host(
     serve(desk, "0.0.0.0", 7999, warn=warnings.append, warm_llm=False)
     assert len(warnings) == 1 and "without a login" in warnings[0] and "NEWSDESK_AUTH" in warnings[0]
     assert launched["server_name"] == "0.0.0.0" and launched["server_port"] == 7999
-    assert launched["share"] is False and launched["auth"] is None and launched["max_file_size"] == 2_000_000
+    assert launched["share"] is False and launched["quiet"] is True  # no banner suggesting share links
+    assert launched["auth"] is None and launched["max_file_size"] == 2_000_000
     assert Path(os.environ["GRADIO_TEMP_DIR"]).is_relative_to(desk.settings.data_dir.resolve())
     assert os.environ["GRADIO_ANALYTICS_ENABLED"] == "False"
     queue = launched["queue"]
@@ -234,3 +239,17 @@ def test_ask_with_the_index_down_says_so_in_the_chat(make_desk: Callable[..., Ne
     desk = make_desk(chroma_url=f"http://127.0.0.1:{free_port()}")
     chat, *_ = list(AskHandlers(desk).ask("Who took over?", [], "", []))[-1]
     assert chat[-1]["content"].startswith("⚠ The article index is not available: cannot open the Chroma index")
+
+
+def test_the_status_line_reports_the_latest_answers_first_token_time(
+    seeded: Newsdesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.llm.status import Status
+    from service.ui import status as status_module
+
+    _with_llm(seeded, FEDUS)
+    monkeypatch.setattr(status_module, "probe", lambda _llm: Status("local", "local", "u", True, "ok", 0.43, 20.0))
+    status = StatusHandlers(seeded)
+    assert "(probe)" in status.check()
+    list(AskHandlers(seeded).ask("Who took over from Barret Zoph?", [], "", []))
+    assert "(latest answer, just now)" in status.line()

@@ -1,0 +1,80 @@
+"""The checker's use of a verifier (windows, batching, calibration, rules) with a scripted verifier.
+Its real twin: tests/integration/test_fidelity_real.py runs the shipped model."""
+
+import pytest
+
+from service.fidelity.calibration import LEXICAL, RULES, Calibration
+from service.fidelity.checker import FidelityChecker
+from tests.fakes import FakeEmbedder, FakeVerifier
+
+SOURCE = (
+    "The council of Lyon voted on Tuesday to close the Pont Wilson bridge. "
+    "Repairs will cost 4 million euros, said the mayor, Grégory Doucet. "
+    "The bridge will not reopen before 2026. "
+    "A ferry will carry cyclists across the river in the meantime. "
+    "Shops near the bridge expect fewer customers."
+)
+VERIFIER_ONLY = Calibration({"verifier": 1.0}, bias=0.0, threshold=0.5, rules=frozenset())
+
+
+def checker(verifier: FakeVerifier, calibration: Calibration = VERIFIER_ONLY, windows: int = 2) -> FidelityChecker:
+    return FidelityChecker(FakeEmbedder(dim=256), verifier, calibration, windows=windows)
+
+
+def test_each_claim_is_shown_a_few_exact_source_windows_in_one_call() -> None:
+    verifier = FakeVerifier()
+    checker(verifier, windows=2).check(SOURCE, "Lyon will close the bridge. A ferry will carry cyclists.")
+    assert verifier.calls == 1 and len(verifier.pairs) == 4
+    for premise, _claim in verifier.pairs:
+        assert premise in SOURCE and premise.count(".") <= 3
+
+
+def test_the_verifier_decides_a_paraphrase_that_word_overlap_doubts() -> None:
+    text = "Doucet put the bill for fixing it at four million euros."
+    assert not FidelityChecker(FakeEmbedder(dim=256)).check(SOURCE, text).supported  # word overlap alone
+    report = checker(FakeVerifier({"bill": 0.95})).check(SOURCE, text)
+    assert report.supported and report.score == pytest.approx(0.95, abs=0.01)
+    swapped = checker(FakeVerifier({"bill": 0.05})).check(SOURCE, text)
+    assert not swapped.supported
+
+
+def test_evidence_is_the_best_window_and_its_sentences_that_share_words() -> None:
+    class ByWindow(FakeVerifier):
+        def probabilities(self, pairs: list[tuple[str, str]]) -> list[float]:  # type: ignore[override]
+            return [0.9 if "ferry" in premise else 0.2 for premise, _ in pairs]
+
+    report = checker(ByWindow(), windows=5).check(SOURCE, "Cyclists can cross the river by ferry.")
+    [claim] = report.claims
+    assert claim.supported
+    assert any("ferry" in e.text for e in claim.evidence)
+    assert all(SOURCE[e.start : e.end] == e.text for e in claim.evidence)
+
+
+@pytest.mark.parametrize(
+    ("rule", "text", "reason"),
+    [
+        ("novel_number", "Repairs will cost 9 million euros, said the mayor.", "not in the source: 9"),
+        ("novel_name", "Repairs will cost 4 million euros, said the mayor, Anne Hidalgo.", "not in the source"),
+        ("negation", "The bridge will reopen before 2026.", "negation"),
+    ],
+)
+def test_a_rule_overrides_the_score_only_when_it_is_switched_on(rule: str, text: str, reason: str) -> None:
+    sure = FakeVerifier(default=0.99)
+    assert checker(sure).check(SOURCE, text).supported
+    with_rule = Calibration(VERIFIER_ONLY.weights, 0.0, 0.5, frozenset({rule}))
+    report = checker(sure, with_rule).check(SOURCE, text)
+    assert not report.supported and reason in report.claims[0].reason
+    assert report.claims[0].features[f"rule_{rule}"] == 1.0  # measured whether on or not
+
+
+def test_calibration_round_trips_and_refuses_unknown_rules() -> None:
+    cal = Calibration({"verifier": 0.8, "order": 1.2}, -0.3, 0.42, frozenset(RULES[:2]))
+    assert Calibration.from_json(cal.to_json()) == cal
+    with pytest.raises(ValueError, match="unknown fidelity rules"):
+        Calibration.from_json('{"weights": {}, "bias": 0, "threshold": 0.5, "rules": ["vibes"]}')
+
+
+def test_a_verifier_calibration_without_a_verifier_is_refused() -> None:
+    with pytest.raises(ValueError, match="needs the verifier"):
+        FidelityChecker(FakeEmbedder(), None, VERIFIER_ONLY)
+    assert not LEXICAL.uses_verifier
