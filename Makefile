@@ -39,7 +39,7 @@ test-fast: install
 test: lint browser
 	$(BIN)/pytest -m "not integration" -q
 	$(BIN)/pytest -m integration -q
-	$(BIN)/newsdesk eval fidelity-synthetic fidelity-frank --limit 400 --report data/reports/ci
+	$(BIN)/newsdesk eval fidelity-synthetic fidelity-pairs fidelity-frank --limit 400 --report data/reports/ci
 	$(BIN)/newsdesk eval qa --limit 16 --report data/reports/ci-qa
 	$(BIN)/newsdesk eval rewrite --limit 1 --report data/reports/ci-rewrite
 

@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     local_gguf: Path | None = Field(
         None, description="Use this GGUF file for the embedded model instead of the bundled Qwen2.5-Coder-1.5B."
     )
+    local_runtime: Literal["xllamacpp", "llama-cpp-python"] = Field(
+        "xllamacpp",
+        description="Server for the embedded model: llama.cpp's own, from the prebuilt `xllamacpp` wheel, or "
+        "llama-cpp-python's (not installed by default: it compiles llama.cpp).",
+    )
     local_threads: int = Field(
         1, ge=1, le=64, description="CPU threads for the embedded model (docs/benchmarks.md measures 1 and 2)."
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import fcntl
+import importlib.util
 import json
 import os
 import signal
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import httpx
 
-from service.errors import LLMUnavailable
+from service.errors import ConfigError, LLMUnavailable
 from service.llm.endpoint import LOCAL_ALIAS
 from service.llm.model_file import QWEN_CODER_15B, ensure_model_file
 from service.settings import Settings
@@ -110,13 +111,7 @@ class LocalServer:
     def _start(self, model: str) -> ServerInfo:
         s = self._settings
         port = s.local_port or _free_port()
-        command = [
-            sys.executable, "-m", "llama_cpp.server",
-            "--model", model, "--model_alias", LOCAL_ALIAS,
-            "--host", "127.0.0.1", "--port", str(port),
-            "--n_ctx", str(s.local_ctx), "--n_threads", str(s.local_threads),
-            "--interrupt_requests", "False", "--verbose", "False",
-        ]  # fmt: skip
+        command = server_command(s.local_runtime, model, port, s.local_ctx, s.local_threads)
         env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
         with self.log_file.open("ab") as log:
             self._process = subprocess.Popen(
@@ -166,6 +161,26 @@ class LocalServer:
         except OSError:
             return "no log"
         return " | ".join(line.strip()[:200] for line in tail) or "no output"
+
+
+def server_command(runtime: str, model: str, port: int, ctx: int, threads: int) -> list[str]:
+    """The command that serves ``model`` on 127.0.0.1:``port``: llama.cpp's own server from the prebuilt
+    xllamacpp wheel (the default), or llama-cpp-python's server when that package is installed."""
+    if runtime == "llama-cpp-python":
+        if importlib.util.find_spec("llama_cpp") is None:
+            raise ConfigError(
+                "NEWSDESK_LOCAL_RUNTIME=llama-cpp-python needs 'pip install \"llama-cpp-python[server]\"' "
+                "(it compiles llama.cpp); the default runtime, xllamacpp, needs nothing more"
+            )
+        return [
+            sys.executable, "-m", "llama_cpp.server",
+            "--model", model, "--model_alias", LOCAL_ALIAS, "--host", "127.0.0.1", "--port", str(port),
+            "--n_ctx", str(ctx), "--n_threads", str(threads), "--interrupt_requests", "False", "--verbose", "False",
+        ]  # fmt: skip
+    return [
+        sys.executable, "-m", "service.llm.embedded_server",
+        "--model", model, "--alias", LOCAL_ALIAS, "--port", str(port), "--ctx", str(ctx), "--threads", str(threads),
+    ]  # fmt: skip
 
 
 def _free_port() -> int:

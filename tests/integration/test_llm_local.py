@@ -151,3 +151,12 @@ def test_an_endpoint_that_answers_garbage(tmp_path: Path) -> None:
             llm.complete(_ask("?"))  # type: ignore[arg-type]
     finally:
         server.shutdown()
+
+
+def test_first_token_log_probabilities_for_the_judge_mode(local: tuple[Settings, LocalServer]) -> None:
+    settings, server = local
+    llm = build_llm(settings, server)
+    question = [SYSTEM, {"role": "user", "content": f"{TEXT}\nAnswer yes or no: did the council vote on Tuesday?"}]
+    answer, choices = llm.first_token_choices(question)  # type: ignore[arg-type]
+    assert answer and len(choices) > 1 and all(0.0 <= p <= 1.0 for p in choices.values())
+    assert max(choices, key=lambda token: choices[token]).strip().lower() == "yes"

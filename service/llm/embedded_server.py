@@ -1,0 +1,47 @@
+"""The embedded model's HTTP server: llama.cpp's own OpenAI-compatible server, from the prebuilt
+``xllamacpp`` wheel (no compiler needed). Run as its own process by ``LocalServer``:
+
+    python -m service.llm.embedded_server --model FILE --alias local --port P --ctx 4096 --threads 1
+
+One slot (requests queue and are answered one at a time, never interrupted), prompt caching on (a prompt
+that shares its start with the previous one reuses the cached prefix). Stops on SIGTERM or SIGINT.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--alias", default="local")
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--ctx", type=int, default=4096)
+    ap.add_argument("--threads", type=int, default=1)
+    args = ap.parse_args(argv)
+    import xllamacpp
+
+    params = xllamacpp.CommonParams()
+    params.model.path = args.model
+    params.model_alias = {args.alias}
+    params.hostnames = ["127.0.0.1"]
+    params.port = args.port
+    params.n_ctx = args.ctx
+    params.n_parallel = 1
+    params.cache_prompt = True
+    params.cpuparams.n_threads = args.threads
+    params.cpuparams_batch.n_threads = args.threads
+    params.warmup = False
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    server = xllamacpp.Server(params)
+    print(f"embedded model server listening on {server.listening_address}", flush=True)
+    stop.wait()
+
+
+if __name__ == "__main__":
+    main()
