@@ -141,14 +141,17 @@ def test_an_uploaded_article_is_listed_and_a_bad_file_is_explained(page: Page, t
     good.write_text(HARBOUR, encoding="utf-8")
     empty = tmp_path / "empty.txt"
     empty.write_text("   \n", encoding="utf-8")
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + bytes(60))
     open_tab(page, "Articles")
-    page.locator("#articles-upload input[type=file]").set_input_files([str(good), str(empty)])
-    expect(page.locator("#articles-upload")).to_contain_text("4.0 B", timeout=30_000)  # both uploaded
+    page.locator("#articles-upload input[type=file]").set_input_files([str(good), str(empty), str(photo)])
+    expect(page.locator("#articles-upload")).to_contain_text("64.0 B", timeout=30_000)  # all three uploaded
     page.locator("#articles-ingest").click()
     message = page.locator("#articles-message")
     expect(message).to_contain_text("Ingest finished", timeout=120_000)
     expect(message).to_contain_text("1 added")
     expect(message).to_contain_text("empty")
+    expect(message).to_contain_text("photo.jpg: newsdesk reads")  # every refused file is named, an image too
     table = page.locator("#articles-table")
     expect(table).to_contain_text("Saint-Malo harbour reopens after storm repairs", timeout=30_000)
     expect(table).to_contain_text("harbour-news.txt")  # stored under its sanitised name in the data directory
