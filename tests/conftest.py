@@ -52,3 +52,11 @@ def make_desk(tmp_path: Path) -> Callable[..., Newsdesk]:
 @pytest.fixture
 def desk(make_desk: Callable[..., Newsdesk]) -> Newsdesk:
     return make_desk()
+
+
+def shown(markdown: str) -> str:
+    """Roughly what a reader sees of inert Markdown text: backslash escapes and HTML entities undone."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown))

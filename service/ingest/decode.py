@@ -18,7 +18,10 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
         raise IngestError(f"{name}: the file is empty")
     for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
-            return _finish(data.decode(encoding, errors="strict"), name), encoding
+            try:
+                return _finish(data.decode(encoding, errors="strict"), name), encoding
+            except UnicodeDecodeError:  # a UTF-16 mark, then an odd byte count or a broken surrogate pair
+                raise IngestError(f"{name}: not readable text (it starts like UTF-16 but is not)") from None
     if b"\x00" in data[:_PROBE]:
         raise IngestError(f"{name}: this is a binary file, not text")
     try:

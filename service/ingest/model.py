@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 and C1 (\x9b is an 8-bit terminal escape)
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")  # terminal colour codes pasted from a console
 _INVISIBLE = re.compile("[\u200b\u200c\u2060\ufeff]")  # zero-width spaces and stray byte-order marks
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
@@ -16,7 +16,7 @@ _MANY_BLANK_LINES = re.compile(r"\n{3,}")
 
 def normalize_text(text: str) -> str:
     """The canonical text every offset refers to: NFC, \\n newlines, no control characters."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").replace("\x85", "\n")
     text = _CONTROL.sub("", _INVISIBLE.sub("", _ANSI.sub("", text)))
     text = _TRAILING_SPACE.sub("\n", text)
     return _MANY_BLANK_LINES.sub("\n\n", text).strip()

@@ -5,11 +5,10 @@ Article and answer text is HTML-escaped everywhere: an article that contains ``<
 
 from __future__ import annotations
 
-from html import escape
-
 from service.fidelity.text import sentences
 from service.qa.answer import Answer, Citation
 from service.qa.citations import strip_markers
+from service.ui.markup import inert
 
 UNSUPPORTED_TITLE = "Not supported by the cited passages"
 
@@ -19,7 +18,7 @@ def answer_markdown(answer: Answer) -> str:
     if answer.refused:
         return refusal_markdown(answer)
     parts = [marked_text(answer.text, answer.unsupported_sentences), verdict_line(answer)]
-    parts.extend(f"⚠ Quote not found in the cited passage: “{escape(q)}”" for q in answer.quote_problems)
+    parts.extend(f"⚠ Quote not found in the cited passage: “{inert(q)}”" for q in answer.quote_problems)
     if answer.citations:
         parts.append("\n".join(source_details(c) for c in answer.citations))
     else:
@@ -28,7 +27,7 @@ def answer_markdown(answer: Answer) -> str:
 
 
 def refusal_markdown(answer: Answer) -> str:
-    lines = [f"**{escape(answer.text)}**", "*None of the retrieved passages answers this question.*"]
+    lines = [f"**{inert(answer.text)}**", "*None of the retrieved passages answers this question.*"]
     if answer.withheld:
         lines.append("*(A draft answer was withheld: the passages do not support it.)*")
     return "\n\n".join(lines)
@@ -39,13 +38,13 @@ def marked_text(text: str, unsupported: list[str]) -> str:
     flagged = {_normal(u) for u in unsupported}
     out, last = [], 0
     for span in sentences(text):
-        out.append(escape(text[last : span.start]))
-        piece = escape(span.text)
+        out.append(inert(text[last : span.start]))
+        piece = inert(span.text)
         if _normal(strip_markers(span.text)) in flagged:
             piece = f'<mark title="{UNSUPPORTED_TITLE}">⚠ {piece}</mark>'
         out.append(piece)
         last = span.end
-    out.append(escape(text[last:]))
+    out.append(inert(text[last:]))
     return "".join(out)
 
 
@@ -64,11 +63,11 @@ def verdict_line(answer: Answer) -> str:
 def source_details(citation: Citation) -> str:
     """A numbered citation that expands to the quoted passage, its article and its position."""
     c = citation.passage.chunk
-    summary = f"[{citation.number}] {escape(c.title)} · characters {c.start:,}–{c.end:,}"
+    summary = f"[{citation.number}] {inert(c.title)} · characters {c.start:,}–{c.end:,}"
     return (
         f"<details><summary>{summary}</summary>\n\n"
-        f"<blockquote>{escape(c.text)}</blockquote>\n"
-        f"<small>article {escape(c.article_id)}</small>\n</details>"
+        f"<blockquote>{inert(c.text)}</blockquote>\n"
+        f"<small>article {inert(c.article_id)}</small>\n</details>"
     )
 
 

@@ -7,6 +7,7 @@ from service.evals.thresholds import Failure
 from service.ingest.model import ArticleInfo
 from service.ingest.service import IngestReport
 from service.llm.status import Status
+from service.ui.markup import inert
 
 ARTICLE_COLUMNS = ["title", "source", "date", "chunks", "id"]
 ALL_ARTICLES = "All articles"
@@ -32,16 +33,11 @@ def ingest_message(report: IngestReport) -> str:
     lines = [f"**Ingest finished:** {', '.join(counts) or 'nothing to ingest'}."]
     for item in report.items:
         if item.status in ("added", "replaced") and item.title:
-            lines.append(f"- ✓ {item.status}: {_md(item.title)} ({item.chunks} chunks)")
+            lines.append(f"- ✓ {item.status}: {inert(item.title)} ({item.chunks} chunks)")
         elif item.status in ("failed", "warning"):
             icon = "✗" if item.status == "failed" else "⚠"
-            lines.append(f"- {icon} {_md(item.message)}")
+            lines.append(f"- {icon} {inert(item.message)}")
     return "\n".join(lines)
-
-
-def _md(text: str) -> str:
-    """Text shown inside Markdown, with HTML and link syntax neutralised."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("[", "\\[")
 
 
 def status_markdown(
@@ -56,11 +52,11 @@ def status_markdown(
     """The status line: which LLM and embeddings, whether the LLM answers (with the first-token time of the
     latest answer when there is one: ``(seconds, seconds ago)``; else the probe's), how many articles."""
     if pending is not None:
-        llm = f"LLM: … {_md(pending)}"
+        llm = f"LLM: … {inert(pending)}"
     elif status is None:
-        llm = f"LLM: ✗ {_md(error or 'not checked')}"
+        llm = f"LLM: ✗ {inert(error or 'not checked')}"
     else:
-        name = _md(model or f"{status.kind} {status.model}")
+        name = inert(model or f"{status.kind} {status.model}")
         if status.answers:
             speed = f", first token {status.first_token_s:.1f} s (probe)" if status.first_token_s is not None else ""
             if recent_first_token is not None:
@@ -68,9 +64,9 @@ def status_markdown(
                 speed = f", first token {seconds:.1f} s (latest answer, {_ago(ago)})"
             llm = f"LLM: ✓ {name} answers{speed}"
         else:
-            llm = f"LLM: ✗ {name} does not answer: {_md(status.detail)}"
-    index = f"{articles} article(s) indexed" if isinstance(articles, int) else f"index: ✗ {_md(articles)}"
-    return f"{llm} · embeddings: `{_md(embeddings)}` · {index}"
+            llm = f"LLM: ✗ {name} does not answer: {inert(status.detail)}"
+    index = f"{articles} article(s) indexed" if isinstance(articles, int) else f"index: ✗ {inert(articles)}"
+    return f"{llm} · embeddings: {inert(embeddings)} · {index}"
 
 
 def _ago(seconds: float) -> str:
@@ -89,5 +85,5 @@ def eval_message(results: list[SuiteResult], failures: list[Failure]) -> str:
     ran = ", ".join(f"{r.name} ({len(r.cases)} cases, {r.seconds:.0f} s)" for r in results)
     if not failures:
         return f"✓ **Every threshold passed** — {ran}."
-    listed = "\n".join(f"- ✗ {_md(str(f))}" for f in failures)
+    listed = "\n".join(f"- ✗ {inert(str(f))}" for f in failures)
     return f"⚠ **{len(failures)} threshold(s) failed** — {ran}.\n\n{listed}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from html import escape
 from typing import Any
 
 import gradio as gr
@@ -16,6 +15,7 @@ from service.qa.answer import Answer, Turn
 from service.ui.errors import message
 from service.ui.format_answer import answer_markdown, timings_line
 from service.ui.format_tables import ALL_ARTICLES
+from service.ui.markup import inert
 
 Message = dict[str, str]
 NO_ARTICLES = "There are no articles yet: add some in the **Articles** tab, then ask again."
@@ -37,7 +37,7 @@ class AskHandlers:
             yield [*chat], "", turns, {}, ""
             return
         waiting = Waiting()
-        chat += [{"role": "user", "content": escape(question)}, {"role": "assistant", "content": _wait(waiting)}]
+        chat += [{"role": "user", "content": inert(question)}, {"role": "assistant", "content": _wait(waiting)}]
         yield [*chat], "", turns, {}, ""
         pieces: list[str] = []
         answer: Answer | None = None
@@ -54,13 +54,13 @@ class AskHandlers:
                     waiting.update(event)
                 elif isinstance(event, str):
                     pieces.append(event)
-                text = escape("".join(pieces))
+                text = inert("".join(pieces))
                 busy = not pieces or (waiting.stage is not None and waiting.stage.name.startswith("checking"))
                 chat[-1] = {"role": "assistant", "content": f"{text}\n\n{_wait(waiting)}" if busy else text}
                 yield [*chat], "", turns, {}, ""
         except Exception as exc:  # shown in the conversation, which stays usable
             problem = message(exc)
-            chat[-1] = {"role": "assistant", "content": f"⚠ {escape(problem)}"}
+            chat[-1] = {"role": "assistant", "content": f"⚠ {inert(problem)}"}
             yield (
                 chat,
                 "",
@@ -77,7 +77,7 @@ class AskHandlers:
 
 def _wait(waiting: Waiting) -> str:
     """The waiting line under the answer: the step under way and the seconds it has taken so far."""
-    return f"*⏳ {escape(waiting.line())}*"
+    return f"*⏳ {inert(waiting.line())}*"
 
 
 def build(handlers: AskHandlers) -> gr.Dropdown:

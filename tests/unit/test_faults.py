@@ -14,6 +14,7 @@ from service.app import Newsdesk
 from service.errors import StoreUnavailable
 from service.ui.errors import message
 from service.ui.status import StatusHandlers
+from tests.conftest import shown
 from tests.integration.conftest import free_port
 
 
@@ -72,4 +73,4 @@ def test_a_chroma_server_that_is_not_there_is_one_clear_sentence(make_desk: Call
         desk.catalog.list()
     assert message(caught.value).startswith("The article index is not available: cannot open the Chroma index")
     line = StatusHandlers(desk).line()  # the UI's status line says so instead of failing to render
-    assert "index: ✗ The article index is not available: cannot open the Chroma index" in line
+    assert "index: ✗ The article index is not available: cannot open the Chroma index" in shown(line)

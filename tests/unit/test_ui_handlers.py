@@ -22,7 +22,7 @@ from service.ui.tab_articles import ArticleHandlers
 from service.ui.tab_ask import NO_ARTICLES, AskHandlers
 from service.ui.tab_rewrite import RewriteHandlers
 from service.ui.uploads import safe_name, store_upload
-from tests.conftest import SEED
+from tests.conftest import SEED, shown
 from tests.fakes import FakeEmbedder
 from tests.llm_fakes import FakeLLM
 
@@ -72,7 +72,7 @@ def test_ask_errors_become_a_chat_message_not_a_trace(seeded: Newsdesk) -> None:
 
     seeded.__dict__["llm"] = Down([])
     chat, *_ = list(AskHandlers(seeded).ask("Who took over from Barret Zoph?", [], "", []))[-1]
-    assert chat[-1]["content"].startswith("⚠ The language model is not answering: local model")
+    assert shown(chat[-1]["content"]).startswith("⚠ The language model is not answering: local model")
     assert "Traceback" not in chat[-1]["content"]
 
 
@@ -238,7 +238,7 @@ def test_ask_with_the_index_down_says_so_in_the_chat(make_desk: Callable[..., Ne
 
     desk = make_desk(chroma_url=f"http://127.0.0.1:{free_port()}")
     chat, *_ = list(AskHandlers(desk).ask("Who took over?", [], "", []))[-1]
-    assert chat[-1]["content"].startswith("⚠ The article index is not available: cannot open the Chroma index")
+    assert shown(chat[-1]["content"]).startswith("⚠ The article index is not available: cannot open the Chroma index")
 
 
 def test_the_status_line_reports_the_latest_answers_first_token_time(
