@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gzip
 import threading
 import time
 from collections.abc import Iterator
@@ -50,6 +52,9 @@ class _Handler(BaseHTTPRequestHandler):
         }
         if self.path == "/slow":
             time.sleep(3)
+        if self.path in HOSTILE:
+            HOSTILE[self.path](self)
+            return
         if self.path == "/redirect":
             self.send_response(302)
             self.send_header("Location", "/bridge.html")
@@ -68,6 +73,56 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
+
+
+def _trickle(handler: BaseHTTPRequestHandler) -> None:
+    """One byte a second, for ever (the client must give up)."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/plain")
+    handler.end_headers()
+    with contextlib.suppress(OSError):
+        for _ in range(600):
+            handler.wfile.write(b"x")
+            handler.wfile.flush()
+            time.sleep(1)
+
+
+def _endless(handler: BaseHTTPRequestHandler) -> None:
+    """A body that never ends, as fast as the client reads it (no Content-Length)."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/plain")
+    handler.end_headers()
+    with contextlib.suppress(OSError):
+        for _ in range(100_000):
+            handler.wfile.write(b"news " * 2000)
+
+
+def _gzip_bomb(handler: BaseHTTPRequestHandler) -> None:
+    """40 KB on the wire that would inflate to 40 MB."""
+    body = gzip.compress(b"\0" * 40_000_000, compresslevel=9)
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/plain")
+    handler.send_header("Content-Encoding", "gzip")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    with contextlib.suppress(OSError):
+        handler.wfile.write(body)
+
+
+def _huge_feed(handler: BaseHTTPRequestHandler) -> None:
+    """A feed of 100,000 entries with inline text and no links."""
+    entry = "<item><title>Entry {n}</title><description>Council news number {n} for the town.</description></item>"
+    body = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Many</title>'
+            + "".join(entry.format(n=n) for n in range(100_000)) + "</channel></rss>").encode()  # fmt: skip
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/rss+xml")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    with contextlib.suppress(OSError):
+        handler.wfile.write(body)
+
+
+HOSTILE = {"/trickle": _trickle, "/endless": _endless, "/bomb": _gzip_bomb, "/huge-feed": _huge_feed}
 
 
 @pytest.fixture
@@ -110,3 +165,24 @@ def test_404_timeout_and_refused_loopback_are_clear_failures(local_desk: Newsdes
     [refused] = guarded.ingest.ingest([f"{site}/bridge.html"]).items
     assert refused.status == "failed" and "NEWSDESK_ALLOW_PRIVATE_URLS" in refused.message
     assert local_desk.catalog.list() == [] and guarded.catalog.list() == []
+
+
+def test_slow_endless_and_inflating_sources_are_cut_off_with_a_clear_message(tmp_path: Path, site: str) -> None:
+    desk = Newsdesk(
+        load_settings(data_dir=tmp_path / "data", allow_private_urls=True, fetch_timeout_s=3, max_file_mb=2)
+    )
+    started = time.monotonic()
+    trickle, endless, bomb = desk.ingest.ingest([f"{site}/trickle", f"{site}/endless", f"{site}/bomb"]).items
+    assert time.monotonic() - started < 60  # bounded by the time and size limits, not by the servers
+    assert trickle.status == "failed" and "timed out" in trickle.message
+    assert endless.status == "failed" and "over the 2 MB limit" in endless.message
+    assert bomb.status == "failed" and "over the 2 MB limit" in bomb.message
+    assert desk.catalog.list() == []
+
+
+def test_a_feed_of_100000_entries_is_read_up_to_its_limit(tmp_path: Path, site: str) -> None:
+    desk = Newsdesk(load_settings(data_dir=tmp_path / "data", allow_private_urls=True, max_file_mb=20))
+    report = desk.ingest.ingest([f"{site}/huge-feed"])
+    messages = " ".join(i.message for i in report.items)
+    assert "only the first 200" in messages
+    assert report.count("added") <= 200 and report.count("added") + report.count("failed") >= 1
