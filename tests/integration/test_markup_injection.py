@@ -13,7 +13,6 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -147,7 +146,9 @@ def test_no_request_left_the_app(page: Page) -> None:
     page.wait_for_timeout(2000)
     outside = [u for u in page.requests if not u.startswith(("http://127.0.0.1", "data:", "blob:"))]  # type: ignore[attr-defined]
     assert outside == []
-    assert page.locator("body img").count() == page.locator("body img[src^='data:'], body img[src^='http://127']").count()
+    assert (
+        page.locator("body img").count() == page.locator("body img[src^='data:'], body img[src^='http://127']").count()
+    )
 
 
 def test_the_html_report_keeps_injected_case_text_inert() -> None:
@@ -156,6 +157,6 @@ def test_the_html_report_keeps_injected_case_text_inert() -> None:
 
     result = SuiteResult("s", "hostile", {"m": 1.0}, [CaseResult("c", False, {"text": PAYLOAD}, ["pixel"])], 1.0)
     html = render_html([result], [])
-    for raw in ("<script>alert", f"<img src=http://{OUTSIDE}", "<iframe", f"href=\"http://{OUTSIDE}"):
+    for raw in ("<script>alert", f"<img src=http://{OUTSIDE}", "<iframe", f'href="http://{OUTSIDE}'):
         assert raw not in html, raw
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown, as text
