@@ -11,7 +11,10 @@ _SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""]
 
 class Chunker:
     def __init__(self, chunk_size: int, chunk_overlap: int) -> None:
-        self.signature = f"c{chunk_size}o{chunk_overlap}"
+        # The version part changes when the same settings give other chunks or offsets, so that ingesting an
+        # article again re-chunks it (v2: offsets of repeated passages).
+        self.signature = f"c{chunk_size}o{chunk_overlap}v2"
+        self._overlap = chunk_overlap
         self._splitter = RecursiveCharacterTextSplitter(
             chunk_size=chunk_size,
             chunk_overlap=chunk_overlap,
@@ -24,10 +27,12 @@ class Chunker:
         chunks: list[Chunk] = []
         cursor = 0
         for piece in self._splitter.split_text(article.text):
+            # A chunk overlaps the one before by at most chunk_overlap characters, so it starts no earlier
+            # than that: searching from there keeps a repeated paragraph from matching an earlier copy.
             start = article.text.find(piece, cursor)
             if start < 0:  # cannot happen with strip_whitespace; guard offsets anyway
                 start = article.text.find(piece)
             end = start + len(piece)
             chunks.append(Chunk(article.id, len(chunks), start, end, piece, article.title))
-            cursor = max(cursor, start + 1)
+            cursor = max(cursor, start + 1, end - self._overlap)
         return chunks

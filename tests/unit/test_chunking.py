@@ -1,3 +1,4 @@
+import itertools
 import random
 
 import pytest
@@ -51,3 +52,14 @@ def test_normalize_text_is_canonical() -> None:
 
 def test_signature_names_the_chunking() -> None:
     assert Chunker(700, 100).signature != Chunker(600, 100).signature
+
+
+def test_a_repeated_passage_gets_its_own_offsets_not_those_of_an_earlier_copy() -> None:
+    """Found by bench/fuzz.py: a later chunk whose text also occurs earlier was given the earlier offsets,
+    so its citation pointed at the wrong place and the end of the article was covered by no chunk."""
+    article = build_article(Draft(text="The ferry runs twice a day. " * 40 + "The end.", source="x.txt"), 10**6)
+    chunks = Chunker(300, 50).split(article)
+    assert [c.start for c in chunks] == sorted(c.start for c in chunks)
+    assert chunks[-1].end == len(article.text)
+    for before, after in itertools.pairwise(chunks):
+        assert after.start >= before.end - 50 and article.text[after.start : after.end] == after.text
