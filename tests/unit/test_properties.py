@@ -5,8 +5,10 @@ bench/fuzz.py runs the same properties far longer, coverage-guided."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -104,6 +106,23 @@ def test_any_url_is_checked_or_refused_without_a_connection(url: str) -> None:
         check_url(url, allow_private=True)  # allow_private: no DNS lookup, only the parsing is exercised
     except IngestError as exc:
         assert str(exc)
+
+
+@QUICK
+@given(address=st.ip_addresses(), port=st.integers(1, 65535), path=st.text(max_size=30))
+def test_the_address_guard_refuses_every_non_public_address_and_only_those(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address, port: int, path: str
+) -> None:
+    host = f"[{address}]" if address.version == 6 else str(address)
+    url = f"http://{host}:{port}/{quote(path)}"
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    public = (mapped or address).is_global
+    try:
+        check_url(url, allow_private=False)  # a literal address: checked without any lookup
+    except IngestError as exc:
+        assert not public and "private or local address" in str(exc), (url, str(exc))
+        return
+    assert public, url
 
 
 @QUICK
