@@ -25,14 +25,22 @@ class Chunker:
 
     def split(self, article: Article) -> list[Chunk]:
         chunks: list[Chunk] = []
-        cursor = 0
+        cursor = covered = 0
         for piece in self._splitter.split_text(article.text):
-            # A chunk overlaps the one before by at most chunk_overlap characters, so it starts no earlier
-            # than that: searching from there keeps a repeated paragraph from matching an earlier copy.
-            start = article.text.find(piece, cursor)
-            if start < 0:  # cannot happen with strip_whitespace; guard offsets anyway
-                start = article.text.find(piece)
+            start = _locate(article.text, piece, cursor, covered)
             end = start + len(piece)
             chunks.append(Chunk(article.id, len(chunks), start, end, piece, article.title))
-            cursor = max(cursor, start + 1, end - self._overlap)
+            cursor, covered = max(cursor, start + 1, end - self._overlap), max(covered, end)
         return chunks
+
+
+def _locate(text: str, piece: str, cursor: int, covered: int) -> int:
+    """Where the next chunk starts. It overlaps the one before by at most chunk_overlap characters (so not
+    before ``cursor``) and it reaches past the text covered so far: searching that way keeps a repeated
+    passage, or a short piece that also occurs inside the overlap, from matching an earlier copy."""
+    start = text.find(piece, cursor)
+    while start >= 0 and start + len(piece) <= covered:
+        start = text.find(piece, start + 1)
+    if start < 0:  # cannot happen with strip_whitespace; guard offsets anyway
+        start = text.find(piece, cursor)
+    return start if start >= 0 else max(text.find(piece), 0)

@@ -63,3 +63,20 @@ def test_a_repeated_passage_gets_its_own_offsets_not_those_of_an_earlier_copy() 
     assert chunks[-1].end == len(article.text)
     for before, after in itertools.pairwise(chunks):
         assert after.start >= before.end - 50 and article.text[after.start : after.end] == after.text
+
+
+# Found by bench/fuzz.py: the last, one-character chunk also occurs inside the overlap of the chunk before.
+FUZZ_SHORT_TAIL = (
+    "?\n(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((mmmmmmmmmmmmmmmmmmmmmmmmmmm"
+    "mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmi(((((((mmmmmmmmmmmmmmim((((((((((((((((((((("
+    "(((((((((((((((((((((((((((((((((((((((=K\n2D?\n?\n?\nAA\n|\nK\nAA\nAA\nT\nKT\nKo41\n((((((((((((((((("
+    "mmmmmmmmmmmmmmim((((((((((((((((((((((((((((((((((((((((((((((((((((=K\n2D?\n?\n?\nAA\n|\nK\nAA\nA"
+    "?L\n?\n?\n\nD"
+)
+
+
+def test_a_short_last_chunk_is_placed_after_the_text_already_covered() -> None:
+    article = build_article(Draft(text=FUZZ_SHORT_TAIL, source="x.txt"), 10**6)
+    chunks = Chunker(300, 50).split(article)
+    assert chunks[-1].text == "D" and chunks[-1].end == len(article.text)
+    assert all(article.text[c.start : c.end] == c.text for c in chunks)
