@@ -71,15 +71,36 @@ def run_eval(
 
 def check(
     ctx: typer.Context,
-    source: Annotated[Path, typer.Option(help="The source text (an article, or passages).")],
-    text: Annotated[Path, typer.Option(help="The generated text to check against the source.")],
+    source: Annotated[Path | None, typer.Option(help="The source text (an article, or passages).")] = None,
+    text: Annotated[Path | None, typer.Option(help="The generated text to check against the source.")] = None,
+    batch: Annotated[
+        Path | None,
+        typer.Option(help="A JSONL file of pairs: 'text' and one of 'source', 'source_file' or 'article' (an id)."),
+    ] = None,
+    jsonl: Annotated[
+        Path | None, typer.Option(help="With --batch: write one verdict per line to this file ('-': stdout).")
+    ] = None,
+    max_unsupported: Annotated[
+        float | None,
+        typer.Option(help="With --batch: exit 1 only when more than this share of the texts is unsupported."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
     judge: Annotated[
         bool, typer.Option("--judge", help="Also ask the LLM (optional judge mode); the verdict combines both.")
     ] = False,
 ) -> None:
     """Check, claim by claim, whether TEXT says only what SOURCE says. Exit 1 if any claim is unsupported
-    (with --judge: if the combined verdict is 'unsupported')."""
+    (with --judge: if the combined verdict is 'unsupported').
+
+    --batch checks every pair of a JSONL file with one model load and prints a summary; exit 1 when a text is
+    unsupported (or more than --max-unsupported of them), 2 when a line could not be checked."""
+    if batch is not None:
+        if source or text or judge:
+            raise InvalidInput("--batch takes its sources and texts from the file: drop --source, --text, --judge")
+        check_batch_command(ctx, batch, jsonl, max_unsupported, as_json)
+        return
+    if source is None or text is None:
+        raise InvalidInput("give --source and --text, or --batch FILE")
     from service.cli.app import desk, print_json
 
     try:
@@ -103,4 +124,48 @@ def check(
                 f"judge mode: the LLM's P(yes) {verdict['judge_yes']:.2f}, combined {verdict['combined']:.2f}: {word}"
             )
     if not (supported if judge else report.supported):
+        raise typer.Exit(1)
+
+
+def check_batch_command(
+    ctx: typer.Context, batch: Path, jsonl: Path | None, max_unsupported: float | None, as_json: bool
+) -> None:
+    import json
+    import sys
+
+    from service.cli.app import desk, print_json
+    from service.evals.batch import check_batch, read_pairs, summarise
+
+    if max_unsupported is not None and not 0 <= max_unsupported <= 1:
+        raise InvalidInput("--max-unsupported is a share between 0 and 1")
+    lines = read_pairs(batch)
+    nd = desk(ctx)
+    results = []
+    sink = sys.stdout if jsonl is not None and str(jsonl) == "-" else None
+    handle = jsonl.open("w", encoding="utf-8") if jsonl is not None and sink is None else None
+    try:
+        with Progress(
+            TextColumn("[bold]checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=Console(stderr=True), transient=True,
+        ) as bar:  # fmt: skip
+            task = bar.add_task("check", total=None)
+            article_text = lambda ref: nd.catalog.show(ref).text or ""  # noqa: E731
+            for result in check_batch(lines, batch.parent, nd.checker, article_text,
+                                      lambda done, total: bar.update(task, completed=done, total=total)):  # fmt: skip
+                results.append(result)
+                for stream in (sink, handle):
+                    if stream is not None:
+                        stream.write(json.dumps(result, ensure_ascii=False) + "\n")
+    finally:
+        if handle is not None:
+            handle.close()
+    summary = summarise(results)
+    if as_json:
+        print_json(summary.as_dict())
+    elif sink is None:
+        out.print(render.batch_summary(summary, results), highlight=False)
+    if summary.errors:
+        raise typer.Exit(2)
+    over = summary.unsupported_share > max_unsupported if max_unsupported is not None else summary.unsupported > 0
+    if over:
         raise typer.Exit(1)

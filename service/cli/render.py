@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.table import Table
 from rich.text import Text
 
+from service.evals.batch import BatchSummary
 from service.fidelity.checker import FidelityReport
 from service.index.store import StoredHit
 from service.ingest.model import ArticleInfo
@@ -136,3 +139,19 @@ def rewrite_report(result: RewriteResult) -> Table:
         "time", f"{result.seconds:.0f} s ({100 * result.seconds / max(1, result.source_words):.1f} s per 100 words)"
     )
     return table
+
+
+def batch_summary(summary: BatchSummary, results: list[dict[str, Any]]) -> Text:
+    """The end of a batch check: counts, then each unsupported text or bad line, one line each."""
+    text = Text()
+    text.append(f"{summary.pairs} pair(s): {summary.supported} supported, ", style="bold")
+    text.append(f"{summary.unsupported} unsupported", style="bold red" if summary.unsupported else "bold")
+    text.append(f", {summary.errors} not checked" if summary.errors else "", style="bold yellow")
+    text.append(f" ({summary.unsupported_claims} of {summary.claims} claims unsupported)\n")
+    for r in results:
+        if "error" in r:
+            text.append(f"  ✗ {r['error']}\n", style="yellow")
+        elif not r["supported"]:
+            worst = min(r["claims"], key=lambda c: c["score"])
+            text.append(f"  ✗ {r['id']}: {worst['text'][:100]} — {worst['reason']}\n", style="red")
+    return text
