@@ -27,6 +27,18 @@ def run_eval(
     suites: Annotated[list[str] | None, typer.Argument(help="Suites to run (default: all).")] = None,
     limit: Annotated[int | None, typer.Option(help="Run only the first N cases (a fixed sample for FRANK).")] = None,
     report: Annotated[Path | None, typer.Option(help="Where to write results.json and report.html.")] = None,
+    junit: Annotated[
+        Path | None, typer.Option(help="Also write JUnit XML here (a test case per eval case and per bound).")
+    ] = None,
+    summary: Annotated[
+        Path | None, typer.Option(help="Also write a Markdown summary here (for a pull-request comment).")
+    ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option(help="An earlier results.json: report changes and flipped cases.")
+    ] = None,
+    max_drop: Annotated[
+        float | None, typer.Option(help="With --baseline: exit 1 when a bounded metric gets worse by more than this.")
+    ] = None,
 ) -> None:
     """Run eval suites, print a summary, write results.json and report.html; exit 1 when a threshold fails.
 
@@ -37,7 +49,7 @@ def run_eval(
     from service.cli.app import desk
     from service.evals.registry import OPTIONAL
     from service.evals.registry import suites as registry
-    from service.evals.runner import run_suites
+    from service.evals.runner import ci_outputs, run_suites
 
     nd = desk(ctx)
     available = registry(nd)
@@ -52,9 +64,9 @@ def run_eval(
             task = bar.add_task(name, total=None)
             return lambda done, total: bar.update(task, completed=done, total=total)
 
-        results, failures, html_path = run_suites(
-            available, names, limit, nd.settings.evals_dir / "thresholds.toml", report_dir, progress
-        )
+        thresholds = nd.settings.evals_dir / "thresholds.toml"
+        results, failures, html_path = run_suites(available, names, limit, thresholds, report_dir, progress)
+    comparison = ci_outputs(results, failures, thresholds, junit, summary, baseline, max_drop)
     for result in results:
         table = Table(title=f"{result.name} ({len(result.cases)} cases, {result.seconds:.1f} s)", title_justify="left")
         table.add_column("metric")
@@ -63,9 +75,17 @@ def run_eval(
             table.add_row(key, render.number(value))
         out.print(table)
     out.print(f"report: {html_path}")
+    if comparison is not None:
+        for suite, metrics in comparison.changes.items():
+            moved = [f"{m} {b:.3f} → {n:.3f}" for m, (b, n) in metrics.items() if abs(n - b) > 1e-9]
+            flips = comparison.flipped.get(suite, [])
+            out.print(f"against the baseline, {suite}: {', '.join(moved) or 'no metric moved'}; "
+                      f"{len(flips)} case(s) flipped", highlight=False, soft_wrap=True)  # fmt: skip
+        for drop in comparison.drops:
+            out.print(f"[red]dropped[/red] {drop}", highlight=False)
     for failure in failures:
         out.print(f"[red]threshold failed[/red] {failure}", highlight=False)
-    if failures:
+    if failures or (comparison is not None and comparison.drops):
         raise typer.Exit(1)
 
 
