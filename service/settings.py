@@ -97,7 +97,9 @@ class Settings(BaseSettings):
         description="Public benchmark data (FRANK, OneStopEnglish rows, shipped with their licences) for evals and "
         "benchmarks.",
     )
-    evals_dir: Path = Field(PROJECT_ROOT / "evals", description="Eval datasets and thresholds.toml.")
+    evals_dir: Path = Field(
+        PROJECT_ROOT / "evals", description="Eval datasets and the built-in suite files (suites/*.toml)."
+    )
     prompts_dir: Path = Field(PROJECT_ROOT / "prompts", description="Prompt templates (versioned TOML files).")
     allow_private_urls: bool = Field(
         False, description="Allow fetching loopback/private/link-local addresses (off: SSRF protection)."

@@ -24,7 +24,10 @@ def register(app: typer.Typer) -> None:
 
 def run_eval(
     ctx: typer.Context,
-    suites: Annotated[list[str] | None, typer.Argument(help="Suites to run (default: all).")] = None,
+    suites: Annotated[
+        list[str] | None,
+        typer.Argument(help="Built-in suite names or suite files (.toml); default: the built-in ones."),
+    ] = None,
     limit: Annotated[int | None, typer.Option(help="Run only the first N cases (a fixed sample for FRANK).")] = None,
     report: Annotated[Path | None, typer.Option(help="Where to write results.json and report.html.")] = None,
     junit: Annotated[
@@ -42,18 +45,16 @@ def run_eval(
 ) -> None:
     """Run eval suites, print a summary, write results.json and report.html; exit 1 when a threshold fails.
 
-    Suites: fidelity-synthetic, fidelity-frank, qa, rewrite (the default: all four), and fidelity-frank-judge
+    A suite is a TOML file naming a task, a dataset and bounds (docs/evals.md); the built-in ones are in
+    evals/suites/: fidelity-pairs, fidelity-synthetic, fidelity-frank, qa, rewrite, and fidelity-frank-judge
     (the checker's optional LLM-judge mode; slow on the local model, so name it and use --limit).
-    Thresholds live in evals/thresholds.toml.
     """
     from service.cli.app import desk
-    from service.evals.registry import OPTIONAL
-    from service.evals.registry import suites as registry
+    from service.evals.registry import suite_files
     from service.evals.runner import ci_outputs, run_suites
 
     nd = desk(ctx)
-    available = registry(nd)
-    names = suites or [name for name in available if name not in OPTIONAL]
+    specs = suite_files(nd, suites or [])
     report_dir = report or nd.settings.data_dir / "reports" / "latest"
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -64,9 +65,8 @@ def run_eval(
             task = bar.add_task(name, total=None)
             return lambda done, total: bar.update(task, completed=done, total=total)
 
-        thresholds = nd.settings.evals_dir / "thresholds.toml"
-        results, failures, html_path = run_suites(available, names, limit, thresholds, report_dir, progress)
-    comparison = ci_outputs(results, failures, thresholds, junit, summary, baseline, max_drop)
+        results, failures, html_path = run_suites(nd, specs, limit, report_dir, progress)
+    comparison = ci_outputs(specs, results, failures, junit, summary, baseline, max_drop)
     for result in results:
         table = Table(title=f"{result.name} ({len(result.cases)} cases, {result.seconds:.1f} s)", title_justify="left")
         table.add_column("metric")

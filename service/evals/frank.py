@@ -23,7 +23,10 @@ class FrankRow:
 
 
 def load_frank(datasets_dir: Path, split: str | None = None) -> list[FrankRow]:
-    path = datasets_dir / FRANK_FILE
+    return load_frank_file(datasets_dir / FRANK_FILE, split)
+
+
+def load_frank_file(path: Path, split: str | None = None) -> list[FrankRow]:
     if not path.is_file():
         raise ConfigError(f"FRANK data not found at {path} (set NEWSDESK_DATASETS_DIR)")
     rows = []

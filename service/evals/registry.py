@@ -1,35 +1,72 @@
-"""Suite names → factories, built over a Newsdesk (so only the parts a suite needs are loaded)."""
+"""Suites from suite files (evals/suites/*.toml, or a user's own): each names a task, built here over a Newsdesk
+(so only the parts a suite needs are loaded). One mechanism for built-in and user suites."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from service.errors import ConfigError, InvalidInput
 from service.evals.suite import Suite
+from service.evals.suite_file import SuiteFile, builtin_suite_files, load_suite_file
 
 if TYPE_CHECKING:
     from service.app import Newsdesk
 
+Factory = Callable[["Newsdesk", SuiteFile], Suite]
 
-OPTIONAL = ("fidelity-frank-judge",)  # not in "every suite": hours on the full split with the local model
+
+def _dataset(spec: SuiteFile) -> Path:
+    if spec.dataset is None:
+        raise ConfigError(f"{spec.path}: task '{spec.task}' needs a dataset")
+    return spec.dataset
 
 
-def suites(desk: Newsdesk) -> dict[str, Callable[[], Suite]]:
+def _tasks() -> dict[str, Factory]:
+    from service.evals.suites.check import CheckSuite
     from service.evals.suites.fidelity import FrankSuite, SyntheticSuite
     from service.evals.suites.pairs import PairsSuite
     from service.evals.suites.qa import EVAL_COLLECTION, QASuite
     from service.evals.suites.rewrite import RewriteSuite
 
-    s = desk.settings
     return {
-        "fidelity-synthetic": lambda: SyntheticSuite(
-            desk.checker, s.evals_dir / "datasets" / "fidelity-synthetic.jsonl", s.datasets_dir
+        "check": lambda d, f: CheckSuite(d.checker, _dataset(f), lambda ref: d.catalog.show(ref).text or ""),
+        "fidelity-pairs": lambda d, f: PairsSuite(d.checker, _dataset(f)),
+        "fidelity-synthetic": lambda d, f: SyntheticSuite(d.checker, _dataset(f), d.settings.datasets_dir),
+        "fidelity-frank": lambda d, f: FrankSuite(
+            d.checker, _dataset(f), judge=d.judge if f.options.get("judge") else None
         ),
-        "fidelity-pairs": lambda: PairsSuite(desk.checker, s.evals_dir / "datasets" / "fidelity-pairs.jsonl"),
-        "fidelity-frank": lambda: FrankSuite(desk.checker, s.datasets_dir),
-        "fidelity-frank-judge": lambda: FrankSuite(desk.checker, s.datasets_dir, judge=desk.judge),
-        "qa": lambda: QASuite(
-            lambda: desk.with_collection(EVAL_COLLECTION), s.evals_dir / "datasets" / "qa.jsonl", s.datasets_dir
-        ),
-        "rewrite": lambda: RewriteSuite(desk.rewriter, s.evals_dir / "datasets" / "rewrite.jsonl", s.datasets_dir),
+        "qa": lambda d, f: QASuite(lambda: d.with_collection(EVAL_COLLECTION), _dataset(f), d.settings.datasets_dir),
+        "rewrite": lambda d, f: RewriteSuite(d.rewriter, _dataset(f), d.settings.datasets_dir),
     }
+
+
+def suite_files(desk: Newsdesk, named: Sequence[str] = ()) -> list[SuiteFile]:
+    """The suites to run: each name is a built-in suite or the path of a suite file; none named = every
+    built-in suite that is not optional."""
+    builtin = {f.name: f for f in builtin_suite_files(desk.settings.evals_dir)}
+    if not named:
+        return [f for f in builtin.values() if not f.optional]
+    chosen = []
+    for name in named:
+        if name in builtin:
+            chosen.append(builtin[name])
+        elif name.endswith(".toml") and Path(name).is_file():
+            chosen.append(load_suite_file(Path(name)))
+        else:
+            raise InvalidInput(f"unknown suite '{name}': use one of {', '.join(builtin)} or a suite file (.toml)")
+    return chosen
+
+
+def build(desk: Newsdesk, spec: SuiteFile) -> Suite:
+    tasks = _tasks()
+    if spec.task not in tasks:
+        raise ConfigError(f"{spec.path}: unknown task '{spec.task}' (use {', '.join(tasks)})")
+    suite = tasks[spec.task](desk, spec)
+    suite.name, suite.description = spec.name, spec.description or suite.description
+    return suite
+
+
+def builtin_names(desk: Newsdesk) -> list[str]:
+    return [f.name for f in builtin_suite_files(desk.settings.evals_dir)]

@@ -14,7 +14,6 @@ class Chunker:
         # The version part changes when the same settings give other chunks or offsets, so that ingesting an
         # article again re-chunks it (v2: offsets of repeated passages).
         self.signature = f"c{chunk_size}o{chunk_overlap}v2"
-        self._overlap = chunk_overlap
         self._splitter = RecursiveCharacterTextSplitter(
             chunk_size=chunk_size,
             chunk_overlap=chunk_overlap,
@@ -25,22 +24,22 @@ class Chunker:
 
     def split(self, article: Article) -> list[Chunk]:
         chunks: list[Chunk] = []
-        cursor = covered = 0
+        previous_start, covered = -1, 0
         for piece in self._splitter.split_text(article.text):
-            start = _locate(article.text, piece, cursor, covered)
+            start = _locate(article.text, piece, previous_start, covered)
             end = start + len(piece)
             chunks.append(Chunk(article.id, len(chunks), start, end, piece, article.title))
-            cursor, covered = max(cursor, start + 1, end - self._overlap), max(covered, end)
+            previous_start, covered = start, max(covered, end)
         return chunks
 
 
-def _locate(text: str, piece: str, cursor: int, covered: int) -> int:
-    """Where the next chunk starts. It overlaps the one before by at most chunk_overlap characters (so not
-    before ``cursor``) and it reaches past the text covered so far: searching that way keeps a repeated
-    passage, or a short piece that also occurs inside the overlap, from matching an earlier copy."""
-    start = text.find(piece, cursor)
-    while start >= 0 and start + len(piece) <= covered:
-        start = text.find(piece, start + 1)
+def _locate(text: str, piece: str, previous_start: int, covered: int) -> int:
+    """Where the next chunk starts. The splitter keeps the text in order and drops only whitespace, so a
+    chunk starts after the previous one's start and no later than the first character not yet covered.
+    In repetitive text the piece may occur more than once in that range: the last occurrence is taken (a
+    chunk continues the text; an earlier copy would leave a gap). Every candidate is an exact span."""
+    limit = covered + len(text[covered:]) - len(text[covered:].lstrip())  # the first non-blank character
+    start = text.rfind(piece, previous_start + 1, limit + len(piece))
     if start < 0:  # cannot happen with strip_whitespace; guard offsets anyway
-        start = text.find(piece, cursor)
+        start = text.find(piece, previous_start + 1)
     return start if start >= 0 else max(text.find(piece), 0)

@@ -20,15 +20,15 @@ class EvalHandlers:
         self._desk = desk
 
     def suite_names(self) -> list[str]:
-        from service.evals.registry import suites
+        from service.evals.registry import builtin_names
 
-        return list(suites(self._desk))
+        return builtin_names(self._desk)
 
     @friendly
     def run(
         self, names: list[str] | None, limit: float | None, progress: gr.Progress | None = None
     ) -> tuple[str, list[list[Any]], str, str]:
-        from service.evals.registry import suites
+        from service.evals.registry import suite_files
         from service.evals.runner import run_suites
 
         if not names:
@@ -43,8 +43,8 @@ class EvalHandlers:
             return update
 
         results, failures, html_path = run_suites(
-            suites(self._desk), names, int(limit) if limit else None, s.evals_dir / "thresholds.toml",
-            s.data_dir / "reports" / "ui", tracker,
+            self._desk, suite_files(self._desk, names), int(limit) if limit else None, s.data_dir / "reports" / "ui",
+            tracker,
         )  # fmt: skip
         report = html_path.read_text(encoding="utf-8")
         frame = f'<iframe sandbox srcdoc="{escape(report)}" title="eval report" class="report-frame"></iframe>'

@@ -66,3 +66,25 @@ def test_batch_usage_errors_are_one_line(tmp_path: Path) -> None:
     empty = write(tmp_path / "empty.jsonl", ["", "  "])
     assert runner.invoke(app, ["check", "--batch", str(empty)]).exit_code != 0
     assert runner.invoke(app, ["check"]).exit_code != 0
+
+
+def test_a_user_suite_file_runs_like_a_built_in_one(tmp_path: Path) -> None:
+    data = tmp_path / "my-evals"
+    data.mkdir()
+    write(data / "pairs.jsonl", [
+        {"id": "ok", "source": SOURCE, "text": "Repairs will cost 4 million euros.", "supported": True},
+        {"id": "bad", "source": SOURCE, "text": "Repairs will cost 9 million euros.", "supported": False},
+        {"id": "missed", "source": SOURCE, "text": "Repairs will cost 9 million euros.", "supported": True},
+    ])  # fmt: skip
+    suite = data / "suite.toml"
+    suite.write_text(
+        'name = "my-summaries"\ntask = "check"\ndataset = "pairs.jsonl"\n'
+        "[bounds]\naccuracy = { min = 0.9 }\nerrors = { max = 0 }\n"
+    )
+    report = tmp_path / "out"
+    result = runner.invoke(app, ["eval", str(suite), "--report", str(report), "--junit", str(report / "j.xml")])
+    assert result.exit_code == 1 and "my-summaries: accuracy = 0.667, needs >= 0.9" in result.output
+    [ran] = json.loads((report / "results.json").read_text())["suites"]
+    assert ran["name"] == "my-summaries" and ran["metrics"]["unsupported_rate"] == pytest.approx(2 / 3)
+    assert [c["id"] for c in ran["cases"] if not c["passed"]] == ["missed"]
+    assert "my-summaries.bounds" in (report / "j.xml").read_text()

@@ -58,7 +58,11 @@ def test_the_eval_command_writes_junit_summary_and_compares(monkeypatch: pytest.
     evals = tmp_path / "evals"
     (evals / "datasets").mkdir(parents=True)
     shutil.copy(ROOT / "evals/datasets/fidelity-pairs.jsonl", evals / "datasets")
-    (evals / "thresholds.toml").write_text("[fidelity-pairs]\npair_accuracy = { min = 0.0 }\n")
+    (evals / "suites").mkdir()
+    (evals / "suites" / "pairs.toml").write_text(
+        'name = "fidelity-pairs"\ntask = "fidelity-pairs"\ndataset = "../datasets/fidelity-pairs.jsonl"\n'
+        "[bounds]\npair_accuracy = { min = 0.0 }\n"
+    )
     monkeypatch.setattr(app_module, "build_embedder", lambda _s: FakeEmbedder(dim=256))
     monkeypatch.setenv("NEWSDESK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("NEWSDESK_EVALS_DIR", str(evals))

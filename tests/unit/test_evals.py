@@ -1,6 +1,7 @@
 import itertools
 import json
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -9,10 +10,12 @@ from typer.testing import CliRunner
 
 from service import app as app_module
 from service.cli.app import app
+from service.errors import ConfigError
 from service.evals.metrics import balanced_accuracy, roc_auc
 from service.evals.report import highlight, render_html, write_reports
 from service.evals.suite import CaseResult, SuiteResult
-from service.evals.thresholds import check, load_thresholds
+from service.evals.suite_file import load_suite_file
+from service.evals.thresholds import check
 from tests.conftest import ROOT
 from tests.fakes import FakeEmbedder
 
@@ -39,13 +42,32 @@ def _result(metrics: dict[str, float]) -> SuiteResult:
     return SuiteResult("demo", "a demo suite", metrics, [case], 1.0, plots={"a plot": b"\x89PNG fake"})
 
 
-def test_thresholds_fail_on_either_bound(tmp_path: Path) -> None:
-    path = tmp_path / "t.toml"
-    path.write_text("[demo]\nacc = { min = 0.8 }\nerr = { max = 0.1 }\nmissing = { min = 0 }\n")
-    failures = check(_result({"acc": 0.7, "err": 0.2}), load_thresholds(path))
+def test_bounds_fail_on_either_side(tmp_path: Path) -> None:
+    path = tmp_path / "demo.toml"
+    path.write_text('name = "demo"\ntask = "check"\n[bounds]\nacc = { min = 0.8 }\nerr = { max = 0.1 }\n'
+                    "missing = { min = 0 }\n")  # fmt: skip
+    bounds = load_suite_file(path).bounds
+    failures = check(_result({"acc": 0.7, "err": 0.2}), bounds)
     assert sorted(f.metric for f in failures) == ["acc", "err", "missing"]
     assert "acc = 0.700, needs >= 0.8" in str(failures[0])
-    assert check(_result({"acc": 0.9, "err": 0.0, "missing": 1}), load_thresholds(path)) == []
+    assert check(_result({"acc": 0.9, "err": 0.0, "missing": 1}), bounds) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('task = "check"', "'name' is required"),
+        ('name = "x"\ntask = "check"\nthreshold = 1', "unknown key(s) threshold"),
+        ('name = "x"\ntask = "check"\n[bounds]\nacc = 0.9', "bounds.acc must be a table"),
+        ('name = "x"\ntask = "check"\ndataset = "nowhere.jsonl"', "does not exist"),
+        ("name = ", "cannot read the suite file"),
+    ],
+)
+def test_a_bad_suite_file_is_one_clear_error(tmp_path: Path, text: str, problem: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=re.escape(problem)):
+        load_suite_file(path)
 
 
 def test_report_escapes_text_highlights_and_embeds_plots(tmp_path: Path) -> None:
@@ -66,7 +88,11 @@ def test_eval_cli_exits_1_naming_the_failed_threshold(monkeypatch: pytest.Monkey
     evals = tmp_path / "evals"
     (evals / "datasets").mkdir(parents=True)
     shutil.copy(ROOT / "evals/datasets/fidelity-synthetic.jsonl", evals / "datasets")
-    (evals / "thresholds.toml").write_text("[fidelity-synthetic]\npair_accuracy = { min = 1.01 }\n")
+    (evals / "suites").mkdir()
+    (evals / "suites" / "fidelity-synthetic.toml").write_text(
+        'name = "fidelity-synthetic"\ntask = "fidelity-synthetic"\ndataset = "../datasets/fidelity-synthetic.jsonl"\n'
+        "[bounds]\npair_accuracy = { min = 1.01 }\n"
+    )
     monkeypatch.setattr(app_module, "build_embedder", lambda _s: FakeEmbedder(dim=256))
     monkeypatch.setenv("NEWSDESK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("NEWSDESK_EVALS_DIR", str(evals))

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from service.evals.corpus import eval_drafts
-from service.evals.frank import FrankRow, fixed_sample, load_frank
+from service.evals.frank import FrankRow, fixed_sample, load_frank_file
 from service.evals.metrics import balanced_accuracy, roc_auc, roc_curve
 from service.evals.plots import roc_plot
 from service.evals.suite import CaseResult, Progress, SuiteResult
@@ -22,18 +22,13 @@ class FrankSuite:
     name = "fidelity-frank"
     description = "FRANK test split: human factuality labels on CNN/DM and BBC XSum summaries"
 
-    def __init__(self, checker: FidelityChecker, datasets_dir: Path, judge: LLMJudge | None = None) -> None:
+    def __init__(self, checker: FidelityChecker, frank_file: Path, judge: LLMJudge | None = None) -> None:
         self._checker = checker
-        self._datasets_dir = datasets_dir
+        self._frank_file = frank_file
         self._judge = judge
-        if judge is not None:
-            self.name = "fidelity-frank-judge"
-            self.description = (
-                "FRANK test split, judge mode: the checker's score averaged with the LLM's P(yes), beside each alone"
-            )
 
     def run(self, limit: int | None, progress: Progress) -> SuiteResult:
-        rows = fixed_sample(load_frank(self._datasets_dir, split="test"), limit)
+        rows = fixed_sample(load_frank_file(self._frank_file, split="test"), limit)
         started = time.perf_counter()
         scores: list[float] = []
         predicted: list[bool] = []
