@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     local_gguf: Path | None = Field(
         None, description="Use this GGUF file for the embedded model instead of the bundled Qwen2.5-Coder-1.5B."
     )
+    llm_cache_dir: Path | None = Field(
+        None,
+        description="Replay model answers recorded in this folder for identical requests (deterministic re-runs, "
+        "e.g. of evals in CI; `newsdesk eval --cache`); unset = no cache.",
+    )
     local_runtime: Literal["xllamacpp", "llama-cpp-python"] = Field(
         "xllamacpp",
         description="Server for the embedded model: llama.cpp's own, from the prebuilt `xllamacpp` wheel, or "

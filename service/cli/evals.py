@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from service import serialize
+from service.app import Newsdesk
 from service.cli import render
 from service.errors import InvalidInput
 
@@ -39,6 +40,10 @@ def run_eval(
     baseline: Annotated[
         Path | None, typer.Option(help="An earlier results.json: report changes and flipped cases.")
     ] = None,
+    cache: Annotated[
+        Path | None,
+        typer.Option(help="Record model answers here and replay them for identical requests (NEWSDESK_LLM_CACHE_DIR)."),
+    ] = None,
     max_drop: Annotated[
         float | None, typer.Option(help="With --baseline: exit 1 when a bounded metric gets worse by more than this.")
     ] = None,
@@ -54,6 +59,8 @@ def run_eval(
     from service.evals.runner import ci_outputs, run_suites
 
     nd = desk(ctx)
+    if cache is not None:  # nothing is built yet: the copy's LLM records into and replays from the cache
+        nd = Newsdesk(nd.settings.model_copy(update={"llm_cache_dir": cache}))
     specs = suite_files(nd, suites or [])
     report_dir = report or nd.settings.data_dir / "reports" / "latest"
     with Progress(

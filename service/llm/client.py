@@ -56,6 +56,7 @@ class LLM:
         self._max_tokens = max_tokens
         self._temperature = temperature
         self._sleep = sleep
+        self._http_client = http_client
         timeout = httpx2.Timeout(timeout_s, connect=min(10.0, timeout_s))
         self._client = openai.OpenAI(
             api_key=endpoint.api_key.get_secret_value() if endpoint.api_key else "not-needed",
@@ -130,6 +131,8 @@ class LLM:
             "max_tokens": self._max_tokens,
             "streaming": True,
         }
+        if self._http_client is not None:  # the same transport (the response cache, when on) for both paths
+            options["http_client"] = self._http_client
         return ChatOpenAI(**{**options, **overrides})
 
     def _create(self, messages: Sequence[Message], max_tokens: int | None, stream: bool, **extra: Any) -> Any:
