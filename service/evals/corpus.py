@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service.errors import ConfigError
+from service.ingest.decode import decode_bytes
+from service.ingest.html_loader import load_html
 from service.ingest.model import Draft
-from service.ingest.text_loaders import load_markdown
+from service.ingest.text_loaders import load_markdown, load_text
 
 SEED_KEY = "seed"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -49,15 +51,29 @@ def seed_draft() -> Draft:
     return load_markdown(SEED_PATH.read_text(encoding="utf-8"), str(SEED_PATH))
 
 
-def eval_drafts(keys: list[str], datasets_dir: Path) -> dict[str, Draft]:
-    """Drafts for the article keys a dataset names ('seed' or a OneStopEnglish id)."""
+def eval_drafts(keys: list[str], datasets_dir: Path, base: Path | None = None) -> dict[str, Draft]:
+    """Drafts for the article keys a dataset names: 'seed', a OneStopEnglish id, or (a user's suite) the path
+    of an article file relative to the dataset's folder (``base``), read like `newsdesk ingest` reads it."""
     drafts: dict[str, Draft] = {}
-    ose = load_onestopenglish(datasets_dir) if any(k != SEED_KEY for k in keys) else {}
+    files = {k: base / k for k in keys if base is not None and Path(k).suffix in FILE_SUFFIXES and (base / k).is_file()}
+    ose = load_onestopenglish(datasets_dir) if any(k != SEED_KEY and k not in files for k in keys) else {}
     for key in keys:
         if key == SEED_KEY:
             drafts[key] = seed_draft()
+        elif key in files:
+            drafts[key] = _file_draft(files[key])
         elif key in ose:
             drafts[key] = ose_draft(ose[key])
         else:
             raise ConfigError(f"the eval dataset names an unknown article '{key}'")
     return drafts
+
+
+FILE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+
+
+def _file_draft(path: Path) -> Draft:
+    text, _ = decode_bytes(path.read_bytes(), path.name)
+    if path.suffix == ".md":
+        return load_markdown(text, str(path))
+    return load_html(text, str(path)) if path.suffix in (".html", ".htm") else load_text(text, str(path))

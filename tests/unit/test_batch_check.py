@@ -88,3 +88,32 @@ def test_a_user_suite_file_runs_like_a_built_in_one(tmp_path: Path) -> None:
     assert ran["name"] == "my-summaries" and ran["metrics"]["unsupported_rate"] == pytest.approx(2 / 3)
     assert [c["id"] for c in ran["cases"] if not c["passed"]] == ["missed"]
     assert "my-summaries.bounds" in (report / "j.xml").read_text()
+
+
+def test_a_user_qa_suite_asks_about_the_users_own_article_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.llm_fakes import FakeLLM
+
+    data = tmp_path / "desk-evals"
+    (data / "articles").mkdir(parents=True)
+    (data / "articles" / "ferry.txt").write_text(
+        "Island ferry\n\nThe new ferry to the island will run twice a day from May, the harbour council said.",
+        encoding="utf-8",
+    )
+    write(data / "questions.jsonl", [
+        {"id": "when", "kind": "factual", "article": "articles/ferry.txt", "question": "How often will the ferry run?",
+         "answer": "twice a day", "accept": ["twice a day"], "evidence": "run twice a day"},
+        {"id": "price", "kind": "unanswerable", "question": "How much is a ferry ticket?"},
+    ])  # fmt: skip
+    (data / "suite.toml").write_text(
+        'name = "desk-qa"\ntask = "qa"\ndataset = "questions.jsonl"\n[bounds]\naccuracy = { min = 1.0 }\n'
+    )
+    fake = FakeLLM(["The ferry will run twice a day from May. [1]", "The articles don't say."])
+    monkeypatch.setattr(app_module.Newsdesk, "llm", property(lambda _self: fake))
+    monkeypatch.setenv("NEWSDESK_QA_MIN_COSINE", "0")
+    report = tmp_path / "out"
+    result = runner.invoke(app, ["eval", str(data / "suite.toml"), "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    [ran] = json.loads((report / "results.json").read_text())["suites"]
+    assert ran["name"] == "desk-qa" and ran["metrics"]["accuracy"] == 1.0 and ran["metrics"]["refusal_recall"] == 1.0

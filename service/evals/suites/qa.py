@@ -58,7 +58,8 @@ class QASuite:
         rows = interleave(every, limit)
         desk = self._make_desk()
         # every article of the dataset is indexed, even for a sample: the others are the distractors
-        drafts = eval_drafts(sorted({r["article"] for r in every if r.get("article")}), self._datasets_dir)
+        keys = sorted({r["article"] for r in every if r.get("article")})
+        drafts = eval_drafts(keys, self._datasets_dir, self._dataset.parent)
         ids = {key: desk.ingest.ingest_draft(draft).article_id for key, draft in drafts.items()}
         texts = {key: desk.catalog.show(article_id).text for key, article_id in ids.items()}
         qa: QAService = desk.qa

@@ -7,7 +7,7 @@ import json
 import time
 from pathlib import Path
 
-from service.evals.corpus import SEED_KEY, eval_drafts, load_onestopenglish
+from service.evals.corpus import FILE_SUFFIXES, SEED_KEY, eval_drafts, load_onestopenglish
 from service.evals.suite import CaseResult, Progress, SuiteResult
 from service.ingest.articles import build_article
 from service.rewrite.measures import readability
@@ -26,8 +26,10 @@ class RewriteSuite:
     def run(self, limit: int | None, progress: Progress) -> SuiteResult:
         rows = [json.loads(line) for line in self._dataset.read_text(encoding="utf-8").splitlines() if line.strip()]
         rows = rows[:limit] if limit else rows
-        drafts = eval_drafts([r["article"] for r in rows], self._datasets_dir)
-        ose = load_onestopenglish(self._datasets_dir) if any(r["article"] != SEED_KEY for r in rows) else {}
+        drafts = eval_drafts([r["article"] for r in rows], self._datasets_dir, self._dataset.parent)
+        # the human elementary versions, where the article is a OneStopEnglish one, are the grade reference
+        named = any(r["article"] != SEED_KEY and not r["article"].endswith(FILE_SUFFIXES) for r in rows)
+        ose = load_onestopenglish(self._datasets_dir) if named else {}
         started = time.perf_counter()
         cases: list[CaseResult] = []
         totals: dict[str, list[float]] = {
