@@ -23,9 +23,9 @@ from service.embeddings.minilm import MiniLMEmbedder
 from service.evals.corpus import load_onestopenglish
 from service.fidelity.calibration import fitted
 from service.fidelity.checker import FidelityChecker
-from service.fidelity.text import sentences
 from service.fidelity.verifier import CrossEncoderVerifier
 from service.settings import load_settings
+from service.text import sentences
 
 
 def run(checker: FidelityChecker, texts: list[tuple[str, str]]) -> dict[str, dict[str, float]]:

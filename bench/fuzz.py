@@ -37,8 +37,8 @@ with atheris.instrument_imports(include=["service"]):
     from service.ingest.chunking import Chunker
     from service.ingest.decode import decode_bytes
     from service.ingest.fetch import FetchPolicy, check_url
-    from service.ingest.model import Draft
     from service.ingest.sources import SUPPORTED_SUFFIXES, DraftReader, Source
+    from service.model import Draft
     from service.qa.service import clean_question
     from service.settings import Settings, load_settings
 

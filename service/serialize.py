@@ -7,7 +7,7 @@ from typing import Any
 
 from service.fidelity.checker import FidelityReport
 from service.index.store import StoredHit
-from service.ingest.model import ArticleInfo
+from service.model import ArticleInfo
 from service.qa.answer import Answer
 from service.rewrite.service import RewriteResult
 

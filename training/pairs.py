@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.fidelity.text import content_words, sentences, stem
+from service.text import content_words, sentences, stem
 from training.splits import split_ids
 
 

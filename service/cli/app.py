@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -43,16 +42,6 @@ def _root(
     logs.configure(settings.log_format, settings.log_level)
     logs.start_request()
     ctx.obj = Newsdesk(settings)
-
-
-def desk(ctx: typer.Context) -> Newsdesk:
-    obj: Any = ctx.obj
-    assert isinstance(obj, Newsdesk)
-    return obj
-
-
-def print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 articles.register(app)

@@ -33,7 +33,7 @@ def ingest(
 
     Examples: newsdesk ingest corpus/ · newsdesk ingest https://example.com/story.html · newsdesk ingest feed.xml
     """
-    from service.cli.app import desk, print_json
+    from service.cli.context import desk, print_json
 
     service = desk(ctx).ingest
     with Progress(
@@ -68,7 +68,7 @@ def list_articles(
     ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False
 ) -> None:
     """List stored articles: id, title, source, date and number of chunks."""
-    from service.cli.app import desk, print_json
+    from service.cli.context import desk, print_json
 
     articles = desk(ctx).catalog.list()
     if as_json:
@@ -84,7 +84,7 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Show one article's details and text."""
-    from service.cli.app import desk, print_json
+    from service.cli.context import desk, print_json
 
     article = desk(ctx).catalog.show(article_id)
     if not text:
@@ -105,7 +105,7 @@ def delete(
     article_id: Annotated[str, typer.Argument(help="Article id, or a unique prefix of it (4+ characters).")],
 ) -> None:
     """Delete an article and all its chunks from the index."""
-    from service.cli.app import desk
+    from service.cli.context import desk
 
     article = desk(ctx).catalog.delete(article_id)
     out.print(f"deleted {article.id}  {article.title}", highlight=False)
@@ -113,7 +113,7 @@ def delete(
 
 def repair(ctx: typer.Context) -> None:
     """Remove leftovers of interrupted ingests (ingest also does this before it starts)."""
-    from service.cli.app import desk
+    from service.cli.context import desk
 
     removed = desk(ctx).store.collect_garbage()
     out.print(f"removed {removed} leftover record(s)")

@@ -30,7 +30,7 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer, sources and checks as JSON.")] = False,
 ) -> None:
     """Answer QUESTION from the articles, streaming, then list the numbered sources and flag unsupported sentences."""
-    from service.cli.app import desk, print_json
+    from service.cli.context import desk, print_json
 
     nd = desk(ctx)
     article_id = nd.catalog.resolve(article) if article else None
@@ -46,7 +46,7 @@ def shell(ctx: typer.Context) -> None:
 
     Commands: ':list' lists articles, ':new' forgets the conversation, ':quit' leaves.
     """
-    from service.cli.app import desk
+    from service.cli.context import desk
 
     nd = desk(ctx)
     out.print(f"newsdesk: {len(nd.catalog.list())} article(s). Ask a question, or ':list', ':new', ':quit'.")

@@ -54,7 +54,7 @@ def run_eval(
     evals/suites/: fidelity-pairs, fidelity-synthetic, fidelity-frank, qa, rewrite, and fidelity-frank-judge
     (the checker's optional LLM-judge mode; slow on the local model, so name it and use --limit).
     """
-    from service.cli.app import desk
+    from service.cli.context import desk
     from service.evals.registry import suite_files
     from service.evals.runner import ci_outputs, run_suites
 
@@ -128,7 +128,7 @@ def check(
         return
     if source is None or text is None:
         raise InvalidInput("give --source and --text, or --batch FILE")
-    from service.cli.app import desk, print_json
+    from service.cli.context import desk, print_json
 
     try:
         source_text, generated = source.read_text(encoding="utf-8"), text.read_text(encoding="utf-8")
@@ -160,7 +160,7 @@ def check_batch_command(
     import json
     import sys
 
-    from service.cli.app import desk, print_json
+    from service.cli.context import desk, print_json
     from service.evals.batch import check_batch, read_pairs, summarise
 
     if max_unsupported is not None and not 0 <= max_unsupported <= 1:

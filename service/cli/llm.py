@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
 @llm_app.command()
 def status(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
     """Which backend, model and endpoint are in use, whether the model answers, and how fast."""
-    from service.cli.app import desk, print_json
+    from service.cli.context import desk, print_json
     from service.llm.status import probe
 
     nd = desk(ctx)
@@ -50,7 +50,7 @@ def status(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", h
 @llm_app.command()
 def serve(ctx: typer.Context) -> None:
     """Run the embedded model server in the foreground; other newsdesk processes attach to it."""
-    from service.cli.app import desk
+    from service.cli.context import desk
 
     server = desk(ctx).local_server
     info = server.ensure()
@@ -68,7 +68,7 @@ def chat(
     system: Annotated[str, typer.Option(help="System prompt.")] = "You are a helpful, concise assistant.",
 ) -> None:
     """Send one message to the configured model and stream its answer (a direct line to the LLM)."""
-    from service.cli.app import desk
+    from service.cli.context import desk
 
     llm = desk(ctx).llm
     for piece in llm.stream([{"role": "system", "content": system}, {"role": "user", "content": message}]):

@@ -10,8 +10,8 @@ from rich.text import Text
 from service.evals.batch import BatchSummary
 from service.fidelity.checker import FidelityReport
 from service.index.store import StoredHit
-from service.ingest.model import ArticleInfo
 from service.ingest.service import IngestReport, ItemResult
+from service.model import ArticleInfo
 from service.qa.answer import Answer
 from service.rewrite.service import RewriteResult
 

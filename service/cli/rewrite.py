@@ -36,7 +36,7 @@ def rewrite(
     """Rewrite an article in plain English, streaming, then report facts kept and dropped, unsupported
     sentences and readability before and after. Every section is checked against the original and
     regenerated once if it says something the original does not."""
-    from service.cli.app import desk, print_json
+    from service.cli.context import desk, print_json
 
     nd = desk(ctx)
     title, text = _load(nd, target)

@@ -25,7 +25,7 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Print the passages that best match QUERY, with scores and character offsets in the article."""
-    from service.cli.app import desk, print_json
+    from service.cli.context import desk, print_json
 
     nd = desk(ctx)
     article_id = nd.catalog.resolve(article) if article else None

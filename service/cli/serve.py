@@ -26,7 +26,7 @@ def serve(
     Login: set NEWSDESK_AUTH=user:password (or a file of them). The embedded model starts in the background;
     the status line says when it answers. Ctrl+C stops everything.
     """
-    from service.cli.app import desk
+    from service.cli.context import desk
     from service.logs import configure
     from service.ui.launch import serve as launch
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from service.errors import ConfigError
 from service.ingest.decode import decode_bytes
 from service.ingest.html_loader import load_html
-from service.ingest.model import Draft
 from service.ingest.text_loaders import load_markdown, load_text
+from service.model import Draft
 
 SEED_KEY = "seed"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

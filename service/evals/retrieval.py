@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service.errors import ConfigError
-from service.ingest.model import Chunk
+from service.model import Chunk
 
 
 @dataclass(frozen=True)

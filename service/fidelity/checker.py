@@ -26,7 +26,8 @@ import numpy as np
 
 from service.embeddings.base import Embedder
 from service.fidelity.calibration import LEXICAL, RARE_ZIPF, Calibration
-from service.fidelity.text import (
+from service.fidelity.verifier import Verifier
+from service.text import (
     Span,
     content_words,
     is_number,
@@ -37,7 +38,6 @@ from service.fidelity.text import (
     words,
     zipf,
 )
-from service.fidelity.verifier import Verifier
 
 _CITATION = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 _CACHE_SIZE = 16

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ParamSpec, TypeVar
 
 from service.errors import ConfigError, NewsdeskError, StoreUnavailable
-from service.ingest.model import Article, ArticleInfo, Chunk
+from service.model import Article, ArticleInfo, Chunk
 
 P = ParamSpec("P")
 R = TypeVar("R")

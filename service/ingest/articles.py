@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from service.errors import IngestError
 from service.ingest.language import guess_language
-from service.ingest.model import Article, Draft, content_hash, normalize_text
+from service.model import Article, Draft, content_hash, normalize_text
 
 ID_LENGTH = 16
 _TITLE_MAX = 150

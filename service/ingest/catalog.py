@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from service.errors import InvalidInput, NotFound
 from service.index.store import ArticleStore
-from service.ingest.model import ArticleInfo
+from service.model import ArticleInfo
 
 MIN_PREFIX = 4
 

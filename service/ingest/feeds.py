@@ -8,8 +8,8 @@ import feedparser
 
 from service.errors import IngestError
 from service.ingest.html_loader import load_html
-from service.ingest.model import Draft
 from service.ingest.text_loaders import iso_date
+from service.model import Draft
 
 _MIN_ENTRY_TEXT = 200
 

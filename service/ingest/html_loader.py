@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 import trafilatura
 
 from service.errors import IngestError
-from service.ingest.model import Draft
 from service.ingest.text_loaders import iso_date
+from service.model import Draft
 
 _MIN_CHARS = 40
 

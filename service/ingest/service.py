@@ -11,9 +11,9 @@ from service.errors import IngestError
 from service.index.store import ArticleStore
 from service.ingest.articles import build_article
 from service.ingest.chunking import Chunker
-from service.ingest.model import Draft
 from service.ingest.sources import DraftReader, Source, expand
 from service.logs import Stopwatch, event
+from service.model import Draft
 
 Status = Literal["added", "unchanged", "replaced", "failed", "warning"]
 Progress = Callable[[int, int, str], None]

@@ -11,8 +11,8 @@ from service.ingest.decode import decode_bytes
 from service.ingest.feeds import load_feed, looks_like_feed
 from service.ingest.fetch import FetchPolicy, fetch
 from service.ingest.html_loader import load_html
-from service.ingest.model import Draft
 from service.ingest.text_loaders import load_markdown, load_records, load_text
+from service.model import Draft
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".xml", ".rss", ".atom")
 MAX_FEED_ENTRIES = 200

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from service.errors import IngestError
-from service.ingest.model import Draft
+from service.model import Draft
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 _TEXT_FIELDS = ("text", "content", "body")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from service.fidelity.text import content_words, is_number, proper_nouns, sentences, stem, words, zipf
-from service.ingest.model import Chunk
+from service.model import Chunk
 from service.qa.retriever import Passage
+from service.text import content_words, is_number, proper_nouns, sentences, stem, words, zipf
 
 _NUMBER_CUES = ("how much", "how many", "how long", "how old", "how far", "when", "what year", "what percentage")
 _NAME_CUES = ("who", "whom", "whose", "which")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from service.fidelity.text import sentences
+from service.text import sentences
 
 MARKER = "[instruction-like text removed]"
 _PATTERNS = re.compile(

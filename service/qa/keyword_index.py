@@ -6,9 +6,9 @@ import threading
 
 from rank_bm25 import BM25Okapi
 
-from service.fidelity.text import STOPWORDS, stem, words
 from service.index.store import ArticleStore
-from service.ingest.model import Chunk
+from service.model import Chunk
+from service.text import STOPWORDS, stem, words
 
 
 def terms(text: str) -> list[str]:

@@ -12,7 +12,7 @@ from pydantic import ConfigDict
 
 from service.embeddings.base import Embedder
 from service.index.store import ArticleStore
-from service.ingest.model import Chunk
+from service.model import Chunk
 from service.qa.keyword_index import KeywordIndex
 
 RRF_K = 60  # the usual reciprocal-rank-fusion constant

@@ -8,12 +8,11 @@ from collections.abc import Callable, Iterator, Sequence
 
 from service.errors import InvalidInput
 from service.fidelity.checker import FidelityChecker, FidelityReport
-from service.fidelity.text import content_words, sentences, stem, words
-from service.ingest.model import normalize_text
 from service.llm.chain import chat_chain, stream_text
 from service.llm.client import LLM
 from service.logs import current_request, new_request_id
 from service.logs import event as log_event
+from service.model import normalize_text
 from service.progress import Stage
 from service.prompts import Prompt
 from service.qa.answer import REFUSAL, Answer, Turn
@@ -30,6 +29,7 @@ from service.qa.excerpts import focus, ranked
 from service.qa.guard import sanitize
 from service.qa.retriever import HybridRetriever, Passage
 from service.streams import final
+from service.text import content_words, sentences, stem, words
 
 MAX_QUESTION_CHARS = 1000
 SECOND_LOOK = "\n(Looking again at the closest passage alone…)\n"

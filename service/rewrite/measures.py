@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import textstat
 
-from service.fidelity.text import is_number, proper_nouns, sentences, stem, words
+from service.text import is_number, proper_nouns, sentences, stem, words
 
 
 @dataclass(frozen=True)

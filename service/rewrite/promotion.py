@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from service.fidelity.text import sentences
+from service.text import sentences
 
 _PATTERNS = [
     r"\b(editors?|team|staff|writers?) (of|at|from) [\w.-]+ (will|would|is going to|are going to) "

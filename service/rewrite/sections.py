@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.fidelity.text import sentences
+from service.text import sentences
 
 
 def split_sections(text: str, max_chars: int) -> list[str]:

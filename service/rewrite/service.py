@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from service.errors import InvalidInput
 from service.fidelity.checker import ClaimVerdict, FidelityChecker
-from service.fidelity.text import sentences, words
 from service.llm.chain import chat_chain, stream_text
 from service.llm.client import LLM
 from service.logs import current_request, new_request_id
@@ -20,6 +19,7 @@ from service.rewrite.measures import Readability, changed_share, fact_recall, re
 from service.rewrite.promotion import remove_promotion
 from service.rewrite.sections import join_sections, split_sections
 from service.streams import final
+from service.text import sentences, words
 
 LEVELS = {
     "plain": "plain English for a general adult reader (about school grade 8): short sentences, everyday words.",

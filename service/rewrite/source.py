@@ -6,8 +6,8 @@ from pathlib import Path
 
 from service.errors import InvalidInput
 from service.ingest.articles import build_article
-from service.ingest.model import Draft
 from service.ingest.sources import DraftReader, Source
+from service.model import Draft
 
 
 def from_file(reader: DraftReader, path: Path, max_chars: int) -> tuple[str, str]:

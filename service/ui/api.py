@@ -11,8 +11,8 @@ from gradio.events import api as endpoint
 from service import serialize
 from service.app import Newsdesk
 from service.errors import InvalidInput
-from service.ingest.model import Draft
 from service.logs import request
+from service.model import Draft
 from service.qa.answer import Turn
 from service.rewrite.source import from_text
 from service.ui.errors import friendly

@@ -5,9 +5,9 @@ Article and answer text is HTML-escaped everywhere: an article that contains ``<
 
 from __future__ import annotations
 
-from service.fidelity.text import sentences
 from service.qa.answer import Answer, Citation
 from service.qa.citations import strip_markers
+from service.text import sentences
 from service.ui.markup import inert
 
 UNSUPPORTED_TITLE = "Not supported by the cited passages"

@@ -8,9 +8,9 @@ from html import escape
 from matplotlib.figure import Figure
 
 from service.fidelity.checker import ClaimVerdict
-from service.fidelity.text import STOPWORDS
 from service.rewrite.measures import facts
 from service.rewrite.service import RewriteResult
+from service.text import STOPWORDS
 
 TARGET_GRADE = {"plain": 8.0, "simple": 6.0}
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from service.evals.suite import SuiteResult
 from service.evals.thresholds import Failure
-from service.ingest.model import ArticleInfo
 from service.ingest.service import IngestReport
 from service.llm.status import Status
+from service.model import ArticleInfo
 from service.ui.markup import inert
 
 ARTICLE_COLUMNS = ["title", "source", "date", "chunks", "id"]

@@ -9,8 +9,8 @@ import gradio as gr
 
 from service.app import Newsdesk
 from service.errors import InvalidInput
-from service.ingest.model import ArticleInfo
 from service.logs import request
+from service.model import ArticleInfo
 from service.ui.errors import friendly
 from service.ui.format_tables import ARTICLE_COLUMNS, article_choices, article_rows, ingest_message
 from service.ui.uploads import store_upload

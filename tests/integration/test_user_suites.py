@@ -17,8 +17,8 @@ import pytest
 from service.app import Newsdesk
 from service.evals.registry import suite_files
 from service.evals.runner import run_suites
-from service.fidelity.text import sentences
 from service.settings import load_settings
+from service.text import sentences
 from tests.conftest import SEED
 from tests.integration.conftest import BIN, QuietHTTPServer
 from tests.integration.test_markup_injection import ScriptedModel

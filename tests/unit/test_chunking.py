@@ -5,7 +5,7 @@ import pytest
 
 from service.ingest.articles import build_article
 from service.ingest.chunking import Chunker
-from service.ingest.model import Draft, normalize_text
+from service.model import Draft, normalize_text
 from tests.conftest import SEED
 
 

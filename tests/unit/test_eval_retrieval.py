@@ -6,7 +6,7 @@ from service.errors import ConfigError
 from service.evals.corpus import eval_drafts
 from service.evals.retrieval import covers, evidence_span, evidence_spans, first_hit_rank, load_questions, recall_at
 from service.ingest.articles import build_article
-from service.ingest.model import Chunk
+from service.model import Chunk
 from tests.conftest import ROOT
 
 QUESTIONS = ROOT / "evals" / "datasets" / "retrieval.jsonl"

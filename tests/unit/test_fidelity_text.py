@@ -1,6 +1,6 @@
 import pytest
 
-from service.fidelity.text import is_number, negation_scopes, proper_nouns, sentences, stem, words
+from service.text import is_number, negation_scopes, proper_nouns, sentences, stem, words
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ import pytest
 
 from service.errors import IngestError
 from service.ingest.html_loader import load_html
-from service.ingest.model import Draft
 from service.ingest.text_loaders import iso_date, load_markdown, load_records
+from service.model import Draft
 
 ARTICLE_HTML = """<!doctype html><html lang="en"><head><title>Park opens | City News</title>
 <meta property="article:published_time" content="2024-09-27T08:00:00Z"></head><body>

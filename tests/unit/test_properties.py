@@ -22,8 +22,8 @@ from service.ingest.articles import build_article
 from service.ingest.chunking import Chunker
 from service.ingest.decode import decode_bytes
 from service.ingest.fetch import FetchPolicy, check_url
-from service.ingest.model import Draft, normalize_text
 from service.ingest.sources import SUPPORTED_SUFFIXES, DraftReader, Source
+from service.model import Draft, normalize_text
 from service.qa.service import clean_question
 from service.settings import Settings, load_settings
 from tests.fakes import FakeEmbedder, FakeVerifier

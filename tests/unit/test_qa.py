@@ -6,7 +6,7 @@ import pytest
 from service.app import Newsdesk
 from service.errors import InvalidInput
 from service.fidelity.checker import FidelityChecker
-from service.ingest.model import Chunk
+from service.model import Chunk
 from service.progress import Stage
 from service.prompts import PromptError, load_prompt
 from service.qa.answer import REFUSAL, Turn

@@ -1,4 +1,4 @@
-from service.ingest.model import Chunk
+from service.model import Chunk
 from service.qa.excerpts import excerpt, focus, query_for, ranked
 from service.qa.retriever import Passage
 

@@ -7,11 +7,11 @@ from typer.testing import CliRunner
 from service import app as app_module
 from service.cli.app import app
 from service.fidelity.checker import FidelityChecker
-from service.fidelity.text import words
 from service.prompts import load_prompt
 from service.rewrite.measures import changed_share, fact_recall, readability
 from service.rewrite.sections import join_sections, split_sections
 from service.rewrite.service import RewriteService, SectionDone
+from service.text import words
 from tests.conftest import ROOT
 from tests.fakes import FakeEmbedder
 from tests.llm_fakes import FakeLLM

@@ -9,9 +9,9 @@ import pytest
 from service.evals.suite import SuiteResult
 from service.evals.thresholds import Failure
 from service.fidelity.checker import ClaimVerdict, FidelityReport
-from service.ingest.model import ArticleInfo, Chunk
 from service.ingest.service import IngestReport, ItemResult
 from service.llm.status import Status
+from service.model import ArticleInfo, Chunk
 from service.qa.answer import REFUSAL, Answer, Citation
 from service.qa.retriever import Passage
 from service.rewrite.measures import readability

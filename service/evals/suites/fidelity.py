@@ -14,8 +14,8 @@ from service.evals.suite import CaseResult, Progress, SuiteResult
 from service.fidelity.calibration import RARE_ZIPF
 from service.fidelity.checker import FidelityChecker
 from service.fidelity.judge import LLMJudge
-from service.fidelity.text import is_number, stem, words, zipf
 from service.ingest.articles import build_article
+from service.text import is_number, stem, words, zipf
 
 
 class FrankSuite:

@@ -12,7 +12,7 @@ from typing import Any
 from service.evals.corpus import eval_drafts
 from service.evals.retrieval import covers, evidence_spans
 from service.evals.suite import CaseResult, Progress, SuiteResult
-from service.ingest.model import Chunk
+from service.model import Chunk
 from service.qa.answer import Answer, Turn
 from service.qa.service import QAService
 
