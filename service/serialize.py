@@ -45,6 +45,7 @@ def fidelity_dict(report: FidelityReport) -> dict[str, Any]:
                 "supported": c.supported,
                 "score": c.score,
                 "reason": c.reason,
+                "kind": c.kind,
                 "unsupported_words": c.unsupported_words,
                 "evidence": [{"start": e.start, "end": e.end, "text": e.text} for e in c.evidence],
             }

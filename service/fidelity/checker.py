@@ -21,6 +21,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
@@ -39,6 +40,7 @@ from service.text import (
     zipf,
 )
 
+Kind = Literal["supported", "novel", "misplaced", "negation", "unsupported"]
 _CITATION = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 _CACHE_SIZE = 16
 _LOGIT_CLIP = 8.0
@@ -53,8 +55,14 @@ class ClaimVerdict:
     score: float
     evidence: list[Span]  # source sentences that best support the claim
     unsupported_words: list[str]  # claim words the source (or the evidence) does not contain
-    reason: str
+    reason: str  # for people
     features: dict[str, float] = field(default_factory=dict)
+    kind: Kind = "supported"  # for code: which test decided the verdict
+
+    @property
+    def invented(self) -> bool:
+        """A name or number the source lacks, or one the source puts elsewhere: the claim adds a fact."""
+        return self.kind in ("novel", "misplaced")
 
 
 @dataclass(frozen=True)
@@ -173,22 +181,24 @@ class FidelityChecker:
         novel_numbers, novel_names, misplaced = on["novel_number"], on["novel_name"], on["misplaced"]
         negation_clash = bool(on["negation"])
         supported = score >= cal.threshold and not (novel_numbers or novel_names or misplaced or negation_clash)
+        kind: Kind
         if novel_numbers or novel_names:
-            reason = f"not in the source: {', '.join(novel_numbers + novel_names)}"
+            kind, reason = "novel", f"not in the source: {', '.join(novel_numbers + novel_names)}"
         elif misplaced:
-            reason = f"the source does not connect {', '.join(misplaced)} with this"
+            kind, reason = "misplaced", f"the source does not connect {', '.join(misplaced)} with this"
             novel = misplaced + novel
         elif negation_clash:
-            reason = "negation differs from the closest source sentence"
+            kind, reason = "negation", "negation differs from the closest source sentence"
         elif not supported:
             reason = "not found in the source" if novel else "the source does not say this in this way"
+            kind = "unsupported"
         else:
-            reason = "supported"
+            kind, reason = "supported", "supported"
         if not supported and not novel and evidence:
             novel = _unique(w for w in content_words(claim.text) if stem(w) not in window_words and not is_number(w))
         novel = [] if supported else sorted(novel, key=lambda w: (not is_number(w), zipf(w)))
         return ClaimVerdict(
-            claim.text, claim.start, claim.end, supported, round(score, 4), evidence, novel, reason, m.signals
+            claim.text, claim.start, claim.end, supported, round(score, 4), evidence, novel, reason, m.signals, kind
         )
 
     def _signals(self, src: _Source, claim: str, vector: np.ndarray) -> _Measured:

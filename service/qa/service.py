@@ -208,7 +208,6 @@ class QAService:
         return " ".join(out), repaired
 
 
-_INVENTION = ("not in the source", "the source does not connect")
 _MIN_UNCITED_COVERAGE = 0.5
 
 
@@ -250,7 +249,7 @@ def _invented(fidelity: FidelityReport, cited: bool) -> bool:
     paraphrase ("replaced" for "took over") can score low too."""
     if not fidelity.claims or any(c.supported for c in fidelity.claims):
         return False
-    if any(c.reason.startswith(_INVENTION) for c in fidelity.claims):
+    if any(c.invented for c in fidelity.claims):
         return True
     coverage = sum(c.features.get("coverage", 0.0) for c in fidelity.claims) / len(fidelity.claims)
     return not cited and coverage < _MIN_UNCITED_COVERAGE

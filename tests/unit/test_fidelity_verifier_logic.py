@@ -64,6 +64,8 @@ def test_a_rule_overrides_the_score_only_when_it_is_switched_on(rule: str, text:
     with_rule = Calibration(VERIFIER_ONLY.weights, 0.0, 0.5, frozenset({rule}))
     report = checker(sure, with_rule).check(SOURCE, text)
     assert not report.supported and reason in report.claims[0].reason
+    assert report.claims[0].kind == {"novel_number": "novel", "novel_name": "novel"}.get(rule, rule)
+    assert report.claims[0].invented == rule.startswith("novel")
     assert report.claims[0].features[f"rule_{rule}"] == 1.0  # measured whether on or not
 
 
