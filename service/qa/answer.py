@@ -39,6 +39,15 @@ class Answer:
     withheld: str | None = None  # an uncited answer none of whose sentences the passages support
     request_id: str = ""  # ties the answer to its log line
 
+    @classmethod
+    def refusal(
+        cls, question: str, passages: list[Passage], timings: dict[str, float], withheld: str | None = None,
+        removed_citations: list[int] | None = None,
+    ) -> Answer:  # fmt: skip
+        """ "The articles don't say.", with the passages looked at and, when a draft was held back, the draft."""
+        return cls(question, REFUSAL, True, [], passages, None, removed_citations=removed_citations or [],
+                   timings=timings, withheld=withheld)  # fmt: skip
+
     @property
     def unsupported_sentences(self) -> list[str]:
         return [c.text for c in self.fidelity.unsupported] if self.fidelity else []

@@ -100,7 +100,7 @@ class QAService:
         timings["retrieval_s"] = time.perf_counter() - started
         if not passages or max((p.cosine or 0.0) for p in passages) < self._min_cosine:
             yield REFUSAL
-            yield Answer(question, REFUSAL, True, [], passages, None, timings=timings)
+            yield Answer.refusal(question, passages, timings)
             return
         passages = focus(passages, question, self._excerpt_chars, previous.question if previous else "")
         packed, guarded = _passages(passages)
@@ -145,9 +145,9 @@ class QAService:
     def _verify(self, question: str, raw: str, passages: list[Passage], timings: dict[str, float]) -> Answer:
         text, _, removed = clean_citations(attach_markers(raw.strip()), passages)
         if not strip_markers(text) or is_refusal(text):
-            return Answer(question, REFUSAL, True, [], passages, None, removed_citations=removed, timings=timings)
+            return Answer.refusal(question, passages, timings, removed_citations=removed)
         if echoes_question(text, question):
-            return Answer(question, REFUSAL, True, [], passages, None, timings=timings, withheld=text)
+            return Answer.refusal(question, passages, timings, withheld=text)
         checked = time.perf_counter()
         text, repaired = self._repair_citations(text, passages)
         text, citations, _ = clean_citations(text, passages)
@@ -156,7 +156,7 @@ class QAService:
         fidelity = self._in_context(question, self._checker.check_each(seen, strip_markers(text)), seen)
         timings["check_s"] = time.perf_counter() - checked
         if _invented(fidelity, cited=bool(citations)):
-            return Answer(question, REFUSAL, True, [], passages, None, timings=timings, withheld=text)
+            return Answer.refusal(question, passages, timings, withheld=text)
         return Answer(
             question,
             text,
