@@ -66,6 +66,7 @@ def test_a_rule_overrides_the_score_only_when_it_is_switched_on(rule: str, text:
     assert not report.supported and reason in report.claims[0].reason
     assert report.claims[0].kind == {"novel_number": "novel", "novel_name": "novel"}.get(rule, rule)
     assert report.claims[0].invented == rule.startswith("novel")
+    assert checker(sure).check(SOURCE, text).claims[0].invented == rule.startswith("novel")  # rule off: still seen
     assert report.claims[0].features[f"rule_{rule}"] == 1.0  # measured whether on or not
 
 
