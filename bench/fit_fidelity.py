@@ -38,7 +38,7 @@ Claims = list[dict[str, float]]
 def measure(rows: list[FrankRow], model: Path, cache: Path) -> list[Claims]:
     if cache.is_file():
         return list(json.loads(cache.read_text()))
-    checker = FidelityChecker(MiniLMEmbedder(), CrossEncoderVerifier(model), ALL_RULES)
+    checker = FidelityChecker(MiniLMEmbedder(), CrossEncoderVerifier(model, threads=2), ALL_RULES)
     out: list[Claims] = []
     for n, row in enumerate(rows):
         out.append([c.features for c in checker.check(row.article, row.summary).claims])

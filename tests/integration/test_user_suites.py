@@ -46,7 +46,7 @@ def test_two_hundred_check_pairs_run_with_one_load_of_each_model(
         return real(path, *args, **kwargs)
 
     monkeypatch.setattr(onnxruntime, "InferenceSession", counted)
-    desk = Newsdesk(load_settings(data_dir=tmp_path / "data"))
+    desk = Newsdesk(load_settings(data_dir=tmp_path / "data", fidelity_model="verifier"))
     [result], failures, _ = run_suites(
         desk, suite_files(desk, [str(tmp_path / "suite.toml")]), None, tmp_path / "out", lambda _n: lambda *_: None
     )
