@@ -21,9 +21,8 @@ import torch
 from onnxruntime.quantization import QuantType, quantize_dynamic
 from transformers import BertForSequenceClassification, BertTokenizerFast
 
-from service.evals.metrics import roc_auc
 from training.pairs import build
-from training.train import PROJECT, dev_sample, encode, evaluate
+from training.train import PROJECT, by_source, dev_sample, encode, evaluate
 
 TARGET = PROJECT / "service" / "fidelity" / "model" / "verifier-int8.onnx"
 
@@ -64,16 +63,7 @@ def compare(checkpoint: Path, target: Path, shared: Path) -> None:
     for i in range(0, len(dev), 32):
         feeds = {k: v.numpy() for k, v in encode(tokenizer, dev[i : i + 32], 192).items()}
         scores += (1 / (1 + np.exp(-session.run(None, feeds)[0][:, 0]))).tolist()
-    int8: dict[str, float] = {}
-    auc: dict[str, float] = {}
-    for source in sorted({p.source for p in dev}):
-        idx = [i for i, p in enumerate(dev) if p.source == source]
-        pos = [scores[i] >= 0.5 for i in idx if dev[i].label == 1]
-        neg = [scores[i] < 0.5 for i in idx if dev[i].label == 0]
-        int8[source] = (sum(pos) / max(1, len(pos)) + sum(neg) / max(1, len(neg))) / 2
-        auc[source] = roc_auc([scores[i] for i in idx], [bool(dev[i].label) for i in idx])
-    int8["mean"] = sum(int8.values()) / len(int8)
-    auc["mean"] = sum(auc.values()) / len(auc)
+    int8, auc = by_source(scores, dev), by_source(scores, dev, metric="auc")
     for key in fp32:
         line = f"fp32 {fp32[key]:.3f}, int8 {int8[key]:.3f}; int8 AUC {auc[key]:.3f}"
         print(f"dev {key:14s} balanced accuracy at 0.5: {line}")

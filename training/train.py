@@ -20,6 +20,7 @@ from pathlib import Path
 import torch
 from transformers import BertForSequenceClassification, BertTokenizerFast
 
+from service.evals.metrics import balanced_accuracy, roc_auc
 from training.pairs import Pair, build
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -62,12 +63,19 @@ def evaluate(
         batch = dev[i : i + 32]
         scores += torch.sigmoid(model(**encode(tokenizer, batch, max_len)).logits[:, 0]).tolist()
     model.train()
+    return by_source(scores, dev)
+
+
+def by_source(scores: list[float], dev: list[Pair], metric: str = "balanced accuracy") -> dict[str, float]:
+    """Per source of the dev sample, balanced accuracy at 0.5 (or ROC-AUC), and their mean."""
     result: dict[str, float] = {}
     for source in sorted({p.source for p in dev}):
         idx = [i for i, p in enumerate(dev) if p.source == source]
-        pos = [scores[i] >= 0.5 for i in idx if dev[i].label == 1]
-        neg = [scores[i] < 0.5 for i in idx if dev[i].label == 0]
-        result[source] = (sum(pos) / max(1, len(pos)) + sum(neg) / max(1, len(neg))) / 2
+        labels = [dev[i].label == 1 for i in idx]
+        if metric == "auc":
+            result[source] = roc_auc([scores[i] for i in idx], labels)
+        else:
+            result[source] = balanced_accuracy([scores[i] >= 0.5 for i in idx], labels)
     result["mean"] = sum(result.values()) / len(result)
     return result
 
