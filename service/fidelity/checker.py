@@ -124,10 +124,11 @@ class FidelityChecker:
     def check(self, source: str, text: str) -> FidelityReport:
         src = self._index(source)
         claims = [s for s in sentences(text) if content_words(_CITATION.sub("", s.text))]
-        vectors = np.array(self._embedder.embed_documents([_CITATION.sub("", c.text) for c in claims]))
-        measured = [self._signals(src, _CITATION.sub("", c.text), v) for c, v in zip(claims, vectors, strict=True)]
+        plain = [_CITATION.sub("", c.text) for c in claims]  # what is claimed, without citation markers
+        vectors = np.array(self._embedder.embed_documents(plain))
+        measured = [self._signals(src, claim, v) for claim, v in zip(plain, vectors, strict=True)]
         if self._verifier is not None and self.calibration.uses_verifier:
-            self._verify(src, [_CITATION.sub("", c.text) for c in claims], measured)
+            self._verify(src, plain, measured)
         return FidelityReport.of([self._verdict(src, c, m) for c, m in zip(claims, measured, strict=True)])
 
     def _verify(self, src: _Source, claims: list[str], measured: list[_Measured]) -> None:
