@@ -8,7 +8,7 @@ from __future__ import annotations
 from service.qa.answer import Answer, Citation
 from service.qa.citations import strip_markers
 from service.text import sentences
-from service.ui.markup import inert
+from service.ui.markup import html_block_text, inert
 
 UNSUPPORTED_TITLE = "Not supported by the cited passages"
 
@@ -63,11 +63,11 @@ def verdict_line(answer: Answer) -> str:
 def source_details(citation: Citation) -> str:
     """A numbered citation that expands to the quoted passage, its article and its position."""
     c = citation.passage.chunk
-    summary = f"[{citation.number}] {inert(c.title)} · characters {c.start:,}–{c.end:,}"
+    summary = f"[{citation.number}] {html_block_text(c.title)} · characters {c.start:,}–{c.end:,}"
     return (
-        f"<details><summary>{summary}</summary>\n\n"
-        f"<blockquote>{inert(c.text)}</blockquote>\n"
-        f"<small>article {inert(c.article_id)}</small>\n</details>"
+        f"<details><summary>{summary}</summary>\n"
+        f"<blockquote>{html_block_text(c.text)}</blockquote>\n"
+        f"<small>article {html_block_text(c.article_id)}</small>\n</details>"
     )
 
 

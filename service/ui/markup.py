@@ -17,4 +17,12 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~=:$])")  # ":" too, so no bare U
 
 
 def inert(text: str) -> str:
+    """For Markdown paragraphs (and inline HTML inside them, where Markdown is still parsed)."""
     return escape(_MARKDOWN.sub(r"\\\1", text), quote=False)
+
+
+def html_block_text(text: str) -> str:
+    """For text inside an HTML block (``<details>``, ``<blockquote>``): there Markdown is not parsed, so
+    backslashes would show; HTML escaping suffices as long as the block never ends, and a blank line would end
+    it (and let Markdown parse what follows), so line breaks become ``<br>``."""
+    return "<br>".join(escape(line, quote=False) for line in text.splitlines() if line.strip())

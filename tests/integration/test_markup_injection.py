@@ -121,7 +121,9 @@ def test_an_injected_answer_and_passage_are_shown_as_text(page: Page) -> None:
     expect(answer).to_contain_text("![pixel](http://")  # the reader sees the markup as written
     expect(answer).to_contain_text("<script>alert(1)</script>")
     answer.locator("details summary").first.click()
-    expect(answer.locator("blockquote").first).to_contain_text("After a blank line")
+    quote = answer.locator("blockquote").first
+    expect(quote).to_contain_text("After a blank line the passage goes on: ![pixel](http://")  # as written, no "\"
+    expect(quote).to_contain_text("<script>alert(1)</script>")
     assert injected(page, "#ask-chat") == 0
 
 

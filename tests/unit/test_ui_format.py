@@ -16,7 +16,7 @@ from service.qa.answer import REFUSAL, Answer, Citation
 from service.qa.retriever import Passage
 from service.rewrite.measures import readability
 from service.rewrite.service import RewriteResult, SectionDone
-from service.ui.format_answer import answer_markdown, marked_text, timings_line
+from service.ui.format_answer import answer_markdown, marked_text, source_details, timings_line
 from service.ui.format_rewrite import cased, highlighted_rewrite, readability_chart, report_html
 from service.ui.format_tables import (
     article_choices,
@@ -55,9 +55,9 @@ def test_a_cited_answer_marks_only_its_unsupported_sentence_and_expands_to_the_p
     assert md.count("<mark") == 1
     assert '<mark title="Not supported by the cited passages">⚠ He was paid 9 million dollars \\[1\\]\\.</mark>' in md
     assert "1 sentence is not supported" in md
-    assert "<summary>[1] OpenAI <b>brain</b> drain · characters 749–1,339</summary>" in shown(md)
+    assert "<summary>[1] OpenAI &lt;b&gt;brain&lt;/b&gt; drain · characters 749–1,339</summary>" in md
     assert "<b>" not in md
-    assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in md and "<script>" not in md
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in md and "<script>" not in md
     assert "article abcd1234abcd1234" in md
 
 
@@ -95,6 +95,13 @@ def test_markup_in_an_answer_or_a_passage_is_shown_as_text(hostile: str) -> None
     assert shown(text) == hostile  # and the reader sees exactly what was written
     md = answer_markdown(_answer(f"It says {hostile} [1].", []))
     assert text in md and "<img" not in md and "](" not in md
+
+
+def test_a_passage_stays_inside_its_html_block_so_markdown_never_resumes() -> None:
+    passage = "First paragraph.\n\n![pixel](http://203.0.113.9/p.png) after a blank line\n\n\n<b>x</b>"
+    html = source_details(Citation(1, Passage(Chunk("a1", 0, 0, len(passage), passage, "T"), 0.1, 0.6, 3.0)))
+    assert "\n\n" not in html and "\\" not in html  # one HTML block: no blank line, no backslash escapes
+    assert "First paragraph.<br>![pixel](http://203.0.113.9/p.png) after a blank line<br>&lt;b&gt;x&lt;/b&gt;" in html
 
 
 def test_timings_line_names_the_stages_it_has() -> None:
