@@ -7,7 +7,6 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from xml.etree import ElementTree as ET
 
 from service.errors import InvalidInput
@@ -97,13 +96,3 @@ def markdown_summary(results: list[SuiteResult], failures: list[Failure], compar
                 listed = ", ".join(f"`{case}` {'now passes' if ok else 'now fails'}" for case, ok in flips[:20])
                 lines.append(f"\n{suite}: {len(flips)} case(s) flipped: {listed}")
     return "\n".join(lines).rstrip() + "\n"
-
-
-def comparison_dict(comparison: Comparison) -> dict[str, Any]:
-    return {
-        "changes": {
-            s: {m: {"before": b, "now": n} for m, (b, n) in ms.items()} for s, ms in comparison.changes.items()
-        },
-        "flipped": {s: [{"id": i, "passes": p} for i, p in f] for s, f in comparison.flipped.items()},
-        "drops": comparison.drops,
-    }

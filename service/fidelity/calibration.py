@@ -35,9 +35,6 @@ class Calibration:
     def uses_verifier(self) -> bool:
         return "verifier" in self.weights
 
-    def without_rules(self) -> Calibration:
-        return Calibration(self.weights, self.bias, self.threshold, frozenset())
-
     def to_json(self) -> str:
         return json.dumps(
             {"weights": self.weights, "bias": self.bias, "threshold": self.threshold, "rules": sorted(self.rules)},
