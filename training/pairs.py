@@ -97,6 +97,52 @@ _AUX = re.compile(r"\b(is|was|are|were|has|have|had|will|can|could|would|should|
 _NEGATED = re.compile(r"\b(is|was|are|were|has|have|had|will|can|could|would|should|did|does) not\b")
 
 
+_PHRASE = re.compile(
+    r"\b(?:(?:the|a|an|his|her|its|their|this|these|those)\s+(?:(?!(?:%s)\b)[a-z][\w'’-]*\s+){0,2}"
+    r"(?!(?:%s)\b)[a-z][\w'’-]*|[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"
+    % (
+        (
+            "of|and|or|but|to|in|on|at|by|for|with|from|as|that|which|who|is|was|are|were|has|had|have|will|"
+            "would|can|could|said|says|not",
+        )
+        * 2
+    )
+)
+_NOT_A_NAME = set(
+    "i it at in on but and or so if as by for from to of with when while after before since then there this that"
+    " these those what which who he she they we you his her its their our my mr mrs ms dr".split()
+)  # a capitalised sentence opener, not a name
+_JOINED = re.compile(r"^\s*(?:,|and|or|,\s*and|,\s*or)\s*$")
+_ANTONYMS = [
+    (a, b) for x, y in [
+        ("before", "after"), ("more", "fewer"), ("higher", "lower"), ("increased", "decreased"), ("rose", "fell"),
+        ("largest", "smallest"), ("first", "last"), ("won", "lost"), ("joined", "left"), ("above", "below"),
+        ("bought", "sold"), ("older", "younger"), ("most", "least"), ("earlier", "later"), ("gained", "lost"),
+    ] for a, b in ((x, y), (y, x))
+]  # fmt: skip
+
+
+def _swap(sentence: str, a: str, b: str) -> str:
+    return sentence.replace(a, "\0").replace(b, a).replace("\0", b)
+
+
+def _role_pair(sentence: str, rng: random.Random) -> tuple[str, str] | None:
+    """Two noun phrases of the sentence (a determiner phrase or a capitalised name) that are not just listed
+    side by side ("Brazil and Peru" says the same either way); swapping them keeps every word, changes who
+    did what to whom."""
+    spans = [m for m in _PHRASE.finditer(sentence) if m.group().split()[0].lower() not in _NOT_A_NAME]
+    candidates = [
+        (x.group(), y.group())
+        for i, x in enumerate(spans)
+        for y in spans[i + 1 :]
+        if x.group().lower() != y.group().lower()
+        and not _JOINED.match(sentence[x.end() : y.start()])
+        and x.group() not in y.group() and y.group() not in x.group()
+        and sentence.count(x.group()) == sentence.count(y.group()) == 1
+    ]  # fmt: skip
+    return rng.choice(candidates) if candidates else None
+
+
 def corrupt(sentence: str, other_names: list[str], rng: random.Random) -> tuple[str, str] | None:
     """One planted error of a kind chosen at random among those the sentence allows, with its kind."""
     names = list(dict.fromkeys(_NAME.findall(sentence)))
@@ -104,7 +150,7 @@ def corrupt(sentence: str, other_names: list[str], rng: random.Random) -> tuple[
     options = []
     if len(names) >= 2:
         a, b = rng.sample(names, 2)
-        options.append(("swap", sentence.replace(a, "\0").replace(b, a).replace("\0", b)))
+        options.append(("swap", _swap(sentence, a, b)))
     if names and (foreign := [n for n in other_names if n not in sentence]):
         options.append(("name", sentence.replace(rng.choice(names), rng.choice(foreign), 1)))
     if numbers:
@@ -117,6 +163,14 @@ def corrupt(sentence: str, other_names: list[str], rng: random.Random) -> tuple[
         options.append(("negation", _NEGATED.sub(r"\1", sentence, count=1)))
     elif _AUX.search(sentence):
         options.append(("negation", _AUX.sub(r"\1 not", sentence, count=1)))
+    if len(set(numbers)) >= 2:
+        a, b = rng.sample(sorted(set(numbers)), 2)
+        options.append(("number-swap", _swap(sentence, a, b)))
+    if (roles := _role_pair(sentence, rng)) is not None:
+        options.append(("role-swap", _swap(sentence, *roles)))
+    if found := [(a, b) for a, b in _ANTONYMS if re.search(rf"\b{a}\b", sentence)]:
+        a, b = rng.choice(found)
+        options.append(("relation", re.sub(rf"\b{a}\b", b, sentence, count=1)))
     options = [(k, t) for k, t in options if t != sentence]
     return rng.choice(options)[::-1] if options else None  # type: ignore[return-value]
 
