@@ -1,11 +1,15 @@
 """Embedded-model figures: load time, peak RSS, prompt and generation speed, time to first token
-for cold 300- and 1,000-token prompts and for a follow-up that shares the 1,000-token prefix.
+for cold 300- and 1,000-token prompts and for a follow-up that shares the 1,000-token prefix; then
+newsdesk's two real jobs at temperature 0, with the shipped prompts: a Q&A answer over three passages and
+the rewrite of one sentence unit (prompt tokens, prompt time, generation tokens/s, and for
+speculative runs the draft tokens proposed and accepted; ``same_text`` says whether the output matches the
+first setting's byte for byte).
 
-    .venv/bin/python bench/llm.py [--threads 1 2] [--runtime xllamacpp llama-cpp-python]
+    .venv/bin/python bench/llm.py [--threads 1 2] [--runtime xllamacpp llama-cpp-python] [--speculative off lookup]
 
-Each (runtime, thread setting) gets a fresh server (the GGUF is assembled once under data/models); naming
-two runtimes measures them side by side in one run (llama-cpp-python only if it is installed).
-Prints a table and writes bench/results/llm.json.
+Each (runtime, threads, speculative) setting gets a fresh server (the GGUF is assembled once under
+data/models); naming several measures them side by side in one run (llama-cpp-python only if it is
+installed). Prints a table and writes bench/results/llm.json with the CPU model.
 """
 
 from __future__ import annotations
@@ -22,10 +26,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import write_result
 from service.evals.corpus import load_onestopenglish
+from service.llm.endpoint import LOCAL_ALIAS
 from service.llm.factory import build_llm
 from service.llm.local_server import LocalServer
 from service.llm.model_file import QWEN_CODER_15B, ensure_model_file
-from service.settings import load_settings
+from service.prompts import load_prompt
+from service.rewrite.service import LEVELS
+from service.settings import Settings, load_settings
+from service.text import sentences
 
 SYSTEM = "You answer questions about news articles. Use only the article. Answer in one or two sentences."
 
@@ -64,18 +72,60 @@ def _timed_stream(llm, messages):  # type: ignore[no-untyped-def]
     return first - started, (pieces - 1) / max(ended - first, 1e-6), pieces
 
 
-def run(runtime: str, threads: int, models_dir: Path, texts: list[str]) -> dict[str, float | str]:
+def _jobs(settings: Settings, texts: list[str]) -> list[tuple[str, list[dict[str, str]]]]:
+    """A Q&A answer and a rewrite unit, rendered from the shipped prompts."""
+    words = texts[1].split()
+    passages = "\n\n".join(
+        f"[{n}] (Arctic mapping) {' '.join(words[i : i + 70])}" for n, i in enumerate((0, 200, 400), start=1)
+    )
+    qa = load_prompt(settings.prompts_dir, "qa-answer").render(
+        history="", passages=passages, question="Who is mapping the Arctic, and what have they found so far?"
+    )
+    first = sentences(texts[1])[0].text
+    rewrite = load_prompt(settings.prompts_dir, "rewrite-sentence").render(
+        level=LEVELS["plain"], context="", problems="", sentence=first
+    )
+    return [("qa_answer", qa), ("rewrite_unit", rewrite)]
+
+
+def _job(base_url: str, messages: list[dict[str, str]]) -> tuple[dict[str, float], str]:
+    body = {"model": LOCAL_ALIAS, "messages": messages, "max_tokens": 200, "temperature": 0}
+    started = time.perf_counter()
+    reply = httpx.post(f"{base_url}/chat/completions", json=body, timeout=900).json()
+    elapsed = time.perf_counter() - started
+    t = reply.get("timings", {})
+    figures = {
+        "prompt_tokens": reply["usage"]["prompt_tokens"],
+        "prompt_s": round(t.get("prompt_ms", 0) / 1000, 2),
+        "gen_tokens": reply["usage"]["completion_tokens"],
+        "gen_tok_s": round(t.get("predicted_per_second", 0), 1),
+        "total_s": round(elapsed, 1),
+        "draft_proposed": t.get("draft_n", 0),
+        "draft_accepted": t.get("draft_n_accepted", 0),
+    }
+    return figures, reply["choices"][0]["message"]["content"]
+
+
+def run(
+    runtime: str, threads: int, speculative: str, models_dir: Path, texts: list[str]
+) -> tuple[dict[str, float | str], dict[str, str]]:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         (data / "models").symlink_to(models_dir)
-        settings = load_settings(data_dir=data, local_threads=threads, llm_max_tokens=64, local_runtime=runtime)
+        settings = load_settings(
+            data_dir=data, local_threads=threads, llm_max_tokens=64, local_runtime=runtime,
+            local_speculative=speculative,
+        )  # fmt: skip
         server = LocalServer(settings)
         started = time.perf_counter()
         info = server.ensure()
         load_s = time.perf_counter() - started
         llm = build_llm(settings, server)
         try:
-            figures: dict[str, float | str] = {"runtime": runtime, "threads": threads, "load_s": round(load_s, 1)}
+            figures: dict[str, float | str] = {
+                "runtime": runtime, "threads": threads, "speculative": speculative, "load_s": round(load_s, 1)
+            }  # fmt: skip
+            texts_out: dict[str, str] = {}
             for name, text, question in [
                 ("cold_300", texts[0], "Who is this article about?"),
                 ("cold_1000", texts[1], "Who is this article about?"),
@@ -89,16 +139,20 @@ def run(runtime: str, threads: int, models_dir: Path, texts: list[str]) -> dict[
                 if name.startswith("cold"):
                     figures[f"{name}_prompt_tok_s"] = round(tokens / ttft, 1)
                 figures[f"{name}_gen_tok_s"] = round(gen_rate, 1)
+            for name, messages in _jobs(settings, texts):
+                job, texts_out[name] = _job(info.base_url, messages)
+                figures |= {f"{name}_{key}": value for key, value in job.items()}
             figures["peak_rss_mb"] = round(_rss_peak_mb(info.pid))
         finally:
             server.stop()
-    return figures
+    return figures, texts_out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--runtime", nargs="+", default=["xllamacpp"], choices=["xllamacpp", "llama-cpp-python"])
+    parser.add_argument("--speculative", nargs="+", default=["off"], choices=["off", "lookup"])
     args = parser.parse_args()
     settings = load_settings()
     models_dir = settings.models_dir.resolve()
@@ -108,15 +162,21 @@ def main() -> None:
     ose = load_onestopenglish(settings.datasets_dir)
     short = " ".join(ose["Amsterdam"].advanced.split()[:200])  # about 300 tokens with the template
     long = " ".join(ose["Arctic mapping"].advanced.split()[:700])  # about 1,000 tokens
-    rows = [run(r, t, models_dir, [short, long]) for r in args.runtime for t in args.threads]
+    runs = [
+        run(r, t, sp, models_dir, [short, long]) for r in args.runtime for t in args.threads for sp in args.speculative
+    ]
+    rows = [figures for figures, _ in runs]
+    for figures, outputs in runs:
+        for job in outputs:
+            figures[f"{job}_same_text"] = str(outputs[job] == runs[0][1][job])
     path = write_result(
         "llm", {"model": QWEN_CODER_15B.name, "assemble_or_verify_s": round(assemble_s, 1), "runs": rows}
     )
     keys = list(rows[0])
     print(f"model {QWEN_CODER_15B.name}; assemble/verify {assemble_s:.1f} s")
-    print(f"{'figure':<28}" + "".join(f"{str(r['runtime'])[:10]:>12}" for r in rows))
+    print(f"{'figure':<30}" + "".join(f"{str(r['runtime'])[:10]:>12}" for r in rows))
     for key in keys[1:]:
-        print(f"{key:<28}" + "".join(f"{r[key]:>12}" for r in rows))
+        print(f"{key:<30}" + "".join(f"{r.get(key, ''):>12}" for r in rows))
     print(f"written to {path}")
 
 

@@ -120,4 +120,5 @@ class Newsdesk:
 
     @cached_property
     def rewriter(self) -> RewriteService:
-        return RewriteService(lambda: self.llm, self.checker, load_prompt(self.settings.prompts_dir, "rewrite-section"))
+        prompt = load_prompt(self.settings.prompts_dir, "rewrite-sentence")
+        return RewriteService(lambda: self.llm, self.checker, prompt)

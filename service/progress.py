@@ -17,11 +17,12 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Stage:
     """A step about to start: ``name`` for people ("finding passages"); ``done``/``total`` count units of
-    a long job (rewrite sections) when it has them."""
+    a long job (the sentences of a rewrite) when it has them."""
 
     name: str
     done: int = 0
     total: int = 0
+    of: str = "part"  # what is counted ("sentence")
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ class Waiting:
             return f"Waiting for the model… {_duration(elapsed)}"
         if not stage.total:
             return f"{stage.name[:1].upper()}{stage.name[1:]}… {_duration(elapsed)}"
-        unit = f"{stage.name[:1].upper()}{stage.name[1:]} section {stage.done + 1} of {stage.total}"
+        unit = f"{stage.name[:1].upper()}{stage.name[1:]} {stage.of} {stage.done + 1} of {stage.total}"
         text = f"{unit}… {_duration(elapsed)} elapsed"
         if stage.done and self._unit_started is not None:
             per_unit = (self._unit_started - self._started) / stage.done

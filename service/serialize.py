@@ -9,7 +9,7 @@ from service.fidelity.checker import FidelityReport
 from service.index.store import StoredHit
 from service.model import ArticleInfo
 from service.qa.answer import Answer
-from service.rewrite.service import RewriteResult
+from service.rewrite.result import AlignedUnit, RewriteResult
 
 
 def article_dict(article: ArticleInfo) -> dict[str, Any]:
@@ -95,11 +95,28 @@ def rewrite_dict(result: RewriteResult) -> dict[str, Any]:
         "changed_share": round(result.changed_share, 3),
         "unsupported": [{"text": c.text, "reason": c.reason, "words": c.unsupported_words} for c in result.unsupported],
         "unsupported_rate": round(result.unsupported_rate, 3),
-        "sections": [{"index": s.index, "regenerated": s.regenerated} for s in result.sections],
+        "kept_original": result.kept_original,
+        "dropped_repeats": result.dropped_repeats,
+        "units": [_unit_dict(u) for u in result.units],
         "seconds": round(result.seconds, 1),
         "seconds_per_100_words": round(100 * result.seconds / max(1, result.source_words), 2),
         "timings": result.timings,
         "request_id": result.request_id,
+    }
+
+
+def _unit_dict(u: AlignedUnit) -> dict[str, Any]:
+    """One source sentence (its character span in the article) and what the rewrite says for it."""
+    return {
+        "index": u.index,
+        "paragraph": u.paragraph,
+        "source": {"start": u.start, "end": u.end, "text": u.source},
+        "text": u.text,
+        "sentences": u.sentences,
+        "status": u.status,
+        "retried": u.retried,
+        "problems": list(u.problems),
+        "unsupported": [c.text for c in u.unsupported],
     }
 
 

@@ -84,6 +84,12 @@ class Settings(BaseSettings):
     local_threads: int = Field(
         1, ge=1, le=64, description="CPU threads for the embedded model (docs/benchmarks.md measures 1 and 2)."
     )
+    local_speculative: Literal["off", "lookup"] = Field(
+        "off",
+        description="Speculative decoding for the embedded model: `lookup` proposes draft tokens copied from the "
+        "prompt and verifies them in one batch. Off by default: on one thread of the measured CPUs a batch costs "
+        "about as much per token as plain decoding, so it did not pay (docs/benchmarks.md).",
+    )
     local_ctx: int = Field(4096, ge=512, le=32768, description="Context window of the embedded model, in tokens.")
     local_port: int = Field(0, ge=0, le=65535, description="Port of the embedded model server (0 = any free port).")
     local_startup_s: float = Field(180.0, gt=0, description="Longest wait for the embedded model server to start.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from rich.table import Table
@@ -13,7 +14,7 @@ from service.index.store import StoredHit
 from service.ingest.service import IngestReport, ItemResult
 from service.model import ArticleInfo
 from service.qa.answer import Answer
-from service.rewrite.service import RewriteResult
+from service.rewrite.result import RewriteResult
 
 _STATUS_STYLE = {"added": "green", "replaced": "cyan", "unchanged": "dim", "failed": "red", "warning": "yellow"}
 
@@ -129,8 +130,17 @@ def rewrite_report(result: RewriteResult) -> Table:
     table.add_row("sentences changed", f"{result.changed_share:.0%}")
     for line in result.removed_promotion:
         table.add_row(Text("removed as promotion", style="yellow"), Text(line, style="dim"))
-    regenerated = sum(s.regenerated for s in result.sections)
-    table.add_row("sections", f"{len(result.sections)} ({regenerated} regenerated after the check)")
+    for line in result.dropped_repeats:
+        table.add_row(Text("dropped as a repeat", style="yellow"), Text(line, style="dim"))
+    counts = Counter(u.status for u in result.units)
+    retried = sum(u.retried for u in result.units)
+    table.add_row(
+        "sentences", f"{len(result.units)}: " + ", ".join(f"{n} {status}" for status, n in counts.items())
+        + f" ({retried} retried after the check)",
+    )  # fmt: skip
+    for unit in result.units:
+        if unit.status == "kept original":
+            table.add_row(Text("kept as written", style="yellow"), Text(f"{unit.source}  [{'; '.join(unit.problems)}]"))
     for claim in result.unsupported:
         table.add_row(
             Text("not in the original", style="red"), Text(f"{claim.text}  [{', '.join(claim.unsupported_words)}]")

@@ -8,12 +8,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from service import serialize
 from service.app import Newsdesk
 from service.cli import render
 from service.progress import Stage, Waiting
-from service.rewrite.service import Delta, RewriteResult, SectionDone
+from service.rewrite.result import RewriteResult, UnitDone
 from service.rewrite.source import from_file
 
 out = Console()
@@ -34,25 +35,30 @@ def rewrite(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON (no streaming).")] = False,
 ) -> None:
     """Rewrite an article in plain English, streaming, then report facts kept and dropped, unsupported
-    sentences and readability before and after. Every section is checked against the original and
-    regenerated once if it says something the original does not."""
+    sentences and readability before and after. Each sentence is rewritten on its own and checked both
+    ways against the original (nothing added, nothing dropped); one that still fails after a retry is kept
+    as written and shown in yellow."""
     from service.cli.context import desk, print_json
 
     nd = desk(ctx)
     title, text = _load(nd, target)
     result: RewriteResult | None = None
     waiting = Waiting()
+    paragraph = -1
     for event in nd.rewriter.rewrite(text, title, level):
         if isinstance(event, Stage):
             waiting.update(event)
-            if event.name == "rewriting" and not as_json:  # a line per section on stderr, with the time left
+            if not as_json and event.done % 10 == 0:  # units done / total and the time left, every ten
                 err.print(f"\n[dim]{waiting.line()}[/dim]", highlight=False)
-        elif isinstance(event, Delta) and not as_json:
-            sys.stdout.write(event.text)
+        elif isinstance(event, UnitDone) and not as_json and event.unit.text:
+            unit = event.unit
+            sys.stdout.write(("\n\n" if paragraph >= 0 else "") if unit.paragraph != paragraph else " ")
+            paragraph = unit.paragraph
+            if unit.status == "kept original":
+                out.print(f"[yellow]{escape(unit.text)}[/yellow]", end="", highlight=False)
+            else:
+                sys.stdout.write(unit.text)
             sys.stdout.flush()
-        elif isinstance(event, SectionDone) and event.regenerated and not as_json:
-            out.print(f"\n[yellow](section {event.index + 1} regenerated after the fidelity check:)[/yellow]")
-            sys.stdout.write(event.text)
         elif isinstance(event, RewriteResult):
             result = event
     assert result is not None

@@ -1,7 +1,8 @@
 """The embedded model's HTTP server: llama.cpp's own OpenAI-compatible server, from the prebuilt
 ``xllamacpp`` wheel (no compiler needed). Run as its own process by ``LocalServer``:
 
-    python -m service.llm.embedded_server --model FILE --alias local --port P --ctx 4096 --threads 1
+    python -m service.llm.embedded_server --model FILE --alias local --port P --ctx 4096 --threads 1 \
+        [--speculative lookup]
 
 One slot (requests queue and are answered one at a time, never interrupted), prompt caching on (a prompt
 that shares its start with the previous one reuses the cached prefix). Stops on SIGTERM or SIGINT.
@@ -13,6 +14,9 @@ import argparse
 import signal
 import threading
 
+LOOKUP_MATCH = 3  # tokens that must match before a draft is proposed
+LOOKUP_DRAFT = 8  # draft tokens per proposal
+
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -21,6 +25,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--ctx", type=int, default=4096)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--speculative", choices=["off", "lookup"], default="off")
     args = ap.parse_args(argv)
     import xllamacpp
 
@@ -35,6 +40,12 @@ def main(argv: list[str] | None = None) -> None:
     params.cpuparams.n_threads = args.threads
     params.cpuparams_batch.n_threads = args.threads
     params.warmup = False
+    if args.speculative == "lookup":
+        # prompt-lookup decoding: when the last LOOKUP_MATCH tokens occur earlier in the context, the tokens
+        # that followed them there are proposed as a draft and verified in one batch
+        params.speculative.types = [xllamacpp.common_speculative_type.COMMON_SPECULATIVE_TYPE_NGRAM_SIMPLE]
+        params.speculative.ngram_simple.size_n = LOOKUP_MATCH
+        params.speculative.ngram_simple.size_m = LOOKUP_DRAFT
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())

@@ -24,6 +24,7 @@ from pathlib import Path
 import httpx
 
 from service.errors import ConfigError, LLMUnavailable
+from service.llm.embedded_server import LOOKUP_DRAFT
 from service.llm.endpoint import LOCAL_ALIAS
 from service.llm.model_file import QWEN_CODER_15B, ensure_model_file
 from service.settings import Settings
@@ -111,7 +112,7 @@ class LocalServer:
     def _start(self, model: str) -> ServerInfo:
         s = self._settings
         port = s.local_port or _free_port()
-        command = server_command(s.local_runtime, model, port, s.local_ctx, s.local_threads)
+        command = server_command(s.local_runtime, model, port, s.local_ctx, s.local_threads, s.local_speculative)
         env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
         with self.log_file.open("ab") as log:
             self._process = subprocess.Popen(
@@ -163,9 +164,10 @@ class LocalServer:
         return " | ".join(line.strip()[:200] for line in tail) or "no output"
 
 
-def server_command(runtime: str, model: str, port: int, ctx: int, threads: int) -> list[str]:
+def server_command(runtime: str, model: str, port: int, ctx: int, threads: int, speculative: str = "off") -> list[str]:
     """The command that serves ``model`` on 127.0.0.1:``port``: llama.cpp's own server from the prebuilt
-    xllamacpp wheel (the default), or llama-cpp-python's server when that package is installed."""
+    xllamacpp wheel (the default), or llama-cpp-python's server when that package is installed.
+    ``speculative="lookup"`` turns on prompt-lookup decoding (draft tokens copied from the prompt)."""
     if runtime == "llama-cpp-python":
         if importlib.util.find_spec("llama_cpp") is None:
             raise ConfigError(
@@ -176,10 +178,12 @@ def server_command(runtime: str, model: str, port: int, ctx: int, threads: int) 
             sys.executable, "-m", "llama_cpp.server",
             "--model", model, "--model_alias", LOCAL_ALIAS, "--host", "127.0.0.1", "--port", str(port),
             "--n_ctx", str(ctx), "--n_threads", str(threads), "--interrupt_requests", "False", "--verbose", "False",
-        ]  # fmt: skip
+        ] + (["--draft_model", "prompt-lookup-decoding", "--draft_model_num_pred_tokens", str(LOOKUP_DRAFT)]
+             if speculative == "lookup" else [])  # fmt: skip
     return [
         sys.executable, "-m", "service.llm.embedded_server",
         "--model", model, "--alias", LOCAL_ALIAS, "--port", str(port), "--ctx", str(ctx), "--threads", str(threads),
+        "--speculative", speculative,
     ]  # fmt: skip
 
 

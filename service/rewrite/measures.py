@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import textstat
 
-from service.text import is_number, proper_nouns, sentences, stem, words
+from service.text import proper_nouns, sentences, stem, words
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,13 @@ def readability(text: str) -> Readability:
 
 
 def facts(text: str) -> set[str]:
-    """The checkable facts of a text: its numbers and its names (capitalised words not starting a sentence)."""
-    numbers = {w for w in words(text) if is_number(w) and w[:1].isdigit()}
-    return numbers | proper_nouns(text, sentence_initial=False)
+    """The checkable facts of a text: its numbers (digits, not "3d") and its names: capitalised words not
+    starting a sentence, unless the text also writes them in lower case ("Brain" in a headline is the
+    common word "brain" when the article says "the brain")."""
+    tokens = words(text)
+    numbers = {w for w in tokens if re.fullmatch(r"\d[\d,.]*%?", w)}
+    lowered = set(re.findall(r"(?<![\w'’])[a-z][\w'’-]*", text))
+    return numbers | (proper_nouns(text, sentence_initial=False) - lowered)
 
 
 def fact_recall(source: str, rewrite: str) -> tuple[float, list[str]]:

@@ -1,11 +1,9 @@
 """Lines where the publisher talks about itself ("The editor of Downcodes will give you an in-depth analysis…",
-"Subscribe to our newsletter") are not news: they are removed before rewriting and listed in the report."""
+"Subscribe to our newsletter") are not news: the rewrite drops them and lists them in the report."""
 
 from __future__ import annotations
 
 import re
-
-from service.text import sentences
 
 _PATTERNS = [
     r"\b(editors?|team|staff|writers?) (of|at|from) [\w.-]+ (will|would|is going to|are going to) "
@@ -20,15 +18,5 @@ _PATTERNS = [
 _PROMOTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
 
 
-def remove_promotion(text: str) -> tuple[str, list[str]]:
-    """The text without its self-promotional sentences, and those sentences."""
-    removed: list[str] = []
-    out = text
-    for span in reversed(sentences(text)):
-        if _PROMOTION.search(span.text):
-            removed.insert(0, span.text)
-            out = out[: span.start] + out[span.end :]
-    if removed:
-        out = re.sub(r"[ \t]{2,}", " ", out)
-        out = re.sub(r"[ \t]+\n", "\n", out)
-    return out.strip(), removed
+def is_promotion(sentence: str) -> bool:
+    return _PROMOTION.search(sentence) is not None

@@ -17,6 +17,14 @@ CSS = """
 mark.unsupported, mark[title] { background: #fee2e2; color: #991b1b; }
 span.dropped { color: #b91c1c; font-weight: 600; }
 span.kept { color: #15803d; }
+table.aligned { width: 100%; border-collapse: collapse; }
+table.aligned th { text-align: left; }
+table.aligned td { vertical-align: top; padding: 0.25rem 0.5rem; width: 50%; border-top: 1px solid #f3f4f6; }
+table.aligned tr.unit:hover td { background: #fef9c3; }
+table.aligned tr.para td { height: 0.6rem; border: none; }
+table.aligned tr.pending td.out, table.aligned span.note { color: #9ca3af; }
+table.aligned tr[class*="dropped"] td.src { text-decoration: line-through; color: #9ca3af; }
+span.kept-original { color: #92400e; }
 .report-frame { width: 100%; height: 640px; border: 1px solid #e5e7eb; }
 #status-line { font-size: 0.9rem; }
 """

@@ -1,22 +1,52 @@
-"""A RewriteResult as HTML (report, highlighted rewrite) and a small readability chart."""
+"""A RewriteResult as HTML (original and rewrite aligned, the report) and a small readability chart."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from html import escape
 
 from matplotlib.figure import Figure
 
 from service.fidelity.checker import ClaimVerdict
 from service.rewrite.measures import facts
-from service.rewrite.service import RewriteResult
+from service.rewrite.result import AlignedUnit, RewriteResult
 from service.text import STOPWORDS
 
 TARGET_GRADE = {"plain": 8.0, "simple": 6.0}
 
 
-def highlighted_rewrite(text: str, unsupported: list[ClaimVerdict]) -> str:
-    """The rewrite as escaped HTML paragraphs, each unsupported sentence in a red mark naming its unsupported words."""
+def aligned_html(title: str, units: list[AlignedUnit], pending: list[str]) -> str:
+    """Original and rewrite side by side, one row per source sentence (hover a row to see the pair),
+    a blank row between paragraphs; flags in place. ``pending`` are source sentences not yet rewritten."""
+    rows: list[str] = []
+    paragraph = units[0].paragraph if units else 0
+    for unit in units:
+        if unit.paragraph != paragraph:
+            rows.append('<tr class="para"><td colspan="2"></td></tr>')
+            paragraph = unit.paragraph
+        status = unit.status.replace(":", "").replace(" ", "-")
+        note = f' title="{escape("; ".join(unit.problems))}"' if unit.problems else ""
+        if unit.status.startswith("dropped"):
+            out = f'<span class="note">({escape(unit.status)})</span>'
+        elif unit.status == "kept original":
+            out = f'<span class="kept-original"{note}>{escape(unit.text)}</span>'
+            out += ' <span class="note">(kept as written)</span>'
+        else:
+            out = highlighted(unit.text, list(unit.unsupported))
+        rows.append(
+            f'<tr class="unit {status}"><td class="src">{escape(unit.source)}</td><td class="out">{out}</td></tr>'
+        )
+    rows += [f'<tr class="unit pending"><td class="src">{escape(p)}</td><td class="out">…</td></tr>' for p in pending]
+    head = f"<h3>{escape(title)}</h3>" if title else ""
+    return (
+        f'{head}<table class="aligned"><thead><tr><th>Original</th><th>Plain English</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def highlighted(text: str, unsupported: list[ClaimVerdict]) -> str:
+    """Escaped text with each unsupported sentence in a red mark naming its unsupported words."""
     out = escape(text)
     for claim in unsupported:
         plain = escape(claim.text)
@@ -25,7 +55,7 @@ def highlighted_rewrite(text: str, unsupported: list[ClaimVerdict]) -> str:
             out = out.replace(
                 plain, f'<mark class="unsupported" title="not in the original: {escape(words)}">{plain}</mark>', 1
             )
-    return "".join(f"<p>{p.strip()}</p>" for p in out.split("\n\n") if p.strip())
+    return out
 
 
 def report_html(result: RewriteResult, original: str) -> str:
@@ -33,14 +63,16 @@ def report_html(result: RewriteResult, original: str) -> str:
     dropped = sorted(cased(f, original) for f in result.dropped_facts)
     kept = sorted(cased(f, original) for f in facts(original) if f not in set(result.dropped_facts))
     b, a = result.before, result.after
-    regenerated = sum(s.regenerated for s in result.sections)
+    retried = sum(u.retried for u in result.units)
+    statuses = Counter(u.status for u in result.units)
     rows = [
         ("Reading grade (Flesch-Kincaid)", f"{b.grade:.1f} → {a.grade:.1f}"),
         ("Reading ease (Flesch, higher is easier)", f"{b.ease:.0f} → {a.ease:.0f}"),
         ("Words per sentence", f"{b.words_per_sentence:.1f} → {a.words_per_sentence:.1f}"),
         ("Names and numbers kept", f"{result.fact_recall:.0%} ({len(kept)} of {len(kept) + len(dropped)})"),
         ("Sentences changed", f"{result.changed_share:.0%}"),
-        ("Sections", f"{len(result.sections)} ({regenerated} regenerated after the fidelity check)"),
+        ("Sentences", f"{len(result.units)}: " + ", ".join(f"{n} {k}" for k, n in statuses.items())),
+        ("Retried after the check", f"{retried}"),
         ("Time", f"{result.seconds:.0f} s ({100 * result.seconds / max(1, result.source_words):.1f} s per 100 words)"),
     ]
     ok = result.is_rewrite and not result.unsupported
@@ -53,6 +85,13 @@ def report_html(result: RewriteResult, original: str) -> str:
     if result.removed_promotion:
         lines = "".join(f"<li>{escape(line)}</li>" for line in result.removed_promotion)
         parts.append(f"<p><b>Removed as the publisher's promotion:</b></p><ul>{lines}</ul>")
+    if result.dropped_repeats:
+        lines = "".join(f"<li>{escape(line)}</li>" for line in result.dropped_repeats)
+        parts.append(f"<p><b>Dropped as repeating an earlier sentence:</b></p><ul>{lines}</ul>")
+    kept_units = [u for u in result.units if u.status == "kept original"]
+    if kept_units:
+        items = "".join(f"<li>{escape(u.source)} — {escape('; '.join(u.problems))}</li>" for u in kept_units)
+        parts.append(f"<p><b>Kept as written (the rewrite failed the check twice):</b></p><ul>{items}</ul>")
     if result.unsupported:
         items = "".join(
             f"<li><mark class='unsupported'>{escape(c.text)}</mark> — lacks support: {escape(lacking(c))}</li>"

@@ -1,4 +1,5 @@
-"""The Rewrite tab: pick, paste or upload an article; the rewrite streams beside the original; report below."""
+"""The Rewrite tab: pick, paste or upload an article; the rewrite streams in sentence by sentence, aligned
+with the original; report below."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from service import serialize
 from service.app import Newsdesk
 from service.errors import InvalidInput
 from service.progress import Stage, Tick, Waiting, ticking
-from service.rewrite.service import LEVELS, Delta, RewriteResult, SectionDone
+from service.rewrite.result import AlignedUnit, RewriteResult, UnitDone
+from service.rewrite.service import LEVELS
 from service.rewrite.source import from_file, from_text
+from service.rewrite.units import split_units
 from service.ui.errors import friendly
-from service.ui.format_rewrite import highlighted_rewrite, readability_chart, report_html
+from service.ui.format_rewrite import aligned_html, readability_chart, report_html
 
-Outputs = tuple[str, str, str, Any, str | None]
+Outputs = tuple[str, str, Any, str | None]
 
 
 class RewriteHandlers:
@@ -41,31 +44,23 @@ class RewriteHandlers:
     @friendly
     def rewrite(self, article_id: str | None, pasted: str | None, upload: str | None, level: str) -> Iterator[Outputs]:
         title, text = self.source(article_id, pasted, upload)
-        original = _paragraphs_html(title, text)
-        pieces: list[str] = []
+        sources = [u.text for u in split_units(text)]
+        done: list[AlignedUnit] = []
         result: RewriteResult | None = None
         waiting = Waiting()
-        yield original, _waiting_html(waiting), "", None, None
+        yield aligned_html(title, [], sources) + _waiting_html(waiting), "", None, None
         for event in ticking(self._desk.rewriter.rewrite(text, title, level)):
             if isinstance(event, Stage):
                 waiting.update(event)
-            elif isinstance(event, Delta):
-                pieces.append(event.text)
-            if isinstance(event, Stage | Tick | Delta):
-                yield original, _paragraphs_html(None, "".join(pieces)) + _waiting_html(waiting), "", None, None
-            elif isinstance(event, SectionDone) and event.regenerated:
-                pieces.append(f"\n\n(section {event.index + 1} regenerated after the fidelity check)\n\n")
+            elif isinstance(event, UnitDone):
+                done.append(event.unit)
             elif isinstance(event, RewriteResult):
                 result = event
+            if isinstance(event, Stage | Tick | UnitDone):
+                yield aligned_html(title, done, sources[len(done) :]) + _waiting_html(waiting), "", None, None
         assert result is not None
         download = self._write_markdown(result)
-        yield (
-            original,
-            highlighted_rewrite(result.text, result.unsupported),
-            report_html(result, text),
-            readability_chart(result),
-            str(download),
-        )
+        yield aligned_html(title, result.units, []), report_html(result, text), readability_chart(result), str(download)
 
     def _write_markdown(self, result: RewriteResult) -> Path:
         folder = self._desk.settings.data_dir / "downloads"
@@ -77,18 +72,8 @@ class RewriteHandlers:
 
 
 def _waiting_html(waiting: Waiting) -> str:
-    """Where the rewrite stands: the section under way of how many, time elapsed and an estimate of the rest."""
+    """Where the rewrite stands: sentences done of how many, time elapsed and an estimate of the rest."""
     return f'<p class="waiting"><i>⏳ {escape(waiting.line())}</i></p>'
-
-
-def _paragraphs_html(title: str | None, text: str) -> str:
-    """Escaped paragraphs under the title (a first line that repeats the title is not shown twice). Every line
-    break starts a paragraph: many articles put one paragraph on each line, with no blank line between."""
-    paragraphs = [p.strip() for p in text.splitlines() if p.strip()]
-    if title and paragraphs and paragraphs[0] == title:
-        paragraphs = paragraphs[1:]
-    head = f"<h3>{escape(title)}</h3>" if title else ""
-    return head + "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
 
 
 def build(handlers: RewriteHandlers) -> gr.Dropdown:
@@ -104,13 +89,8 @@ def build(handlers: RewriteHandlers) -> gr.Dropdown:
             level = gr.Radio(list(LEVELS), value="plain", label="Level", info="plain ≈ grade 8, simple ≈ grade 6")
             run = gr.Button("Rewrite", variant="primary", elem_id="rewrite-run")
     gr.Markdown("An uploaded file is used first, then pasted text, then the chosen article.")
-    with gr.Row(equal_height=False):
-        with gr.Column():
-            gr.Markdown("### Original")
-            original = gr.HTML(elem_id="rewrite-original", elem_classes=["article-box"])
-        with gr.Column():
-            gr.Markdown("### Plain English")
-            rewritten = gr.HTML(elem_id="rewrite-output", elem_classes=["article-box"])
+    gr.Markdown("Each sentence of the original beside its plain-English rewrite; hover a row to follow the pair.")
+    aligned = gr.HTML(elem_id="rewrite-output", elem_classes=["article-box"])
     with gr.Row(equal_height=False):
         with gr.Column(scale=2):
             report = gr.HTML(elem_id="rewrite-report")
@@ -118,7 +98,7 @@ def build(handlers: RewriteHandlers) -> gr.Dropdown:
             chart = gr.Plot(label="Reading grade", elem_id="rewrite-chart")
             download = gr.File(label="Download (Markdown)", elem_id="rewrite-download", interactive=False)
     run.click(
-        handlers.rewrite, [article, pasted, upload, level], [original, rewritten, report, chart, download],
+        handlers.rewrite, [article, pasted, upload, level], [aligned, report, chart, download],
         concurrency_id="llm", concurrency_limit=1, api_visibility="private",
     )  # fmt: skip
     return article

@@ -42,11 +42,11 @@ def test_the_waiting_line_names_the_step_and_estimates_the_rest_from_finished_un
     now[0] = 12.4
     assert waiting.line() == "Reading 3 passages… 12 s"
     unit = Waiting(clock=lambda: now[0])
-    unit.update(Stage("rewriting", 0, 4))
-    assert unit.line().startswith("Rewriting section 1 of 4…") and "left" not in unit.line()
+    unit.update(Stage("rewriting", 0, 4, "sentence"))
+    assert unit.line().startswith("Rewriting sentence 1 of 4…") and "left" not in unit.line()
     now[0] = 32.4  # the first section took 20 s
-    unit.update(Stage("rewriting", 1, 4))
+    unit.update(Stage("rewriting", 1, 4, "sentence"))
     now[0] = 37.4
-    assert unit.line() == "Rewriting section 2 of 4… 25 s elapsed, about 55 s left"
+    assert unit.line() == "Rewriting sentence 2 of 4… 25 s elapsed, about 55 s left"
     unit.update(Stage("checking", 1, 4))  # the same section: its clock keeps running
     assert unit.line().endswith("about 55 s left")

@@ -1,3 +1,8 @@
+"""The sentence-aligned rewrite: units, the two-way check, retry and fallback, alignment, the CLI."""
+
+from __future__ import annotations
+
+import json
 from pathlib import Path
 
 import pytest
@@ -8,9 +13,11 @@ from service import app as app_module
 from service.cli.app import app
 from service.fidelity.checker import FidelityChecker
 from service.prompts import load_prompt
-from service.rewrite.measures import changed_share, fact_recall, readability
-from service.rewrite.sections import join_sections, split_sections
-from service.rewrite.service import RewriteService, SectionDone
+from service.rewrite.measures import changed_share, fact_recall, facts, readability
+from service.rewrite.result import RewriteResult, UnitDone
+from service.rewrite.service import RewriteService, clean_output
+from service.rewrite.unit_check import RewritePolicy, already_plain, key_facts, missing_facts
+from service.rewrite.units import split_units
 from service.text import words
 from tests.conftest import ROOT
 from tests.fakes import FakeEmbedder
@@ -24,22 +31,42 @@ PLAIN = (
     "Lyon's council voted on Tuesday to close the Pont Wilson bridge. "
     "The mayor, Grégory Doucet, said repairs will cost 4 million euros."
 )
+FIRST = "The council of Lyon voted on Tuesday. It voted to close the Pont Wilson bridge."
+SECOND = "Mayor Grégory Doucet says repairs cost 4 million euros."
 
 
-def _service(llm: FakeLLM, section_chars: int = 900) -> RewriteService:
+def _service(llm: FakeLLM, policy: RewritePolicy | None = None) -> RewriteService:
     checker = FidelityChecker(FakeEmbedder(dim=256))
-    prompt = load_prompt(ROOT / "prompts", "rewrite-section")
-    return RewriteService(lambda: llm, checker, prompt, section_chars)  # type: ignore[arg-type,return-value]
+    prompt = load_prompt(ROOT / "prompts", "rewrite-sentence")
+    return RewriteService(lambda: llm, checker, prompt, policy)  # type: ignore[arg-type,return-value]
 
 
-def test_sections_keep_paragraphs_whole_and_lose_nothing() -> None:
-    paragraphs = [f"Paragraph {i} says one thing. It then says another thing." for i in range(12)]
-    long = " ".join(f"Sentence {i} of a very long paragraph." for i in range(40))
-    text = "\n".join([*paragraphs, long])
-    sections = split_sections(text, 200)
-    assert all(len(s) <= 200 for s in sections)
-    assert words(join_sections(sections)) == words(text)
-    assert sections[0].startswith("Paragraph 0") and "\n" in sections[0]  # paragraphs grouped
+def test_units_are_the_sentences_with_their_spans_and_paragraphs() -> None:
+    text = (
+        "First point here. Second point there.\n\nA new paragraph starts. Click here to read more.\nFirst point here."
+    )
+    units = split_units(text)
+    assert [text[u.start : u.end] for u in units] == [u.text for u in units]
+    assert [u.paragraph for u in units] == [0, 0, 1, 1, 2]
+    assert [u.skip for u in units] == ["", "", "", "promotion", "repeat"]
+    assert [u.skip for u in split_units(text, drop_repeats=False)][-1] == ""
+
+
+def test_key_facts_are_names_numbers_and_quotes_as_written() -> None:
+    sentence = 'In 2024 Sundar Pichai said "we are all in on AI" about the o1 model, which cost $6,442.50.'
+    assert key_facts(sentence) == ["we are all in on AI", "Sundar", "Pichai", "AI", "2024", "o1", "6,442.50"]
+    assert missing_facts(sentence, 'Sundar Pichai said "we are all in on AI" in 2024. It cost $6,442.50.') == ["o1"]
+
+
+def test_already_plain_depends_on_the_level() -> None:
+    assert already_plain("The bridge is closed.", "plain") and already_plain("The bridge is closed.", "simple")
+    medium = "The council voted on Tuesday to close the old bridge over the river."  # 13 words
+    assert already_plain(medium, "plain") and not already_plain(medium, "simple")
+
+
+def test_facts_are_digits_and_names_not_capitalised_common_words() -> None:
+    text = "Brain scans in 3D. The brain of Dr Ada Lovelace weighed 1,300 grams in 2024."
+    assert facts(text) == {"ada", "lovelace", "dr", "1,300", "2024"}
 
 
 def test_readability_matches_textstat() -> None:
@@ -58,56 +85,88 @@ def test_fact_recall_and_changed_share() -> None:
     assert changed_share(SOURCE, PLAIN) == 0.5  # the second sentence is only reordered: same words, a copy
 
 
-def test_a_clean_rewrite_streams_and_reports() -> None:
-    llm = FakeLLM([PLAIN])
+def test_each_sentence_is_rewritten_checked_and_aligned() -> None:
+    llm = FakeLLM([FIRST, SECOND])
     events = list(_service(llm).rewrite(SOURCE, "Bridge closes", "plain"))
     result = events[-1]
-    assert "".join(e.text for e in events if type(e).__name__ == "Delta") == PLAIN
-    assert result.text == PLAIN and result.is_rewrite and result.unsupported == []
-    assert result.after.grade < result.before.grade and result.fact_recall == 1.0
-    assert len(llm.prompts) == 1
-    user = llm.prompts[0][1].content
-    assert "Article title: Bridge closes" in user and SOURCE in user and "grade 8" in user
+    assert isinstance(result, RewriteResult)
+    assert [e.unit.text for e in events if isinstance(e, UnitDone)] == [FIRST, SECOND]
+    assert result.text == f"{FIRST} {SECOND}" and result.unsupported == [] and result.kept_original == 0
+    assert [u.status for u in result.units] == ["rewritten", "rewritten"]
+    assert [SOURCE[u.start : u.end] for u in result.units] == [u.source for u in result.units]
+    assert len(llm.prompts) == 2  # one call per sentence, no retries
+    first_user, second_user = llm.prompts[0][1].content, llm.prompts[1][1].content
+    assert "Sentence to rewrite:\nThe council of Lyon" in first_user and "Context" not in first_user
+    assert "Context, the sentence before it (do not rewrite): The council of Lyon" in second_user
+    assert llm.prompts[0][0].content == llm.prompts[1][0].content  # byte-stable system text: a cached prefix
 
 
-def test_an_unsupported_section_is_regenerated_once_with_the_problem_named() -> None:
-    invented = PLAIN + " The bridge was built in 1890 by Gustave Eiffel."
-    llm = FakeLLM([invented, PLAIN])
+def test_an_addition_is_retried_once_with_the_problem_named_then_the_sentence_is_kept() -> None:
+    invented = FIRST + " The bridge was built in 1890 by Gustave Eiffel."
+    llm = FakeLLM([invented, invented, SECOND])
     result = _service(llm).run(SOURCE, "Bridge closes")
-    assert len(llm.prompts) == 2
-    assert "1890" in llm.prompts[1][1].content and "not supported" in llm.prompts[1][1].content
-    [section] = result.sections
-    assert section.regenerated and result.unsupported == [] and result.text == PLAIN
+    assert len(llm.prompts) == 3  # never a third attempt for one sentence
+    retry = llm.prompts[1][1].content
+    assert "Your previous version had problems" in retry and "1890" in retry
+    first = result.units[0]
+    assert first.status == "kept original" and first.retried and first.text == first.source
+    assert any("1890" in p for p in first.problems)
+    assert "kept as written" in result.verdict and "1890" not in result.text
 
 
-def test_what_still_fails_after_one_retry_is_flagged_not_hidden() -> None:
-    invented = PLAIN + " The bridge was built in 1890 by Gustave Eiffel."
-    llm = FakeLLM([invented, invented])
+def test_a_dropped_number_fails_the_unit_and_a_fixed_retry_is_used() -> None:
+    llm = FakeLLM([FIRST, "Mayor Grégory Doucet says repairs are costly.", SECOND])
     result = _service(llm).run(SOURCE, "Bridge closes")
-    assert len(llm.prompts) == 2  # never a third attempt
+    second = result.units[1]
+    assert second.status == "rewritten" and second.retried and second.text == SECOND
+    assert '"4"' in llm.prompts[2][1].content  # the retry names what was left out
+
+
+def test_with_the_fallback_switched_off_a_failure_is_flagged_not_hidden() -> None:
+    invented = FIRST + " The bridge was built in 1890 by Gustave Eiffel."
+    llm = FakeLLM([invented, invented, SECOND])
+    result = _service(llm, RewritePolicy(keep_original=False)).run(SOURCE, "Bridge closes")
     assert [c.text for c in result.unsupported] == ["The bridge was built in 1890 by Gustave Eiffel."]
     assert "1 sentence(s) not supported" in result.verdict
 
 
-def test_a_copy_is_not_called_a_rewrite() -> None:
-    result = _service(FakeLLM([SOURCE])).run(SOURCE, "Bridge closes")
+def test_plain_sentences_promotion_and_repeats_need_no_model() -> None:
+    text = "The bridge is closed. Click here to read more.\nThe bridge is closed."
+    llm = FakeLLM([])
+    result = _service(llm).run(text, "Bridge")
+    assert [u.status for u in result.units] == ["already plain", "dropped: promotion", "dropped: repeat"]
+    assert llm.prompts == [] and result.text == "The bridge is closed."
+    assert result.removed_promotion == ["Click here to read more."]
+    assert result.dropped_repeats == ["The bridge is closed."]
+
+
+def test_an_output_sentence_restating_an_earlier_one_is_dropped() -> None:
+    llm = FakeLLM([FIRST, "The Lyon council voted on Tuesday. " + SECOND])
+    result = _service(llm).run(SOURCE, "Bridge closes")
+    assert result.units[1].text == SECOND
+
+
+def test_a_copy_is_kept_as_the_original_and_not_called_a_rewrite() -> None:
+    sentences = SOURCE.split(". ")
+    llm = FakeLLM([sentences[0] + ".", sentences[0] + ".", sentences[1], sentences[1]])
+    result = _service(llm).run(SOURCE, "Bridge closes")
+    assert all(u.problems == ("the model returned it unchanged",) for u in result.units)
     assert not result.is_rewrite and result.verdict.startswith("not a rewrite")
 
 
-def test_long_articles_are_rewritten_section_by_section_with_context() -> None:
-    paragraphs = [f"Paragraph {i}: the council of Lyon discussed bridge number {i} on Tuesday." for i in range(6)]
-    replies = [f"On Tuesday the council of Lyon discussed bridge number {i}." for i in range(6)]
-    llm = FakeLLM(replies)
-    result = _service(llm, section_chars=80).run("\n".join(paragraphs), "Bridges")
-    assert len(result.sections) == 6 and len(llm.prompts) == 6  # one paragraph per section, no retries
-    assert "The rewrite so far ends:" in llm.prompts[1][1].content
-    assert all(isinstance(s, SectionDone) for s in result.sections)
+def test_nothing_but_promotion_is_a_clear_error() -> None:
+    from service.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="promotional"):
+        _service(FakeLLM([])).run("Click here to read more. Subscribe to our newsletter for updates.", "Ad")
 
 
-def test_rewrite_cli_on_a_file_writes_markdown(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_rewrite_cli_on_a_file_writes_markdown_and_json_alignment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr(app_module, "build_embedder", lambda _s: FakeEmbedder(dim=256))
     monkeypatch.setenv("NEWSDESK_DATA_DIR", str(tmp_path / "data"))
-    fake = FakeLLM([PLAIN, SOURCE])
+    fake = FakeLLM([FIRST, SECOND, FIRST, SECOND])
     monkeypatch.setattr(app_module.Newsdesk, "llm", property(lambda _self: fake))
     article = tmp_path / "bridge.txt"
     article.write_text(SOURCE)
@@ -115,29 +174,20 @@ def test_rewrite_cli_on_a_file_writes_markdown(monkeypatch: pytest.MonkeyPatch, 
     assert result.exit_code == 0, result.output
     assert "reading grade" in result.output and "names and numbers kept" in result.output
     assert (tmp_path / "out.md").read_text().startswith("# Bridge")
-    copied = CliRunner().invoke(app, ["rewrite", str(article), "--json"])
-    assert copied.exit_code == 1 and '"verdict": "not a rewrite' in copied.output
+    as_json = CliRunner().invoke(app, ["rewrite", str(article), "--json"])
+    data = json.loads(as_json.output)
+    units = data["units"]
+    assert [u["status"] for u in units] == ["rewritten", "rewritten"] and units[1]["text"] == SECOND
+    assert [SOURCE[u["source"]["start"] : u["source"]["end"]] for u in units] == [u["source"]["text"] for u in units]
     bad = CliRunner().invoke(app, ["rewrite", str(article), "--level", "poetic"])
     assert bad.exit_code != 0
 
 
-def test_echoed_prompt_scaffolding_is_removed() -> None:
-    from service.rewrite.service import clean_output
-
-    echoed = (
-        "Lyon closes a bridge.\nReading level: plain English\n\nText to rewrite:\nThe council of Lyon, in a move..."
-    )
+def test_echoed_prompt_scaffolding_and_wrapping_quotes_are_removed() -> None:
+    echoed = "Lyon closes a bridge.\nReading level: plain English\n\nSentence to rewrite:\nThe council of Lyon..."
     assert clean_output(echoed) == "Lyon closes a bridge."
-    assert clean_output("<text>\nLyon closes a bridge.\n</text>") == "Lyon closes a bridge."
-
-
-def test_sentences_repeating_the_previous_section_are_dropped() -> None:
-    from service.rewrite.service import clean_output
-
-    previous = "OpenAI lost two researchers. Both worked on o1."
-    assert (
-        clean_output("OpenAI lost two researchers. Fedus took over the team.", previous) == "Fedus took over the team."
-    )
+    assert clean_output('"Lyon closes a bridge."') == "Lyon closes a bridge."
+    assert clean_output('He said "no" twice.') == 'He said "no" twice.'
 
 
 @pytest.mark.parametrize(
@@ -153,17 +203,8 @@ def test_sentences_repeating_the_previous_section_are_dropped() -> None:
     ],
 )
 def test_promotional_lines_are_recognised(sentence: str, promotion: bool) -> None:
-    from service.rewrite.promotion import remove_promotion
+    from service.rewrite.promotion import is_promotion
 
-    kept, removed = remove_promotion(f"The harbour reopened on Monday. {sentence} Boats returned at once.")
-    assert (removed == [sentence]) is promotion
-    assert kept.startswith("The harbour reopened on Monday.") and kept.endswith("Boats returned at once.")
-    assert (sentence in kept) is not promotion
-
-
-def test_the_publishers_promotion_is_removed_before_rewriting_and_reported() -> None:
-    llm = FakeLLM(["The harbour opened again on Monday. Boats came back at once."] * 2)
-    text = "The harbour reopened on Monday. The editor of Downcodes will give you an in-depth analysis. Boats returned."
-    result = _service(llm).run(text, "Harbour")
-    assert result.removed_promotion == ["The editor of Downcodes will give you an in-depth analysis."]
-    assert "Downcodes" not in str(llm.prompts[0]) and "downcodes" not in result.dropped_facts
+    assert is_promotion(sentence) is promotion
+    units = split_units(f"The harbour reopened on Monday. {sentence} Boats returned at once.")
+    assert [u.skip for u in units] == ["", "promotion" if promotion else "", ""]

@@ -15,9 +15,10 @@ from service.model import ArticleInfo, Chunk
 from service.qa.answer import REFUSAL, Answer, Citation
 from service.qa.retriever import Passage
 from service.rewrite.measures import readability
-from service.rewrite.service import RewriteResult, SectionDone
+from service.rewrite.result import AlignedUnit, RewriteResult
+from service.rewrite.units import Unit
 from service.ui.format_answer import answer_markdown, marked_text, source_details, timings_line
-from service.ui.format_rewrite import cased, highlighted_rewrite, readability_chart, report_html
+from service.ui.format_rewrite import aligned_html, cased, readability_chart, report_html
 from service.ui.format_tables import (
     article_choices,
     article_rows,
@@ -108,26 +109,43 @@ def test_timings_line_names_the_stages_it_has() -> None:
     assert timings_line({"retrieval_s": 0.05, "first_token_s": 2.5}) == "retrieval 0.05 s · first token 2.50 s"
 
 
+HARBOUR = "The harbour of Saint-Malo reopened on Monday. Mayor Gilles Lurton said 40 boats may return."
+
+
 def _rewrite(text: str, unsupported: list[ClaimVerdict], dropped: list[str]) -> RewriteResult:
-    source = "The harbour of Saint-Malo reopened on Monday. Mayor Gilles Lurton said 40 boats may return."
+    first, second = HARBOUR.split(". ")
+    units = [
+        AlignedUnit.of(Unit(0, 0, 0, len(first) + 1, first + "."), text, "rewritten", True, [], unsupported, 2),
+        AlignedUnit.of(
+            Unit(1, 1, len(first) + 2, len(HARBOUR), second), second, "kept original", True, ['it leaves out "40"']
+        ),
+    ]
     return RewriteResult(
-        title="Harbour", level="plain", text=text, sections=[SectionDone(0, text, True, unsupported)],
-        before=readability(source), after=readability(text), fact_recall=0.5, dropped_facts=dropped,
-        changed_share=1.0, claims=2, seconds=9.0, source_words=16,
+        title="Harbour", level="plain", text=text, units=units, before=readability(HARBOUR),
+        after=readability(text), fact_recall=0.5, dropped_facts=dropped, changed_share=1.0, seconds=9.0,
+        source_words=16,
     )  # fmt: skip
 
 
-def test_the_rewrite_report_lists_kept_and_dropped_facts_as_written_and_highlights_unsupported() -> None:
-    original = "The harbour of Saint-Malo reopened on Monday. Mayor Gilles Lurton said 40 boats may return."
+def test_the_rewrite_report_lists_kept_and_dropped_facts_as_written_and_the_kept_sentences() -> None:
     bad = _claim("It cost <b>9</b> million.", False, ["it", "9", "million"])  # function words are not shown
     result = _rewrite("Saint-Malo's harbour is open again. It cost <b>9</b> million.", [bad], ["gilles", "lurton"])
-    html = report_html(result, original)
+    html = report_html(result, HARBOUR)
     assert "<span class='dropped'>Gilles</span>, <span class='dropped'>Lurton</span>" in html
     assert "<span class='kept'>40</span>" in html and "<span class='kept'>Monday</span>" in html
-    assert "1 sentence(s) not supported" in html and "(1 regenerated after the fidelity check)" in html
-    shown = highlighted_rewrite(result.text, result.unsupported)
-    assert '<mark class="unsupported" title="not in the original: 9, million">It cost &lt;b&gt;9&lt;/b&gt;' in shown
-    assert shown.startswith("<p>Saint-Malo&#x27;s harbour is open again.")
+    assert "1 sentence(s) not supported" in html and "1 sentence(s) kept as written" in html
+    assert "Kept as written" in html and "it leaves out &quot;40&quot;" in html
+
+
+def test_the_aligned_view_pairs_each_sentence_flags_in_place_and_escapes_everything() -> None:
+    bad = _claim("It cost <b>9</b> million.", False, ["it", "9", "million"])
+    result = _rewrite("Saint-Malo's harbour is open again. It cost <b>9</b> million.", [bad], [])
+    html = aligned_html("<i>Harbour</i>", result.units, ["A <script>pending</script> sentence."])
+    assert html.count('<tr class="unit') == 3 and '<tr class="para">' in html  # a paragraph break between
+    assert '<td class="src">The harbour of Saint-Malo reopened on Monday.</td>' in html
+    assert '<mark class="unsupported" title="not in the original: 9, million">It cost &lt;b&gt;9&lt;/b&gt;' in html
+    assert '<span class="kept-original" title="it leaves out &quot;40&quot;">Mayor Gilles Lurton' in html
+    assert "&lt;script&gt;pending" in html and "<script>" not in html and "<h3>&lt;i&gt;Harbour" in html
 
 
 def test_cased_finds_the_fact_as_written() -> None:

@@ -142,15 +142,16 @@ def test_rewrite_source_priority_and_missing_input(seeded: Newsdesk, tmp_path: P
 
 
 def test_rewrite_streams_then_reports_and_writes_the_markdown(seeded: Newsdesk) -> None:
-    _with_llm(seeded, *["The harbour opened again on Monday. It had storm repairs."] * 2)
+    _with_llm(seeded, *["The Saint-Malo harbour reopened on Monday after storm repairs."] * 2)
     text = "Harbour news\n\nThe harbour of Saint-Malo reopened on Monday following extensive storm repairs."
     steps = list(RewriteHandlers(seeded).rewrite(None, text, None, "plain"))
-    original, rewritten, report, chart, download = steps[-1]
-    assert any("Rewriting section 1 of 1" in step[1] for step in steps) and "⏳" not in rewritten
-    assert "<h3>Harbour news</h3>" in original and original.count("Harbour news") == 1
-    assert "harbour opened again" in rewritten and "Reading grade" in report and chart is not None
+    aligned, report, chart, download = steps[-1]
+    assert any("Rewriting sentence 2 of 2" in step[0] for step in steps) and "⏳" not in aligned
+    assert any('<td class="out">…</td>' in step[0] for step in steps)  # sentences still to come are shown
+    assert "<h3>Harbour news</h3>" in aligned and '<td class="src">The harbour of Saint-Malo' in aligned
+    assert "harbour reopened on Monday after" in aligned and "Reading grade" in report and chart is not None
     assert download is not None and Path(download).parent == seeded.settings.data_dir / "downloads"
-    assert "The harbour opened again on Monday." in Path(download).read_text()
+    assert "The Saint-Malo harbour reopened on Monday after storm repairs." in Path(download).read_text()
 
 
 def test_api_handlers_answer_as_json(seeded: Newsdesk) -> None:

@@ -12,6 +12,20 @@ from service.evals.suite import CaseResult, Progress, SuiteResult
 from service.ingest.articles import build_article
 from service.rewrite.measures import readability
 from service.rewrite.service import RewriteService
+from service.rewrite.units import restates
+from service.text import sentences, words
+
+
+def repeated_sentences(text: str) -> int:
+    """Output sentences that restate an earlier one (the same word-overlap test the rewrite's rule uses, so
+    with the rule on this counts what slipped past it, e.g. across a kept original)."""
+    seen: list[set[str]] = []
+    count = 0
+    for span in sentences(text):
+        own = set(words(span.text))
+        count += any(restates(own, earlier) for earlier in seen)
+        seen.append(own)
+    return count
 
 
 class RewriteSuite:
@@ -33,9 +47,10 @@ class RewriteSuite:
         started = time.perf_counter()
         cases: list[CaseResult] = []
         totals: dict[str, list[float]] = {
-            k: [] for k in ("fact_recall", "grade_drop", "gap", "changed", "per100", "rewritten", "regenerated")
+            k: []
+            for k in ("fact_recall", "grade_drop", "gap", "changed", "per100", "rewritten", "retried", "kept", "harder")
         }
-        unsupported = claims = 0
+        unsupported = claims = repeats = out_sentences = 0
         for n, row in enumerate(rows):
             article = build_article(drafts[row["article"]], 10**7)
             result = self._rewriter.run(article.text, article.title, row["level"])
@@ -46,7 +61,12 @@ class RewriteSuite:
             totals["changed"].append(result.changed_share)
             totals["per100"].append(100 * result.seconds / max(1, result.source_words))
             totals["rewritten"].append(float(result.is_rewrite))
-            totals["regenerated"].extend(float(s.regenerated) for s in result.sections)
+            rewritable = [u for u in result.units if not u.status.startswith("dropped")]
+            totals["retried"].extend(float(u.retried) for u in rewritable)
+            totals["kept"].extend(float(u.status == "kept original") for u in rewritable)
+            totals["harder"].append(float(result.after.grade > result.before.grade))
+            repeats += repeated_sentences(result.text)
+            out_sentences += len(sentences(result.text))
             reference = None
             if row["article"] in ose:
                 reference = readability(ose[row["article"]].elementary).grade
@@ -57,6 +77,7 @@ class RewriteSuite:
                 "facts kept": f"{result.fact_recall:.0%}",
                 "dropped": ", ".join(result.dropped_facts[:12]),
                 "unsupported": f"{len(result.unsupported)} of {result.claims}",
+                "kept as written": f"{result.kept_original} of {len(result.units)}",
                 "changed": f"{result.changed_share:.0%}",
                 "s/100 words": f"{100 * result.seconds / max(1, result.source_words):.1f}",
                 "text": result.text,
@@ -77,7 +98,10 @@ class RewriteSuite:
             "grade_gap_to_elementary": mean(totals["gap"]),
             "changed_share": mean(totals["changed"]),
             "rewritten_share": mean(totals["rewritten"]),
-            "regenerated_sections": mean(totals["regenerated"]),
+            "repeated_share": repeats / out_sentences if out_sentences else float("nan"),
+            "retried_units": mean(totals["retried"]),
+            "kept_original_units": mean(totals["kept"]),
+            "harder_articles": mean(totals["harder"]),
             "seconds_per_100_words": mean(totals["per100"]),
         }
         return SuiteResult(self.name, self.description, metrics, cases, time.perf_counter() - started)
