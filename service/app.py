@@ -26,6 +26,7 @@ from service.llm.factory import build_llm
 from service.llm.local_server import LocalServer
 from service.prompts import load_prompt
 from service.qa.keyword_index import KeywordIndex
+from service.qa.policy import QAPolicy
 from service.qa.retriever import HybridRetriever
 from service.qa.service import QAService
 from service.rewrite.service import RewriteService
@@ -107,6 +108,7 @@ class Newsdesk:
             load_prompt(self.settings.prompts_dir, "qa-answer"),
             self.settings.qa_min_cosine,
             self.settings.qa_excerpt_chars,
+            QAPolicy(**dict.fromkeys(self.settings.qa_rules_off, False)),
         )
 
     def with_collection(self, collection: str, **overrides: object) -> Newsdesk:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlparse
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from service.errors import ConfigError
 
@@ -100,6 +100,11 @@ class Settings(BaseSettings):
     qa_min_cosine: float = Field(
         0.2, ge=0, le=1, description="Below this best passage similarity, answer 'the articles don't say' at once."
     )
+    qa_rules_off: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Q&A rules to switch off, for measurement (comma-separated): second_look, echo, "
+        "fragments, withhold, repair_citations (each rule's reason: docs/qa.md).",
+    )
     max_file_mb: float = Field(10.0, gt=0, description="Largest file or download accepted, in MB.")
     max_article_chars: int = Field(500_000, ge=1000, description="Longest article text accepted, in characters.")
     fetch_timeout_s: float = Field(15.0, gt=0, description="Time limit for fetching one URL, in seconds.")
@@ -136,6 +141,18 @@ class Settings(BaseSettings):
         ok = 3 <= len(value) <= 50 and value.replace("-", "").replace("_", "").isalnum()
         if not ok:
             raise ValueError("use 3-50 letters, digits, '-' or '_'")
+        return value
+
+    @field_validator("qa_rules_off", mode="before")
+    @classmethod
+    def _rules(cls, value: object) -> object:
+        from service.qa.policy import RULES
+
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        unknown = [v for v in value if v not in RULES] if isinstance(value, list) else []
+        if unknown:
+            raise ValueError(f"unknown Q&A rule(s) {', '.join(map(str, unknown))} (rules: {', '.join(RULES)})")
         return value
 
     @field_validator("chroma_url")

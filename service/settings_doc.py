@@ -42,7 +42,7 @@ def _default(value: object) -> str:
 
 def configuration_markdown() -> str:
     rows = [
-        f"| `NEWSDESK_{name.upper()}` | {_default(field.default)} | {(field.description or '').replace('|', '/')} |"
+        f"| `NEWSDESK_{name.upper()}` | {_default(field.get_default(call_default_factory=True))} | {(field.description or '').replace('|', '/')} |"
         for name, field in Settings.model_fields.items()
     ]
     return HEADER + "\n".join(rows) + "\n" + FOOTER

@@ -47,6 +47,12 @@ def run_eval(
     max_drop: Annotated[
         float | None, typer.Option(help="With --baseline: exit 1 when a bounded metric gets worse by more than this.")
     ] = None,
+    ablate: Annotated[
+        bool,
+        typer.Option(
+            "--ablate", help="Q&A suites only: run once with every Q&A rule on, then once per rule switched off."
+        ),
+    ] = False,
 ) -> None:
     """Run eval suites, print a summary, write results.json and report.html; exit 1 when a threshold fails.
 
@@ -72,7 +78,16 @@ def run_eval(
             task = bar.add_task(name, total=None)
             return lambda done, total: bar.update(task, completed=done, total=total)
 
-        results, failures, html_path = run_suites(nd, specs, limit, report_dir, progress)
+        if ablate:
+            from service.evals.ablation import ablate as run_ablation
+
+            rows = run_ablation(nd, specs, limit, report_dir, progress)
+        else:
+            results, failures, html_path = run_suites(nd, specs, limit, report_dir, progress)
+    if ablate:
+        out.print(render.ablation(rows), highlight=False)
+        out.print(f"written: {report_dir / 'ablation.json'}")
+        return
     comparison = ci_outputs(specs, results, failures, junit, summary, baseline, max_drop)
     for result in results:
         table = Table(title=f"{result.name} ({len(result.cases)} cases, {result.seconds:.1f} s)", title_justify="left")

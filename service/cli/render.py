@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
@@ -15,6 +15,9 @@ from service.ingest.service import IngestReport, ItemResult
 from service.model import ArticleInfo
 from service.qa.answer import Answer
 from service.rewrite.result import RewriteResult
+
+if TYPE_CHECKING:
+    from service.evals.ablation import AblationRow
 
 _STATUS_STYLE = {"added": "green", "replaced": "cyan", "unchanged": "dim", "failed": "red", "warning": "yellow"}
 
@@ -165,3 +168,16 @@ def batch_summary(summary: BatchSummary, results: list[dict[str, Any]]) -> Text:
             worst = min(r["claims"], key=lambda c: c["score"])
             text.append(f"  ✗ {r['id']}: {worst['text'][:100]} — {worst['reason']}\n", style="red")
     return text
+
+
+def ablation(rows: list[AblationRow]) -> Table:
+    """Each Q&A rule switched off in turn: the metrics, and the change against every rule on."""
+    from service.evals.ablation import SHOWN, deltas
+
+    table = Table(title="Q&A rules switched off one at a time (change against every rule on)", title_justify="left")
+    for column in ("suite", "switched off", *SHOWN):
+        table.add_column(column.replace("_", " "), justify="left" if column in ("suite", "switched off") else "right")
+    for suite, off, metrics in deltas(rows):
+        cells = [f"{v:.3f}" + (f" ({d:+.3f})" if d and d == d else "") for v, d in metrics.values()]
+        table.add_row(suite, off, *cells)
+    return table

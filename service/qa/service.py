@@ -1,13 +1,14 @@
-"""Ask a question: retrieve, prompt, stream, then verify citations, quotes and fidelity."""
+"""Ask a question, in named steps: retrieve → focus → generate (→ second look) → verify and decide.
+
+The rules that exist because of the model or the checker are in ``QAPolicy`` (qa/policy.py), each switchable."""
 
 from __future__ import annotations
 
-import dataclasses
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 
 from service.errors import InvalidInput
-from service.fidelity.checker import FidelityChecker, FidelityReport
+from service.fidelity.checker import FidelityChecker
 from service.llm.chain import chat_chain, stream_text
 from service.llm.client import LLM
 from service.logs import current_request, new_request_id
@@ -16,20 +17,13 @@ from service.model import normalize_text
 from service.progress import Stage
 from service.prompts import Prompt
 from service.qa.answer import REFUSAL, Answer, Turn
-from service.qa.citations import (
-    attach_markers,
-    clean_citations,
-    is_refusal,
-    sentence_markers,
-    set_markers,
-    strip_markers,
-    unverified_quotes,
-)
+from service.qa.citations import is_refusal, strip_markers
 from service.qa.excerpts import focus, ranked
 from service.qa.guard import sanitize
+from service.qa.policy import QAPolicy
 from service.qa.retriever import HybridRetriever, Passage
+from service.qa.verify import AnswerVerifier
 from service.streams import final
-from service.text import content_words, sentences, stem, words
 
 MAX_QUESTION_CHARS = 1000
 SECOND_LOOK = "\n(Looking again at the closest passage alone…)\n"
@@ -45,6 +39,7 @@ class QAService:
         prompt: Prompt,
         min_cosine: float,
         excerpt_chars: int = 0,
+        policy: QAPolicy | None = None,
     ) -> None:
         self._retriever = retriever
         self._llm = llm
@@ -52,6 +47,8 @@ class QAService:
         self._prompt = prompt
         self._min_cosine = min_cosine
         self._excerpt_chars = excerpt_chars
+        self.policy = policy or QAPolicy()
+        self._verifier = AnswerVerifier(checker, self.policy)
         self._latest_first_token: tuple[float, float] | None = None  # (seconds, time.monotonic() when measured)
 
     def latest_first_token(self) -> tuple[float, float] | None:
@@ -84,6 +81,7 @@ class QAService:
             yield event
 
     def _ask(self, question: str, article_id: str | None, history: Sequence[Turn]) -> Iterator[str | Stage | Answer]:
+        """retrieve → focus → generate (→ second look) → verify and decide."""
         question = clean_question(question)
         if not question:
             raise InvalidInput("the question is empty")
@@ -92,172 +90,66 @@ class QAService:
                 f"the question is too long ({len(question):,} characters; the limit is {MAX_QUESTION_CHARS:,})"
             )
         timings: dict[str, float] = {}
-        yield Stage("finding passages")
-        started = time.perf_counter()
         previous = history[-1] if history else None
-        query = f"{previous.question} {question}" if previous else question
-        passages = self._retriever(article_id).passages(query)
-        timings["retrieval_s"] = time.perf_counter() - started
+        yield Stage("finding passages")
+        passages = self._retrieve(question, article_id, previous, timings)
         if not passages or max((p.cosine or 0.0) for p in passages) < self._min_cosine:
             yield REFUSAL
             yield Answer.refusal(question, passages, timings)
             return
         passages = focus(passages, question, self._excerpt_chars, previous.question if previous else "")
-        packed, guarded = _passages(passages)
-        messages = self._prompt.render(history=_history(previous), passages=packed, question=question)
         yield Stage(f"reading {len(passages)} passage{'s' if len(passages) != 1 else ''}")
         llm = self._llm()
-        pieces: list[str] = []
-        generation = time.perf_counter()
-        for piece in stream_text(chat_chain(llm, "newsdesk-answer"), messages, llm):
-            if not pieces:
-                timings["first_token_s"] = time.perf_counter() - generation
-            pieces.append(piece)
-            yield piece
-        timings["generation_s"] = time.perf_counter() - generation
-        raw, prompt_chars = "".join(pieces), _chars(messages)
+        packed, guarded = _passages(passages)
+        messages = self._prompt.render(history=_history(previous), passages=packed, question=question)
+        raw = yield from self._generate(llm, "newsdesk-answer", messages, timings, "generation_s")
+        prompt_chars = _chars(messages)
         best = ranked(passages, question)[:1] if is_refusal(raw) and len(passages) > 1 else []
-        if best:
-            # The 1.5B model misses answers in a crowded prompt: try once more with the passage that matches
-            # the question best, alone. The reply goes through the same checks, so an invention is still
-            # withheld. (A further try with the next passage changed no answer of the qa suite.)
+        if best and self.policy.second_look:
             yield SECOND_LOOK
-            again: list[str] = []
             single = self._prompt.render(history=_history(previous), passages=_passages(best)[0], question=question)
-            started = time.perf_counter()
-            for piece in stream_text(chat_chain(llm, "newsdesk-answer-second-look"), single, llm):
-                again.append(piece)
-                yield piece
-            timings["second_look_s"] = time.perf_counter() - started
+            retry = yield from self._generate(llm, "newsdesk-answer-second-look", single, timings, "second_look_s")
             prompt_chars += _chars(single)
-            if not is_refusal(retry := "".join(again)):
+            if not is_refusal(retry):
                 raw, passages = retry, best
         yield Stage("checking the answer against the passages")
-        answer = self._verify(question, raw, passages, timings)
+        answer = self._verifier.verify(question, raw, passages, timings)
         answer.prompt_chars = prompt_chars
         answer.guarded_passages = guarded
         yield answer
+
+    def _retrieve(
+        self, question: str, article_id: str | None, previous: Turn | None, timings: dict[str, float]
+    ) -> list[Passage]:
+        """A follow-up searches with the question before it, so "who replaced him?" finds its passages."""
+        started = time.perf_counter()
+        query = f"{previous.question} {question}" if previous else question
+        passages = self._retriever(article_id).passages(query)
+        timings["retrieval_s"] = time.perf_counter() - started
+        return passages
+
+    def _generate(
+        self, llm: LLM, name: str, messages: list[dict[str, str]], timings: dict[str, float], timing: str
+    ) -> Generator[str, None, str]:
+        """Stream the model's reply piece by piece; return it whole."""
+        pieces: list[str] = []
+        started = time.perf_counter()
+        for piece in stream_text(chat_chain(llm, name), messages, llm):
+            if not pieces and "first_token_s" not in timings:
+                timings["first_token_s"] = time.perf_counter() - started
+            pieces.append(piece)
+            yield piece
+        timings[timing] = time.perf_counter() - started
+        return "".join(pieces)
 
     def answer(self, question: str, article_id: str | None = None, history: Sequence[Turn] = ()) -> Answer:
         """The whole verified answer, without streaming."""
         return final(self.ask(question, article_id, history), Answer)
 
-    def _verify(self, question: str, raw: str, passages: list[Passage], timings: dict[str, float]) -> Answer:
-        text, _, removed = clean_citations(attach_markers(raw.strip()), passages)
-        if not strip_markers(text) or is_refusal(text):
-            return Answer.refusal(question, passages, timings, removed_citations=removed)
-        if echoes_question(text, question):
-            return Answer.refusal(question, passages, timings, withheld=text)
-        checked = time.perf_counter()
-        text, repaired = self._repair_citations(text, passages)
-        text, citations, _ = clean_citations(text, passages)
-        sources = [c.passage for c in citations] or passages
-        seen = [_seen(p) for p in sources]
-        fidelity = self._in_context(question, self._checker.check_each(seen, strip_markers(text)), seen)
-        timings["check_s"] = time.perf_counter() - checked
-        if _invented(fidelity, cited=bool(citations)):
-            return Answer.refusal(question, passages, timings, withheld=text)
-        return Answer(
-            question,
-            text,
-            False,
-            citations,
-            passages,
-            fidelity,
-            quote_problems=unverified_quotes(text, citations),
-            removed_citations=removed,
-            repaired_citations=repaired,
-            timings=timings,
-        )
-
-    def _in_context(self, question: str, report: FidelityReport, sources: list[str]) -> FidelityReport:
-        """A bare fragment ("Two years.", "£6,442") says nothing on its own: check it joined to the
-        question it answers, so the passage must hold the question's words and the answer together."""
-        verdicts = []
-        for verdict in report.claims:
-            if not verdict.supported and len(words(verdict.text)) <= _FRAGMENT_WORDS:
-                joined = self._checker.check_each(sources, in_context(question, verdict.text))
-                if joined.supported:
-                    verdict = dataclasses.replace(
-                        joined.claims[0], text=verdict.text, start=verdict.start, end=verdict.end
-                    )
-            verdicts.append(verdict)
-        return FidelityReport.of(verdicts)
-
-    def _repair_citations(self, text: str, passages: list[Passage]) -> tuple[str, int]:
-        """Point each sentence at a passage that supports it when the one it cites does not."""
-        out: list[str] = []
-        repaired = 0
-        for sentence in sentences(text):
-            cited = [n for n in sentence_markers(sentence.text) if 1 <= n <= len(passages)]
-            claim = strip_markers(sentence.text)
-            if not content_words(claim):
-                out.append(sentence.text)
-                continue
-            scores = {n: self._checker.check(_seen(passages[n - 1]), claim) for n in range(1, len(passages) + 1)}
-            if cited and all(scores[n].supported for n in cited):
-                out.append(sentence.text)
-                continue
-            supporting = [n for n, report in scores.items() if report.supported]
-            if supporting:
-                best = max(supporting, key=lambda n: scores[n].score)
-                out.append(set_markers(sentence.text, [best]))
-                repaired += 1
-            else:
-                out.append(sentence.text)
-        return " ".join(out), repaired
-
-
-_MIN_UNCITED_COVERAGE = 0.5
-
-
-_YES_NO = ("yes", "no")
-
-
-_FRAGMENT_WORDS = 5
-
-
-def in_context(question: str, claim: str) -> str:
-    """A short answer joined to its question ("How long did Metz work at OpenAI: Two years."), as one
-    sentence the checker can judge; a longer answer stands on its own."""
-    if len(words(claim)) > _FRAGMENT_WORDS:
-        return claim
-    return f"{question.strip().rstrip('?').rstrip()}: {claim.strip()}"
-
-
-def echoes_question(answer: str, question: str) -> bool:
-    """An answer whose every content word is already in the question tells the reader nothing ("Which
-    company did Metz join after OpenAI?" "OpenAI."): the small model's way of not knowing. Yes/no
-    answers are exempt."""
-    answer = strip_markers(answer)
-    said = [stem(w) for w in content_words(answer)]
-    if not said or words(answer)[0] in _YES_NO:
-        return False
-    asked = {stem(w) for w in content_words(question)}
-    return all(w in asked for w in said)
-
 
 def clean_question(question: str) -> str:
     """One line without control characters, terminal codes or zero-width characters."""
     return " ".join(normalize_text(question).split())
-
-
-def _invented(fidelity: FidelityReport, cited: bool) -> bool:
-    """Withhold an answer none of whose sentences the passages support when it names numbers or names
-    the passages lack, or when it cites nothing and most of its words are not in the passages (the
-    model answered from elsewhere). Otherwise it is shown with its sentences flagged: a correct
-    paraphrase ("replaced" for "took over") can score low too."""
-    if not fidelity.claims or any(c.supported for c in fidelity.claims):
-        return False
-    if any(c.invented for c in fidelity.claims):
-        return True
-    coverage = sum(c.features.get("coverage", 0.0) for c in fidelity.claims) / len(fidelity.claims)
-    return not cited and coverage < _MIN_UNCITED_COVERAGE
-
-
-def _seen(passage: Passage) -> str:
-    """The passage as the model sees it (instruction-like sentences withheld)."""
-    return sanitize(passage.chunk.text)[0]
 
 
 def _passages(passages: list[Passage]) -> tuple[str, int]:

@@ -1,3 +1,4 @@
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,8 +12,10 @@ from service.progress import Stage
 from service.prompts import PromptError, load_prompt
 from service.qa.answer import REFUSAL, Turn
 from service.qa.citations import attach_markers, clean_citations, is_refusal, unverified_quotes
+from service.qa.policy import QAPolicy
 from service.qa.retriever import Passage, fuse
-from service.qa.service import SECOND_LOOK, QAService, in_context
+from service.qa.service import SECOND_LOOK, QAService
+from service.qa.verify import AnswerVerifier, in_context
 from tests.conftest import ROOT, SEED
 from tests.fakes import FakeEmbedder
 from tests.llm_fakes import FakeLLM
@@ -116,8 +119,28 @@ def test_a_wrong_citation_is_repointed_to_the_supporting_passage(seeded: Newsdes
     passages = seeded.retriever().passages("Who took over from Barret Zoph? post-training Fedus")
     fedus = next(n for n, p in enumerate(passages, start=1) if "Fedus" in p.chunk.text and "taken over" in p.chunk.text)
     wrong = next(n for n in range(1, len(passages) + 1) if n != fedus)
-    answer = qa._verify("q", f"Zoph's position was taken over by William (Liam) Fedus. [{wrong}]", passages, {})
+    reply = f"Zoph's position was taken over by William (Liam) Fedus. [{wrong}]"
+    answer = AnswerVerifier(seeded.checker, qa.policy).verify("q", reply, passages, {})
     assert [c.number for c in answer.citations] == [fedus] and answer.repaired_citations == 1
+    switched_off = AnswerVerifier(seeded.checker, QAPolicy(repair_citations=False)).verify("q", reply, passages, {})
+    assert fedus not in [c.number for c in switched_off.citations] and switched_off.repaired_citations == 0
+
+
+def test_every_rule_of_the_policy_can_be_switched_off(seeded: Newsdesk) -> None:
+    from service.qa.policy import RULES
+
+    assert set(RULES) == {f.name for f in dataclasses.fields(QAPolicy)}
+    assert all(not getattr(QAPolicy().without(rule), rule) for rule in RULES)
+    with pytest.raises(ValueError, match="unknown Q&A rule"):
+        QAPolicy().without("be nice")
+    echo = "Barret Zoph took over. [1]"
+    question = "Who took over from Barret Zoph?"
+    assert _qa(seeded, FakeLLM([echo])).answer(question).refused
+    qa = QAService(
+        seeded.retriever, lambda: FakeLLM([echo]), seeded.checker, load_prompt(ROOT / "prompts", "qa-answer"), 0.2,
+        policy=QAPolicy(echo=False),
+    )  # type: ignore[arg-type]  # fmt: skip
+    assert not qa.answer(question).refused
 
 
 def test_unsupported_sentences_are_flagged_not_hidden(seeded: Newsdesk) -> None:
@@ -206,7 +229,7 @@ def test_the_retriever_is_a_langchain_retriever_with_exact_spans(seeded: Newsdes
     ],
 )
 def test_an_answer_that_only_repeats_the_question_is_not_an_answer(answer: str, question: str, echo: bool) -> None:
-    from service.qa.service import echoes_question
+    from service.qa.verify import echoes_question
 
     assert echoes_question(answer, question) is echo
 
@@ -243,3 +266,27 @@ def test_a_fragment_answer_is_checked_with_its_question() -> None:
     right = checker.check_each(passages, in_context("How much had he raised within 40 days?", "£400,000."))
     wrong = checker.check_each(passages, in_context("How much had he raised within five days?", "£400,000."))
     assert right.supported and not wrong.supported  # the same fragment, judged by the question it answers
+
+
+def test_ablation_reports_each_rule_against_every_rule_on() -> None:
+    from service.evals.ablation import ALL_ON, AblationRow, deltas
+
+    rows = [
+        AblationRow("qa", ALL_ON, {"accuracy": 0.9, "faithfulness": 0.95}),
+        AblationRow("qa", "echo", {"accuracy": 0.8, "faithfulness": 0.95}),
+    ]
+    [(_, off_all, base), (_, off, echo)] = deltas(rows)
+    assert off_all == ALL_ON and base["accuracy"] == (0.9, 0.0)
+    assert off == "echo" and echo["accuracy"] == pytest.approx((0.8, -0.1))
+
+
+def test_ablation_needs_a_qa_suite(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from service.cli.app import app
+
+    monkeypatch.setenv("NEWSDESK_DATA_DIR", str(tmp_path))
+    result = CliRunner().invoke(app, ["eval", "fidelity-pairs", "--ablate"])
+    assert result.exit_code != 0 and "name a Q&A suite" in str(result.exception)
+    bad = CliRunner().invoke(app, ["ask", "x"], env={"NEWSDESK_QA_RULES_OFF": "be_nice"})
+    assert bad.exit_code != 0 and "unknown Q&A rule(s) be_nice" in str(bad.exception)
