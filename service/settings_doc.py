@@ -41,10 +41,10 @@ def _default(value: object) -> str:
 
 
 def configuration_markdown() -> str:
-    rows = [
-        f"| `NEWSDESK_{name.upper()}` | {_default(field.get_default(call_default_factory=True))} | {(field.description or '').replace('|', '/')} |"
-        for name, field in Settings.model_fields.items()
-    ]
+    rows = []
+    for name, field in Settings.model_fields.items():
+        default = _default(field.get_default(call_default_factory=True))
+        rows.append(f"| `NEWSDESK_{name.upper()}` | {default} | {(field.description or '').replace('|', '/')} |")
     return HEADER + "\n".join(rows) + "\n" + FOOTER
 
 
