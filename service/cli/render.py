@@ -97,6 +97,11 @@ def answer_footer(answer: Answer) -> Text:
             text.append(f"  ✗ {sentence}\n", style="red")
     else:
         text.append("✓ every sentence is supported by the cited passages\n", style="green")
+    for conflict in answer.conflicts:
+        text.append(
+            f"⚠ The sources disagree: [{conflict.supported_by}] supports “{conflict.sentence}”, but "
+            f"[{conflict.disputed_by}] says: “{conflict.says}”\n", style="yellow",
+        )  # fmt: skip
     for problem in answer.quote_problems:
         text.append(f"  ✗ quote not found in the cited passage: “{problem}”\n", style="red")
     if answer.repaired_citations:

@@ -25,6 +25,8 @@ def _dataset(spec: SuiteFile) -> Path:
 
 def _tasks() -> dict[str, Factory]:
     from service.evals.suites.check import CheckSuite
+    from service.evals.suites.conflicts import EVAL_COLLECTION as CONFLICTS_COLLECTION
+    from service.evals.suites.conflicts import ConflictSuite
     from service.evals.suites.fidelity import FrankSuite, SyntheticSuite
     from service.evals.suites.pairs import PairsSuite
     from service.evals.suites.qa import EVAL_COLLECTION, QASuite
@@ -38,6 +40,9 @@ def _tasks() -> dict[str, Factory]:
             d.checker, _dataset(f), judge=d.judge if f.options.get("judge") else None
         ),
         "qa": lambda d, f: QASuite(lambda: d.with_collection(EVAL_COLLECTION), _dataset(f), d.settings.datasets_dir),
+        "qa-conflicts": lambda d, f: ConflictSuite(
+            lambda: d.with_collection(CONFLICTS_COLLECTION), _dataset(f), d.settings.datasets_dir
+        ),
         "rewrite": lambda d, f: RewriteSuite(d.rewriter, _dataset(f), d.settings.datasets_dir),
     }
 

@@ -17,6 +17,16 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Conflict:
+    """Two passages disagree on what an answer sentence says."""
+
+    sentence: str  # the answer sentence
+    supported_by: int  # passage number (as in citations) that supports it
+    disputed_by: int  # passage number of another article that says otherwise
+    says: str  # what that passage says instead (its closest sentence)
+
+
+@dataclass(frozen=True)
 class Turn:
     question: str
     answer: str
@@ -37,6 +47,7 @@ class Answer:
     prompt_chars: int = 0
     guarded_passages: int = 0  # passages whose instruction-like sentences were withheld from the model
     withheld: str | None = None  # an uncited answer none of whose sentences the passages support
+    conflicts: list[Conflict] = field(default_factory=list)  # passages of other articles that say otherwise
     request_id: str = ""  # ties the answer to its log line
 
     @classmethod

@@ -17,6 +17,7 @@ from service.qa.citations import (
     strip_markers,
     unverified_quotes,
 )
+from service.qa.conflicts import find_conflicts, with_both_sides
 from service.qa.guard import sanitize
 from service.qa.policy import QAPolicy
 from service.qa.retriever import Passage
@@ -51,9 +52,14 @@ class AnswerVerifier:
         timings["check_s"] = time.perf_counter() - checked
         if self.policy.withhold and invented(fidelity, cited=bool(citations)):
             return Answer.refusal(question, passages, timings, withheld=text)
+        checked = time.perf_counter()
+        supported = [c.text for c in fidelity.claims if c.supported]
+        conflicts = find_conflicts(supported, passages, self._checker.check, seen_text) if len(passages) > 1 else []
+        timings["conflicts_s"] = time.perf_counter() - checked
         return Answer(
-            question, text, False, citations, passages, fidelity, quote_problems=unverified_quotes(text, citations),
-            removed_citations=removed, repaired_citations=repaired, timings=timings,
+            question, text, False, with_both_sides(citations, passages, conflicts), passages, fidelity,
+            quote_problems=unverified_quotes(text, citations), removed_citations=removed,
+            repaired_citations=repaired, timings=timings, conflicts=conflicts,
         )  # fmt: skip
 
     def _in_context(self, question: str, report: FidelityReport, sources: list[str]) -> FidelityReport:

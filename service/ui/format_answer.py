@@ -18,6 +18,11 @@ def answer_markdown(answer: Answer) -> str:
     if answer.refused:
         return refusal_markdown(answer)
     parts = [marked_text(answer.text, answer.unsupported_sentences), verdict_line(answer)]
+    parts.extend(
+        f"⚠ **The sources disagree:** [{c.supported_by}] supports this answer, but [{c.disputed_by}] says: "
+        f"“{inert(c.says)}”"
+        for c in answer.conflicts
+    )
     parts.extend(f"⚠ Quote not found in the cited passage: “{inert(q)}”" for q in answer.quote_problems)
     if answer.citations:
         parts.append("\n".join(source_details(c) for c in answer.citations))

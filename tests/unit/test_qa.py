@@ -290,3 +290,24 @@ def test_ablation_needs_a_qa_suite(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert result.exit_code != 0 and "name a Q&A suite" in str(result.exception)
     bad = CliRunner().invoke(app, ["ask", "x"], env={"NEWSDESK_QA_RULES_OFF": "be_nice"})
     assert bad.exit_code != 0 and "unknown Q&A rule(s) be_nice" in str(bad.exception)
+
+
+def _passage(article: str, text: str) -> Passage:
+    return Passage(Chunk(article, 0, 0, len(text), text, article.title()), 0.1, 0.6, 3.0)
+
+
+def test_two_articles_telling_the_same_sentence_with_another_number_are_a_conflict() -> None:
+    from service.qa.conflicts import find_conflicts
+
+    checker = FidelityChecker(FakeEmbedder(dim=256))
+    first = _passage("times", "The mayor said the new bridge will cost 4 million euros. Work starts in May.")
+    update = _passage("herald", "The mayor said the new bridge will cost 6 million euros. Work starts in May.")
+    other = _passage("post", "The harbour reopened on Monday after storm repairs.")
+    claim = ["The new bridge will cost 4 million euros."]
+    [conflict] = find_conflicts(claim, [first, other, update], checker.check, lambda p: p.chunk.text)
+    assert (conflict.supported_by, conflict.disputed_by) == (1, 3) and "6 million" in conflict.says
+    assert find_conflicts(claim, [first, other], checker.check, lambda p: p.chunk.text) == []
+    same_article = _passage("times", update.chunk.text)  # an article contradicting itself is not two sources
+    assert find_conflicts(claim, [first, same_article], checker.check, lambda p: p.chunk.text) == []
+    unrelated_number = _passage("herald", "The mayor was elected with 6 thousand votes in 2020.")
+    assert find_conflicts(claim, [first, unrelated_number], checker.check, lambda p: p.chunk.text) == []

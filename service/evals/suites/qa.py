@@ -75,6 +75,7 @@ class QASuite:
             "total",
             "prompt_chars",
             "uncited",
+            "conflict",
         )
         stats: dict[str, list[float]] = {k: [] for k in stat_names}
         refusals = {"tp": 0, "fp": 0, "fn": 0}
@@ -94,6 +95,8 @@ class QASuite:
                 stats["prompt_chars"].append(answer.prompt_chars)
             if answer.fidelity:
                 stats["faithful"].extend(1.0 if c.supported else 0.0 for c in answer.fidelity.claims)
+            if not answer.refused:  # these articles do not disagree: any conflict claimed is a false one
+                stats["conflict"].append(float(bool(answer.conflicts)))
             passed = self._score(row, answer, ids, texts, stats, refusals)
             cases.append(CaseResult(row["id"], passed, _fields(row, question, answer), _flagged(answer)))
             progress(n + 1, len(rows))
@@ -148,6 +151,7 @@ def _metrics(stats: dict[str, list[float]], refusals: dict[str, int]) -> dict[st
         "citation_validity": mean(stats["cited_evidence"]),  # over correct answers that cite something
         "uncited_share": mean(stats["uncited"]),  # answers shown without any citation
         "faithfulness": mean(stats["faithful"]),
+        "conflicts_claimed": mean(stats["conflict"]),  # answered questions said to have disagreeing sources
         "retrieval_recall": mean(stats["retrieved"]),
         "ttft_p50_s": pct(stats["ttft"], 0.5),
         "ttft_p95_s": pct(stats["ttft"], 0.95),

@@ -1,0 +1,66 @@
+"""Sources that disagree: a passage from another article that tells the same sentence as the one supporting
+the answer, with a different name, number or date (an updated story, two outlets)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from service.fidelity.checker import FidelityReport
+from service.qa.answer import Citation, Conflict
+from service.qa.retriever import Passage
+from service.text import content_words, is_number, proper_nouns, stem, words
+
+SAME_POINT = 0.5  # content-word overlap at which two evidence sentences tell the same thing
+
+
+def facts(text: str) -> set[str]:
+    """Numbers and names, lower-cased."""
+    return {w for w in words(text) if is_number(w) and w[:1].isdigit()} | proper_nouns(text)
+
+
+def find_conflicts(
+    claims: list[str],
+    passages: list[Passage],
+    check: Callable[[str, str], FidelityReport],
+    seen: Callable[[Passage], str],
+) -> list[Conflict]:
+    """For each claim supported by some passage, a passage of another article whose closest sentence tells the
+    same thing with a different name or number (one the claim uses), if there is one."""
+    conflicts: list[Conflict] = []
+    for claim in claims:
+        reports = [check(seen(p), claim).claims for p in passages]
+        verdicts = [r[0] if r else None for r in reports]
+        backing = [n for n, v in enumerate(verdicts) if v is not None and v.supported]
+        claim_facts = facts(claim)
+        for n in backing:
+            ours = " ".join(e.text for e in verdicts[n].evidence)  # type: ignore[union-attr]
+            for m, other in enumerate(verdicts):
+                if other is None or other.supported or passages[m].chunk.article_id == passages[n].chunk.article_id:
+                    continue
+                theirs = " ".join(e.text for e in other.evidence)
+                if (
+                    _same_point(ours, theirs)
+                    and (facts(ours) - facts(theirs)) & claim_facts
+                    and facts(theirs) - facts(ours)
+                ):
+                    conflicts.append(Conflict(claim, n + 1, m + 1, theirs))
+                    break
+            else:
+                continue
+            break
+    return conflicts
+
+
+def _same_point(a: str, b: str) -> bool:
+    x, y = {stem(w) for w in content_words(a)}, {stem(w) for w in content_words(b)}
+    return bool(x and y) and len(x & y) / len(x | y) >= SAME_POINT
+
+
+def with_both_sides(citations: list[Citation], passages: list[Passage], conflicts: list[Conflict]) -> list[Citation]:
+    """The answer's citations plus every passage that disputes it, so the reader sees both sides."""
+    out = list(citations)
+    for conflict in conflicts:
+        for number in (conflict.supported_by, conflict.disputed_by):
+            if all(c.number != number for c in out):
+                out.append(Citation(number, passages[number - 1]))
+    return sorted(out, key=lambda c: c.number)
