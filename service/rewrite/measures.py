@@ -9,6 +9,8 @@ import textstat
 
 from service.text import proper_nouns, sentences, stem, words
 
+_POSSESSIVE = re.compile(r"['’]s$")  # "Metz's" is the name Metz
+
 
 @dataclass(frozen=True)
 class Readability:
@@ -31,16 +33,17 @@ def facts(text: str) -> set[str]:
     """The checkable facts of a text: its numbers (digits, not "3d") and its names: capitalised words not
     starting a sentence, unless the text also writes them in lower case ("Brain" in a headline is the
     common word "brain" when the article says "the brain")."""
-    tokens = words(text)
+    tokens = [_POSSESSIVE.sub("", w) for w in words(text)]
     numbers = {w for w in tokens if re.fullmatch(r"\d[\d,.]*%?", w)}
     lowered = set(re.findall(r"(?<![\w'’])[a-z][\w'’-]*", text))
-    return numbers | (proper_nouns(text, sentence_initial=False) - lowered)
+    names = {_POSSESSIVE.sub("", n) for n in proper_nouns(text, sentence_initial=False)}
+    return numbers | (names - lowered)
 
 
 def fact_recall(source: str, rewrite: str) -> tuple[float, list[str]]:
     """Share of the source's numbers and names that the rewrite keeps, and the ones it dropped."""
     wanted = facts(source)
-    kept_words = {stem(w) for w in words(rewrite)}
+    kept_words = {stem(_POSSESSIVE.sub("", w)) for w in words(rewrite)}
     dropped = sorted(f for f in wanted if stem(f) not in kept_words)
     return (1.0 - len(dropped) / len(wanted)) if wanted else 1.0, dropped
 

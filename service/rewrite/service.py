@@ -110,10 +110,10 @@ class RewriteService:
             timings["generation_s"] += time.perf_counter() - clock
             output = _without_repeats(clean_output(raw), said) if policy.drop_repeats else clean_output(raw)
             clock = time.perf_counter()
-            check, claims = check_unit(self._checker, unit.text, output, policy)
+            check, claims = check_unit(self._checker, unit.text, output, policy, level)
             timings["check_s"] += time.perf_counter() - clock
             attempts.append((output, check, claims))
-            if output and not check.failed and not check.harder:
+            if output and not check.problems():
                 break
             problems = "Your previous version had problems: " + "; ".join(check.problems()) + ". Fix them.\n"
         output, check, claims = min(attempts, key=lambda a: (not a[0], a[1].score))

@@ -31,7 +31,9 @@ class RewritePolicy:
     check_coverage: bool = False  # the reverse check: the output must support the whole source sentence
     # (off: a plain-English sentence that drops filler never supports its source whole; the names, numbers,
     # dates and quotes are checked exactly either way; docs/rewrite.md measures both)
-    require_easier: bool = True  # an output that is not easier than its source counts as a problem
+    require_easier: bool = True  # an output not easier than its source, or with a sentence over
+    # ``long_factor`` times the level's words per sentence, is retried with that named (a problem, not a failure)
+    long_factor: float = 1.34  # plain: 20 words; simple: 13
     keep_original: bool = True  # a unit that still fails keeps its source sentence, marked
     drop_repeats: bool = True  # a sentence restating an earlier one (in the source or the output) is dropped
 
@@ -42,6 +44,7 @@ class UnitCheck:
     missing: list[str] = field(default_factory=list)  # names, numbers, dates, quotes the output lost
     uncovered: bool = False  # the output as a whole does not support the source sentence
     harder: bool = False
+    too_long: list[str] = field(default_factory=list)  # output sentences over the level's words per sentence
 
     @property
     def failed(self) -> bool:
@@ -56,12 +59,13 @@ class UnitCheck:
             out.append("it does not say everything the sentence says")
         if self.harder:
             out.append("it is not easier to read than the sentence: use shorter sentences and common words")
+        out += [f'"{t}" has {len(words(t))} words: split it into shorter sentences' for t in self.too_long]
         return out
 
     @property
     def score(self) -> int:
         """Fewer is better: how a retry is compared with the first attempt."""
-        return 2 * (len(self.unsupported) + len(self.missing) + self.uncovered) + self.harder
+        return 2 * (len(self.unsupported) + len(self.missing) + self.uncovered) + self.harder + len(self.too_long)
 
 
 def key_facts(sentence: str) -> list[str]:
@@ -102,9 +106,12 @@ def harder(sentence: str, output: str) -> bool:
     return not (shorter or simpler)
 
 
-def check_unit(checker: FidelityChecker, sentence: str, output: str, policy: RewritePolicy) -> tuple[UnitCheck, int]:
+def check_unit(
+    checker: FidelityChecker, sentence: str, output: str, policy: RewritePolicy, level: str = "plain"
+) -> tuple[UnitCheck, int]:
     """The unit's check, and how many output sentences were checked (claims)."""
     forward = checker.check(sentence, output)
+    limit = policy.long_factor * MAX_WORDS[level]
     uncovered = False
     if policy.check_coverage:
         uncovered = bool(checker.check(output, sentence).unsupported)
@@ -113,5 +120,6 @@ def check_unit(checker: FidelityChecker, sentence: str, output: str, policy: Rew
         missing=missing_facts(sentence, output),
         uncovered=uncovered,
         harder=policy.require_easier and harder(sentence, output),
+        too_long=[s.text for s in sentences(output) if len(words(s.text)) > limit] if policy.require_easier else [],
     )
     return check, len(forward.claims)

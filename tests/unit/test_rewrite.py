@@ -208,3 +208,11 @@ def test_promotional_lines_are_recognised(sentence: str, promotion: bool) -> Non
     assert is_promotion(sentence) is promotion
     units = split_units(f"The harbour reopened on Monday. {sentence} Boats returned at once.")
     assert [u.skip for u in units] == ["", "promotion" if promotion else "", ""]
+
+
+def test_an_output_sentence_over_the_length_limit_is_retried_with_a_split_asked_for() -> None:
+    long = "The council of Lyon voted on Tuesday to close the Pont Wilson bridge in the middle of the city for good."
+    llm = FakeLLM([long, FIRST, SECOND])
+    result = _service(llm).run(SOURCE, "Bridge closes")
+    assert "has 21 words: split it into shorter sentences" in llm.prompts[1][1].content
+    assert result.units[0].text == FIRST and result.units[0].retried
