@@ -30,7 +30,9 @@ class Verifier(Protocol):
 
 
 class CrossEncoderVerifier:
-    def __init__(self, model_path: Path = MODEL_PATH, threads: int = 1, batch_size: int = 16) -> None:
+    def __init__(self, model_path: Path = MODEL_PATH, threads: int = 1, batch_size: int = 4) -> None:
+        # batches of 4: onnxruntime's arena grows with the largest batch (16: +271 MB peak RSS, 4: +131 MB,
+        # measured on 120 window/claim pairs), and pairs per second stay the same
         self._path = model_path
         self._threads = threads
         self._batch_size = batch_size
