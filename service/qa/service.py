@@ -104,6 +104,7 @@ class QAService:
         messages = self._prompt.render(history=_history(previous), passages=packed, question=question)
         raw = yield from self._generate(llm, "newsdesk-answer", messages, timings, "generation_s")
         prompt_chars = _chars(messages)
+        others: list[Passage] = []
         best = ranked(passages, question)[:1] if is_refusal(raw) and len(passages) > 1 else []
         if best and self.policy.second_look:
             yield SECOND_LOOK
@@ -111,9 +112,9 @@ class QAService:
             retry = yield from self._generate(llm, "newsdesk-answer-second-look", single, timings, "second_look_s")
             prompt_chars += _chars(single)
             if not is_refusal(retry):
-                raw, passages = retry, best
+                raw, passages, others = retry, best, [p for p in passages if p not in best]
         yield Stage("checking the answer against the passages")
-        answer = self._verifier.verify(question, raw, passages, timings)
+        answer = self._verifier.verify(question, raw, passages, timings, others)
         answer.prompt_chars = prompt_chars
         answer.guarded_passages = guarded
         yield answer

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Sequence
 
 from service.fidelity.checker import FidelityChecker, FidelityReport
 from service.qa.answer import Answer
@@ -33,8 +34,16 @@ class AnswerVerifier:
         self._checker = checker
         self.policy = policy
 
-    def verify(self, question: str, raw: str, passages: list[Passage], timings: dict[str, float]) -> Answer:
-        """The model's reply as an Answer: shown with its sentences checked, or a refusal."""
+    def verify(
+        self,
+        question: str,
+        raw: str,
+        passages: list[Passage],
+        timings: dict[str, float],
+        others: Sequence[Passage] = (),
+    ) -> Answer:
+        """The model's reply as an Answer: shown with its sentences checked, or a refusal. ``others`` are
+        retrieved passages the model did not see this time (after a second look): they can still disagree."""
         text, _, removed = clean_citations(attach_markers(raw.strip()), passages)
         if not strip_markers(text) or is_refusal(text):
             return Answer.refusal(question, passages, timings, removed_citations=removed)
@@ -53,11 +62,12 @@ class AnswerVerifier:
         if self.policy.withhold and invented(fidelity, cited=bool(citations)):
             return Answer.refusal(question, passages, timings, withheld=text)
         checked = time.perf_counter()
-        supported = [c.text for c in fidelity.claims if c.supported]
-        conflicts = find_conflicts(supported, passages, self._checker.check, seen_text) if len(passages) > 1 else []
+        supported = [in_context(question, c.text) for c in fidelity.claims if c.supported]
+        every = [*passages, *others]  # numbered on after the model's own passages
+        conflicts = find_conflicts(supported, every, self._checker.check, seen_text) if len(every) > 1 else []
         timings["conflicts_s"] = time.perf_counter() - checked
         return Answer(
-            question, text, False, with_both_sides(citations, passages, conflicts), passages, fidelity,
+            question, text, False, with_both_sides(citations, every, conflicts), passages, fidelity,
             quote_problems=unverified_quotes(text, citations), removed_citations=removed,
             repaired_citations=repaired, timings=timings, conflicts=conflicts,
         )  # fmt: skip
