@@ -14,24 +14,35 @@ SAME_POINT = 0.5  # content-word overlap at which two evidence sentences tell th
 
 
 def facts(text: str) -> set[str]:
-    """Numbers and names, lower-cased."""
-    return {w for w in words(text) if is_number(w) and w[:1].isdigit()} | proper_nouns(text)
+    """Numbers (digits or words: "two years" against "five years") and names, lower-cased."""
+    return {w for w in words(text) if is_number(w)} | proper_nouns(text)
 
 
 def find_conflicts(
-    claims: list[str],
+    claims: list[tuple[str, str]],
     passages: list[Passage],
     check: Callable[[str, str], FidelityReport],
     seen: Callable[[Passage], str],
 ) -> list[Conflict]:
-    """For each claim supported by some passage, a passage of another article whose closest sentence tells the
-    same thing with a different name or number (one the claim uses), if there is one."""
+    """For each claim (the sentence as the answer writes it, and as it is checked: a fragment joined to its
+    question) supported by some passage, a passage of another article whose closest sentence tells the same
+    thing with a different name or number (one the claim uses), if there is one."""
     conflicts: list[Conflict] = []
-    for claim in claims:
+    for sentence, claim in claims:
         reports = [check(seen(p), claim).claims for p in passages]
         verdicts = [r[0] if r else None for r in reports]
         backing = [n for n, v in enumerate(verdicts) if v is not None and v.supported]
         claim_facts = facts(claim)
+        if not backing:  # the claim passed the answer's own check: its backing is the passage that holds the
+            # most of its names and numbers, every number among them (a fragment joined to its question can
+            # miss a pronoun's referent, so no passage supports it alone)
+            numbers = {f for f in claim_facts if is_number(f)}
+            holding = [
+                (len(claim_facts & have), v.score, n)
+                for n, (v, have) in enumerate(zip(verdicts, (facts(seen(p)) for p in passages), strict=True))
+                if v is not None and numbers <= have
+            ]
+            backing = [max(holding)[2]] if holding else []
         for n in backing:
             ours = " ".join(e.text for e in verdicts[n].evidence)  # type: ignore[union-attr]
             for m, other in enumerate(verdicts):
@@ -43,7 +54,7 @@ def find_conflicts(
                     and (facts(ours) - facts(theirs)) & claim_facts
                     and facts(theirs) - facts(ours)
                 ):
-                    conflicts.append(Conflict(claim, n + 1, m + 1, theirs))
+                    conflicts.append(Conflict(sentence, n + 1, m + 1, theirs))
                     break
             else:
                 continue

@@ -62,7 +62,7 @@ class AnswerVerifier:
         if self.policy.withhold and invented(fidelity, cited=bool(citations)):
             return Answer.refusal(question, passages, timings, withheld=text)
         checked = time.perf_counter()
-        supported = [in_context(question, c.text) for c in fidelity.claims if c.supported]
+        supported = [(c.text, in_context(question, c.text)) for c in fidelity.claims if c.supported]
         every = [*passages, *others]  # numbered on after the model's own passages
         conflicts = find_conflicts(supported, every, self._checker.check, seen_text) if len(every) > 1 else []
         timings["conflicts_s"] = time.perf_counter() - checked

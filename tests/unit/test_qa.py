@@ -303,9 +303,10 @@ def test_two_articles_telling_the_same_sentence_with_another_number_are_a_confli
     first = _passage("times", "The mayor said the new bridge will cost 4 million euros. Work starts in May.")
     update = _passage("herald", "The mayor said the new bridge will cost 6 million euros. Work starts in May.")
     other = _passage("post", "The harbour reopened on Monday after storm repairs.")
-    claim = ["The new bridge will cost 4 million euros."]
+    claim = [("The new bridge will cost 4 million euros. [1]", "The new bridge will cost 4 million euros.")]
     [conflict] = find_conflicts(claim, [first, other, update], checker.check, lambda p: p.chunk.text)
     assert (conflict.supported_by, conflict.disputed_by) == (1, 3) and "6 million" in conflict.says
+    assert conflict.sentence == "The new bridge will cost 4 million euros. [1]"
     assert find_conflicts(claim, [first, other], checker.check, lambda p: p.chunk.text) == []
     same_article = _passage("times", update.chunk.text)  # an article contradicting itself is not two sources
     assert find_conflicts(claim, [first, same_article], checker.check, lambda p: p.chunk.text) == []
