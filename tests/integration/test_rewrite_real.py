@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from service.app import Newsdesk
 from service.settings import load_settings
 
@@ -13,16 +15,24 @@ PARAGRAPH = (
 )
 
 
-def test_a_long_sentence_is_rewritten_plainer_checked_and_aligned(tmp_path: Path) -> None:
-    desk = Newsdesk(load_settings(data_dir=tmp_path / "data"))
+@pytest.mark.parametrize("checker", ["verifier", "lexical"])
+def test_a_long_sentence_is_rewritten_plainer_or_kept_with_its_reasons(tmp_path: Path, checker: str) -> None:
+    """With the verifier the model's paraphrase ("decided to close" for "resolved to proceed with the closure")
+    passes and the sentence is rewritten. The word-overlap checker rejects such paraphrases, and then the
+    sentence must come back as written, with the reasons, never as an unchecked rewrite."""
+    desk = Newsdesk(load_settings(data_dir=tmp_path / "data", fidelity_model=checker))
     try:
         result = desk.rewriter.run(PARAGRAPH, "Bridge to close", "plain")
     finally:
         desk.local_server.stop()
-    assert result.text and result.is_rewrite, result.text
-    assert result.after.grade < result.before.grade, (result.before, result.after)
     [unit] = result.units
-    assert unit.status == "rewritten" and (unit.start, unit.end) == (0, len(PARAGRAPH)), unit
-    assert result.claims == len(unit.sentences) >= 1
-    for fact in ("4 million", "Doucet", "Tuesday", "Pont Wilson"):  # the unit check demands them exactly
-        assert fact in result.text, result.text
+    assert (unit.start, unit.end) == (0, len(PARAGRAPH)), unit
+    if checker == "verifier" or unit.status == "rewritten":
+        assert unit.status == "rewritten" and result.is_rewrite, unit
+        assert result.after.grade < result.before.grade, (result.before, result.after)
+        assert result.claims == len(unit.sentences) >= 1
+        for fact in ("4 million", "Doucet", "Tuesday", "Pont Wilson"):  # the unit check demands them exactly
+            assert fact in result.text, result.text
+    else:
+        assert unit.status == "kept original" and unit.problems and unit.retried, unit
+        assert result.text == PARAGRAPH and result.kept_original == 1 and not result.is_rewrite
