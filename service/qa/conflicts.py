@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from service.fidelity.checker import FidelityReport
+from service.fidelity.checker import ClaimVerdict, FidelityReport
 from service.qa.answer import Citation, Conflict
 from service.qa.retriever import Passage
 from service.text import content_words, is_number, proper_nouns, stem, words
@@ -43,23 +43,28 @@ def find_conflicts(
                 if v is not None and numbers <= have
             ]
             backing = [max(holding)[2]] if holding else []
+        found = []
         for n in backing:
-            ours = " ".join(e.text for e in verdicts[n].evidence)  # type: ignore[union-attr]
             for m, other in enumerate(verdicts):
                 if other is None or other.supported or passages[m].chunk.article_id == passages[n].chunk.article_id:
                     continue
-                theirs = " ".join(e.text for e in other.evidence)
-                if (
-                    _same_point(ours, theirs)
-                    and (facts(ours) - facts(theirs)) & claim_facts
-                    and facts(theirs) - facts(ours)
-                ):
-                    conflicts.append(Conflict(sentence, n + 1, m + 1, theirs))
-                    break
-            else:
-                continue
-            break
+                if _disagree(_evidence(verdicts[n]), _evidence(other), claim_facts):  # type: ignore[arg-type]
+                    found.append(Conflict(sentence, n + 1, m + 1, _evidence(other)))
+        conflicts += found[:1]  # one disagreement per sentence is enough to warn the reader
     return conflicts
+
+
+def _evidence(verdict: ClaimVerdict) -> str:
+    return " ".join(e.text for e in verdict.evidence)
+
+
+def _disagree(ours: str, theirs: str, claim_facts: set[str]) -> bool:
+    """The same point, told with a different name or number, and the claim uses the one ``ours`` has."""
+    return (
+        _same_point(ours, theirs)
+        and bool((facts(ours) - facts(theirs)) & claim_facts)
+        and bool(facts(theirs) - facts(ours))
+    )
 
 
 def _same_point(a: str, b: str) -> bool:
