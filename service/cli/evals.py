@@ -85,7 +85,7 @@ def run_eval(
         else:
             results, failures, html_path = run_suites(nd, specs, limit, report_dir, progress)
     if ablate:
-        out.print(render.ablation(rows), highlight=False, width=max(out.width, 150))  # eight columns of figures
+        Console(width=max(out.width, 150)).print(render.ablation(rows), highlight=False)  # eight columns of figures
         out.print(f"written: {report_dir / 'ablation.json'}")
         return
     comparison = ci_outputs(specs, results, failures, junit, summary, baseline, max_drop)
