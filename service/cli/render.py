@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
@@ -140,12 +139,8 @@ def rewrite_report(result: RewriteResult) -> Table:
         table.add_row(Text("removed as promotion", style="yellow"), Text(line, style="dim"))
     for line in result.dropped_repeats:
         table.add_row(Text("dropped as a repeat", style="yellow"), Text(line, style="dim"))
-    counts = Counter(u.status for u in result.units)
     retried = sum(u.retried for u in result.units)
-    table.add_row(
-        "sentences", f"{len(result.units)}: " + ", ".join(f"{n} {status}" for status, n in counts.items())
-        + f" ({retried} retried after the check)",
-    )  # fmt: skip
+    table.add_row("sentences", f"{result.sentence_summary} ({retried} retried after the check)")
     for unit in result.units:
         if unit.status == "kept original":
             table.add_row(Text("kept as written", style="yellow"), Text(f"{unit.source}  [{'; '.join(unit.problems)}]"))

@@ -31,8 +31,9 @@ class Verifier(Protocol):
 
 class CrossEncoderVerifier:
     def __init__(self, model_path: Path = MODEL_PATH, threads: int = 1, batch_size: int = 4) -> None:
-        # batches of 4: onnxruntime's arena grows with the largest batch (16: +271 MB peak RSS, 4: +131 MB,
-        # measured on 120 window/claim pairs), and pairs per second stay the same
+        # batches of 4: onnxruntime's arena grows with the largest batch; bench/fidelity.py measured the
+        # verifier's added peak RSS at 378 MB with batches of 16 and 171 MB with 4 (a one-off side-by-side
+        # check on 120 pairs: 25 ms per pair with 4, 27 ms with 16)
         self._path = model_path
         self._threads = threads
         self._batch_size = batch_size

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from service.fidelity.checker import FidelityChecker, FidelityReport
 from service.qa.answer import Answer
@@ -50,9 +50,10 @@ class AnswerVerifier:
         if self.policy.echo and echoes_question(text, question):
             return Answer.refusal(question, passages, timings, withheld=text)
         checked = time.perf_counter()
+        check = _once(self._checker.check)  # citation repair and conflicts check the same (passage, sentence)
         repaired = 0
         if self.policy.repair_citations:
-            text, repaired = self._repair_citations(text, passages)
+            text, repaired = self._repair_citations(text, passages, check)
         text, citations, _ = clean_citations(text, passages)
         seen = [seen_text(c.passage) for c in citations] or [seen_text(p) for p in passages]
         fidelity = self._checker.check_each(seen, strip_markers(text))
@@ -64,7 +65,7 @@ class AnswerVerifier:
         checked = time.perf_counter()
         supported = [(c.text, in_context(question, c.text)) for c in fidelity.claims if c.supported]
         every = [*passages, *others]  # numbered on after the model's own passages
-        conflicts = find_conflicts(supported, every, self._checker.check, seen_text) if len(every) > 1 else []
+        conflicts = find_conflicts(supported, every, check, seen_text) if len(every) > 1 else []
         timings["conflicts_s"] = time.perf_counter() - checked
         return Answer(
             question, text, False, with_both_sides(citations, every, conflicts), passages, fidelity,
@@ -84,7 +85,9 @@ class AnswerVerifier:
             verdicts.append(verdict)
         return FidelityReport.of(verdicts)
 
-    def _repair_citations(self, text: str, passages: list[Passage]) -> tuple[str, int]:
+    def _repair_citations(
+        self, text: str, passages: list[Passage], check: Callable[[str, str], FidelityReport]
+    ) -> tuple[str, int]:
         out: list[str] = []
         repaired = 0
         for sentence in sentences(text):
@@ -93,7 +96,7 @@ class AnswerVerifier:
             if not content_words(claim):
                 out.append(sentence.text)
                 continue
-            scores = {n: self._checker.check(seen_text(passages[n - 1]), claim) for n in range(1, len(passages) + 1)}
+            scores = {n: check(seen_text(passages[n - 1]), claim) for n in range(1, len(passages) + 1)}
             supporting = [n for n, report in scores.items() if report.supported]
             if (cited and all(scores[n].supported for n in cited)) or not supporting:
                 out.append(sentence.text)
@@ -101,6 +104,18 @@ class AnswerVerifier:
             out.append(set_markers(sentence.text, [max(supporting, key=lambda n: scores[n].score)]))
             repaired += 1
         return " ".join(out), repaired
+
+
+def _once(check: Callable[[str, str], FidelityReport]) -> Callable[[str, str], FidelityReport]:
+    """``check`` remembering its verdicts for one answer."""
+    done: dict[tuple[str, str], FidelityReport] = {}
+
+    def checked(source: str, text: str) -> FidelityReport:
+        if (source, text) not in done:
+            done[source, text] = check(source, text)
+        return done[source, text]
+
+    return checked
 
 
 def in_context(question: str, claim: str) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import Literal
 
 from service.fidelity.checker import ClaimVerdict
 from service.rewrite.measures import Readability
@@ -10,7 +12,7 @@ from service.rewrite.units import Unit
 from service.text import sentences
 
 MIN_CHANGED_SHARE = 0.3  # below this share of changed sentences the text is a copy, not a rewrite
-STATUSES = ("rewritten", "already plain", "kept original", "dropped: promotion", "dropped: repeat")
+Status = Literal["rewritten", "already plain", "kept original", "dropped: promotion", "dropped: repeat"]
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,7 @@ class AlignedUnit:
     end: int
     source: str
     text: str  # what the rewrite says for it ("" when dropped)
-    status: str  # one of STATUSES
+    status: Status
     retried: bool = False
     problems: tuple[str, ...] = ()  # why the original was kept, or what the check still notes
     unsupported: tuple[ClaimVerdict, ...] = ()
@@ -29,7 +31,7 @@ class AlignedUnit:
 
     @classmethod
     def of(
-        cls, unit: Unit, text: str, status: str, retried: bool = False, problems: list[str] | None = None,
+        cls, unit: Unit, text: str, status: Status, retried: bool = False, problems: list[str] | None = None,
         unsupported: list[ClaimVerdict] | None = None, claims: int = 0,
     ) -> AlignedUnit:  # fmt: skip
         return cls(
@@ -80,6 +82,12 @@ class RewriteResult:
     @property
     def kept_original(self) -> int:
         return sum(u.status == "kept original" for u in self.units)
+
+    @property
+    def sentence_summary(self) -> str:
+        """ "36: 20 rewritten, 10 kept original, 6 already plain": the sentences by status."""
+        counts = Counter(u.status for u in self.units)
+        return f"{len(self.units)}: " + ", ".join(f"{n} {status}" for status, n in counts.most_common())
 
     @property
     def removed_promotion(self) -> list[str]:

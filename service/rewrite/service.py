@@ -96,7 +96,7 @@ class RewriteService:
     ) -> AlignedUnit:  # fmt: skip
         policy = self.policy
         if unit.skip:
-            return AlignedUnit.of(unit, "", f"dropped: {unit.skip}")
+            return AlignedUnit.of(unit, "", "dropped: promotion" if unit.skip == "promotion" else "dropped: repeat")
         if policy.skip_plain and already_plain(unit.text, level):
             said.append(set(words(unit.text)))
             return AlignedUnit.of(unit, _tidy(unit.text), "already plain")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from service.rewrite.promotion import is_promotion
 from service.text import STOPWORDS, sentences, words
@@ -19,7 +20,7 @@ class Unit:
     start: int  # character offsets in the article text
     end: int
     text: str
-    skip: str = ""  # why no rewrite is needed: "promotion", "repeat", or "" to rewrite
+    skip: Literal["", "promotion", "repeat"] = ""  # why no rewrite is needed ("" to rewrite)
 
 
 def split_units(text: str, drop_repeats: bool = True) -> list[Unit]:
@@ -33,7 +34,7 @@ def split_units(text: str, drop_repeats: bool = True) -> list[Unit]:
         paragraph += 1
         for span in sentences(line.group()):
             own = set(words(span.text))
-            skip = ""
+            skip: Literal["", "promotion", "repeat"] = ""
             if is_promotion(span.text):
                 skip = "promotion"
             elif drop_repeats and own and any(repeats(own, earlier) for earlier in seen):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from html import escape
 
 from matplotlib.figure import Figure
@@ -11,9 +10,8 @@ from matplotlib.figure import Figure
 from service.fidelity.checker import ClaimVerdict
 from service.rewrite.measures import facts
 from service.rewrite.result import AlignedUnit, RewriteResult
+from service.rewrite.unit_check import MAX_GRADE
 from service.text import STOPWORDS
-
-TARGET_GRADE = {"plain": 8.0, "simple": 6.0}
 
 
 def aligned_html(title: str, units: list[AlignedUnit], pending: list[str]) -> str:
@@ -64,14 +62,13 @@ def report_html(result: RewriteResult, original: str) -> str:
     kept = sorted(cased(f, original) for f in facts(original) if f not in set(result.dropped_facts))
     b, a = result.before, result.after
     retried = sum(u.retried for u in result.units)
-    statuses = Counter(u.status for u in result.units)
     rows = [
         ("Reading grade (Flesch-Kincaid)", f"{b.grade:.1f} → {a.grade:.1f}"),
         ("Reading ease (Flesch, higher is easier)", f"{b.ease:.0f} → {a.ease:.0f}"),
         ("Words per sentence", f"{b.words_per_sentence:.1f} → {a.words_per_sentence:.1f}"),
         ("Names and numbers kept", f"{result.fact_recall:.0%} ({len(kept)} of {len(kept) + len(dropped)})"),
         ("Sentences changed", f"{result.changed_share:.0%}"),
-        ("Sentences", f"{len(result.units)}: " + ", ".join(f"{n} {k}" for k, n in statuses.items())),
+        ("Sentences", result.sentence_summary),
         ("Retried after the check", f"{retried}"),
         ("Time", f"{result.seconds:.0f} s ({100 * result.seconds / max(1, result.source_words):.1f} s per 100 words)"),
     ]
@@ -124,7 +121,7 @@ def readability_chart(result: RewriteResult) -> Figure:
     grades = [result.before.grade, result.after.grade]
     bars = axes.bar(["original", "rewrite"], grades, color=["#9ca3af", "#2563eb"], width=0.55)
     axes.bar_label(bars, labels=[f"{g:.1f}" for g in grades], padding=2)
-    target = TARGET_GRADE.get(result.level)
+    target = MAX_GRADE.get(result.level)
     if target is not None:
         axes.axhline(target, linestyle="--", color="#16a34a", linewidth=1)
         axes.text(-0.45, target, f"target ≤ {target:g}", va="bottom", ha="left", fontsize=8, color="#16a34a")
