@@ -10,8 +10,16 @@ import string
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 from service.errors import ConfigError
+
+
+class Message(TypedDict):
+    """One chat message, as the OpenAI-compatible API takes it."""
+
+    role: str
+    content: str
 
 
 class PromptError(ConfigError):
@@ -26,7 +34,7 @@ class Prompt:
     user: str
     variables: frozenset[str]
 
-    def render(self, **values: str) -> list[dict[str, str]]:
+    def render(self, **values: str) -> list[Message]:
         given = set(values)
         if given != self.variables:
             missing, extra = sorted(self.variables - given), sorted(given - self.variables)

@@ -95,7 +95,8 @@ class RecordingChat:
 
 
 class FakeLLM:
-    """Stands in for service.llm.client.LLM inside the Q&A chain."""
+    """Stands in for service.llm.client.LLM: one queue of replies for the Q&A chain (LangChain) and for
+    ``stream`` (the rewrite). Its real twins: tests/integration/test_qa_real.py and test_rewrite_real.py."""
 
     def __init__(self, replies: list[str]) -> None:
         self.chat = RecordingChat(replies)
@@ -108,3 +109,12 @@ class FakeLLM:
 
     def langchain_model(self, **_: Any) -> Any:
         return self.chat.model
+
+    def stream(self, messages: list[dict[str, str]], max_tokens: int | None = None) -> Iterator[str]:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        self.chat.prompts.append(
+            [SystemMessage(m["content"]) if m["role"] == "system" else HumanMessage(m["content"]) for m in messages]
+        )
+        reply = next(self.chat.model.messages)
+        yield str(reply.content)

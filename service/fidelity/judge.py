@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
 
 from service.fidelity.checker import FidelityChecker, FidelityReport
-from service.llm.client import LLM, Message
+from service.llm.client import LLM
 from service.prompts import Prompt
 
 SOURCE_WORDS = 600  # the embedded model's prompt costs ~10 ms per token on 2 cores
@@ -36,7 +35,7 @@ class LLMJudge:
     def probability(self, source: str, text: str) -> float:
         """P(yes): the text is supported by (the start of) the source."""
         cut = " ".join(source.split()[: self._source_words])
-        messages = cast(list[Message], self._prompt.render(source=cut, text=text))
+        messages = self._prompt.render(source=cut, text=text)
         answer, choices = self._llm().first_token_choices(messages)
         return yes_probability(answer, choices)
 

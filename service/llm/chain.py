@@ -1,13 +1,13 @@
-"""Generation as a LangChain runnable (ChatOpenAI on newsdesk's endpoint), streamed; used by the
-Q&A and rewrite chains.
+"""Generation as a LangChain runnable (ChatOpenAI on newsdesk's endpoint), streamed; the Q&A
+retrieval chain's generate step. Everything else calls ``LLM`` (client.py) directly.
 
 LangChain stays here: tracing (LangSmith, via its standard environment variables) sees the chain
-as it is. Failures of the endpoint become LLMUnavailable, as everywhere else.
+as it is. Failures of the endpoint become LLMUnavailable through the client's one error mapping.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import httpx2
@@ -16,13 +16,14 @@ from langchain_core.messages import AIMessageChunk, HumanMessage, SystemMessage
 from langchain_core.runnables import Runnable
 
 from service.llm.client import LLM, unavailable
+from service.prompts import Message
 
 
 def chat_chain(llm: LLM, run_name: str, **options: Any) -> Runnable[Any, Any]:
     return llm.langchain_model(**options).with_config(run_name=run_name)  # type: ignore[no-any-return]
 
 
-def stream_text(chain: Runnable[Any, Any], messages: list[dict[str, str]], llm: LLM) -> Iterator[str]:
+def stream_text(chain: Runnable[Any, Any], messages: Sequence[Message], llm: LLM) -> Iterator[str]:
     lc_messages = [
         SystemMessage(m["content"]) if m["role"] == "system" else HumanMessage(m["content"]) for m in messages
     ]

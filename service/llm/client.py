@@ -12,18 +12,14 @@ import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import Any
 
 import httpx2
 import openai
 
 from service.errors import LLMUnavailable
 from service.llm.endpoint import Endpoint
-
-
-class Message(TypedDict):
-    role: str
-    content: str
+from service.prompts import Message
 
 
 @dataclass(frozen=True)

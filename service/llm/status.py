@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from service.errors import LLMUnavailable
 from service.llm.client import LLM
+from service.prompts import Message
 
-PROBE = [
+PROBE: list[Message] = [
     {"role": "system", "content": "You are a terse assistant."},
     {"role": "user", "content": "Count from one to ten in words, separated by spaces."},
 ]
@@ -33,7 +34,7 @@ def probe(llm: LLM) -> Status:
     first: float | None = None
     pieces: list[str] = []
     try:
-        for piece in llm.stream(PROBE, max_tokens=24):  # type: ignore[arg-type]
+        for piece in llm.stream(PROBE, max_tokens=24):
             if first is None:
                 first = time.perf_counter()
             pieces.append(piece)

@@ -15,7 +15,7 @@ from service.logs import current_request, new_request_id
 from service.logs import event as log_event
 from service.model import normalize_text
 from service.progress import Stage
-from service.prompts import Prompt
+from service.prompts import Message, Prompt
 from service.qa.answer import REFUSAL, Answer, Turn
 from service.qa.citations import is_refusal, strip_markers
 from service.qa.excerpts import focus, ranked
@@ -130,7 +130,7 @@ class QAService:
         return passages
 
     def _generate(
-        self, llm: LLM, name: str, messages: list[dict[str, str]], timings: dict[str, float], timing: str
+        self, llm: LLM, name: str, messages: list[Message], timings: dict[str, float], timing: str
     ) -> Generator[str, None, str]:
         """Stream the model's reply piece by piece; return it whole."""
         pieces: list[str] = []
@@ -170,5 +170,5 @@ def _history(previous: Turn | None) -> str:
     return f"Earlier question: {previous.question}\nEarlier answer: {answer}\n\n"
 
 
-def _chars(messages: list[dict[str, str]]) -> int:
+def _chars(messages: list[Message]) -> int:
     return sum(len(m["content"]) for m in messages)

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterator
 
 from service.errors import InvalidInput
 from service.fidelity.checker import FidelityChecker
-from service.llm.chain import chat_chain, stream_text
 from service.llm.client import LLM
 from service.logs import current_request, new_request_id
 from service.logs import event as log_event
@@ -115,7 +114,7 @@ class RewriteService:
             attempts.append((output, check, claims))
             if output and not check.problems():
                 break
-            problems = "Your previous version had problems: " + "; ".join(check.problems()) + ". Fix them.\n"
+            problems = check.retry_request(policy)
         output, check, claims = min(attempts, key=lambda a: (not a[0], a[1].score))
         retried = len(attempts) > 1
         copied = words(output) == words(unit.text)
@@ -137,7 +136,7 @@ class RewriteService:
                 context += f"Your rewrite of the text so far ends: {sentences(previous_out)[-1].text}\n"
         messages = self._prompt.render(level=LEVELS[level], context=context, problems=problems, sentence=sentence)
         max_tokens = max(48, 3 * len(words(sentence)) + 24)
-        return stream_text(chat_chain(llm, "newsdesk-rewrite", max_tokens=max_tokens), messages, llm)
+        return llm.stream(messages, max_tokens=max_tokens)
 
 
 def _tidy(sentence: str) -> str:
