@@ -5,8 +5,14 @@
 Per summary, every claim is checked once (verifier on the picked windows, cheap signals, rule hits); the
 signals are cached in data/fit-fidelity-valid.json. A logistic regression on each summary's worst signals
 (each (dataset, label) group weighted equally) gives the weights; the threshold maximises the mean balanced
-accuracy of cnndm and bbc on `valid`; every subset of the override rules is tried the same way and the
-best kept. Printed: valid figures for the word-overlap calibration, the verifier alone, and the fit.
+accuracy of cnndm and bbc on `valid`. The invention rules (a number or name the source never uses, or uses
+far from the evidence) stay on unless dropping some of them is better on `valid` by at least half a point of
+balanced accuracy: they guard the errors a reader must never see passed as supported, which FRANK's
+summarisers rarely make. So does ``contradicted``, the verifier's own confident "no": its cut-off is the
+largest P(supported) under which at most 5% of the supported pairs of the verifier's training `dev` split
+fall (needs ../shared/datasets/factuality; probabilities cached in data/fit-fidelity-dev.json). The negation
+rule is a word-level guess at meaning, the verifier's own job, so it is kept only when it pays that half
+point. Printed: valid figures for the word-overlap calibration, the verifier alone, and the fit.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import sys
 from collections import Counter
 from pathlib import Path
@@ -32,6 +39,25 @@ from service.settings import load_settings
 
 SIGNALS = ("verifier", "order", "coverage", "similarity", "rare_novel")
 ALL_RULES = Calibration({"verifier": 1.0}, 0.0, 0.5)
+GUARDS = ("novel_number", "novel_name", "misplaced", "contradicted")
+VETO_FALSE_ALARMS = 0.05
+
+
+def dev_veto(model: Path, shared: Path, cache: Path) -> float:
+    """The largest cut-off (0.01 steps) under which at most 5% of the supported `dev` pairs fall."""
+    if cache.is_file():
+        scored = json.loads(cache.read_text())
+    else:
+        from training.pairs import build
+
+        dev = build(shared, "dev")
+        probabilities = CrossEncoderVerifier(model, threads=2).probabilities([(p.premise, p.claim) for p in dev])
+        scored = {"p": probabilities, "label": [p.label for p in dev]}
+        cache.write_text(json.dumps(scored))
+    supported = np.array([p for p, label in zip(scored["p"], scored["label"], strict=True) if label])
+    return max(t for t in np.arange(0.0, 0.5, 0.01).round(2) if (supported < t).mean() <= VETO_FALSE_ALARMS)
+
+
 Claims = list[dict[str, float]]
 
 
@@ -71,7 +97,9 @@ def evaluate(rows: list[FrankRow], claims: list[Claims], cal: Calibration) -> di
 
 
 def best_threshold(rows: list[FrankRow], claims: list[Claims], cal: Calibration) -> Calibration:
-    candidates = [Calibration(cal.weights, cal.bias, float(t), cal.rules) for t in np.linspace(0.02, 0.98, 97)]
+    candidates = [
+        Calibration(cal.weights, cal.bias, float(t), cal.rules, cal.veto) for t in np.linspace(0.02, 0.98, 97)
+    ]
     return max(candidates, key=lambda c: evaluate(rows, claims, c)["mean"])
 
 
@@ -103,12 +131,23 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", type=Path, default=MODEL_PATH)
     ap.add_argument("--cache", type=Path, default=Path("data/fit-fidelity-valid.json"))
+    ap.add_argument(
+        "--shared",
+        type=Path,
+        default=Path(__file__).resolve().parents[2] / "shared" / "datasets",
+        help="the verifier's training data (for the contradicted rule's cut-off)",
+    )
     ap.add_argument("--dry-run", action="store_true", help="print, do not write calibration.json")
     ap.add_argument("--limit", type=int, help="first N valid rows only (a smoke run; implies --dry-run)")
     args = ap.parse_args()
     rows = load_frank(load_settings().datasets_dir, split="valid")[: args.limit]
     args.dry_run |= args.limit is not None
     claims = measure(rows, args.model, args.cache)
+    veto = float(dev_veto(args.model, args.shared, args.cache.with_name("fit-fidelity-dev.json")))
+    for summary in claims:
+        for c in summary:  # the verifier's logit is cached; the rule is read from it
+            c["rule_contradicted"] = float(c["verifier"] < math.log(veto / (1 - veto)))
+    print(f"contradicted: verifier P(supported) < {veto:.2f}")
 
     def show(label: str, cal: Calibration) -> None:
         m = evaluate(rows, claims, cal)
@@ -122,12 +161,17 @@ def main() -> None:
     chosen = verifier_only
     for names in (("verifier",), SIGNALS):
         base = fit(rows, claims, names)
+        every = best_threshold(rows, claims, Calibration(base.weights, base.bias, 0.5, frozenset(GUARDS), veto))
+        best = every
         for rules in itertools.chain.from_iterable(itertools.combinations(RULES, k) for k in range(len(RULES) + 1)):
-            cal = best_threshold(rows, claims, Calibration(base.weights, base.bias, 0.5, frozenset(rules)))
-            if len(names) > 1 or not rules:
+            cal = best_threshold(rows, claims, Calibration(base.weights, base.bias, 0.5, frozenset(rules), veto))
+            if len(names) > 1:
                 show(f"fit {'+'.join(names)}", cal)
-            if evaluate(rows, claims, cal)["mean"] > evaluate(rows, claims, chosen)["mean"] + 0.005:
-                chosen = cal  # a richer model must pay at least half a point of balanced accuracy
+            if evaluate(rows, claims, cal)["mean"] > evaluate(rows, claims, best)["mean"] + 0.005:
+                best = cal  # dropping a rule must pay at least half a point of balanced accuracy
+        show(f"fit {'+'.join(names)}, guard rules on", every)
+        if evaluate(rows, claims, best)["mean"] > evaluate(rows, claims, chosen)["mean"] + 0.005:
+            chosen = best  # a richer model must pay at least half a point of balanced accuracy
     show("CHOSEN", chosen)
     if not args.dry_run:
         FITTED.write_text(chosen.to_json() + "\n", encoding="utf-8")

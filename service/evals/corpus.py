@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service.errors import ConfigError
-from service.ingest.decode import decode_bytes
+from service.ingest.decode import decode_bytes, repair_mojibake
 from service.ingest.html_loader import load_html
 from service.ingest.text_loaders import load_markdown, load_text
 from service.model import Draft
@@ -35,7 +35,10 @@ def load_onestopenglish(datasets_dir: Path) -> dict[str, OSEArticle]:
     if not path.is_file():
         raise ConfigError(f"OneStopEnglish data not found at {path} (set NEWSDESK_DATASETS_DIR)")
     rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-    return {r["id"]: OSEArticle(r["id"], r["advanced"], r["intermediate"], r["elementary"]) for r in rows}
+    return {  # three of the dataset's texts carry UTF-8 read as Windows-1252 ("Googleâ€™s")
+        r["id"]: OSEArticle(r["id"], *(repair_mojibake(r[k]) for k in ("advanced", "intermediate", "elementary")))
+        for r in rows
+    }
 
 
 def ose_draft(article: OSEArticle, level: str = "advanced") -> Draft:

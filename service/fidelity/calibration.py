@@ -5,7 +5,9 @@ Signals (see checker.py): ``verifier`` (logit of the trained cross-encoder's P(s
 source window), ``order``, ``coverage``, ``similarity`` and ``rare_novel``. Rules, each kept only where it
 adds balanced accuracy on `valid`: ``novel_number`` and ``novel_name`` (a number or name the source never
 uses), ``misplaced`` (a name or number that the source uses far from the claim's evidence), ``negation`` (the
-claim negates what the evidence affirms, or the reverse).
+claim negates what the evidence affirms, or the reverse), ``contradicted`` (the verifier alone is sure the
+claim is not supported: P(supported) below ``veto`` on every window it read; ``veto`` is set on the verifier's
+own `dev` pairs so that at most 5% of supported pairs fall under it).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-RULES = ("novel_number", "novel_name", "misplaced", "negation")
+RULES = ("novel_number", "novel_name", "misplaced", "negation", "contradicted")
 RARE_ZIPF = 3.5  # a word rarer than this (wordfreq Zipf scale) counts as a name-like word
 FITTED = Path(__file__).parent / "model" / "calibration.json"
 
@@ -26,6 +28,7 @@ class Calibration:
     bias: float
     threshold: float  # a claim scoring below it is unsupported
     rules: frozenset[str] = field(default_factory=lambda: frozenset(RULES))
+    veto: float = 0.0  # the ``contradicted`` rule: a verifier P(supported) below this makes a claim unsupported
 
     def score(self, signals: dict[str, float]) -> float:
         logit = self.bias + sum(w * signals[name] for name, w in self.weights.items())
@@ -37,7 +40,13 @@ class Calibration:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"weights": self.weights, "bias": self.bias, "threshold": self.threshold, "rules": sorted(self.rules)},
+            {
+                "weights": self.weights,
+                "bias": self.bias,
+                "threshold": self.threshold,
+                "rules": sorted(self.rules),
+                "veto": self.veto,
+            },
             indent=1,
         )
 
@@ -48,12 +57,15 @@ class Calibration:
         if unknown:
             raise ValueError(f"unknown fidelity rules {sorted(unknown)}")
         return cls({k: float(v) for k, v in raw["weights"].items()}, float(raw["bias"]), float(raw["threshold"]),
-                   frozenset(raw["rules"]))  # fmt: skip
+                   frozenset(raw["rules"]), float(raw.get("veto", 0.0)))  # fmt: skip
 
 
 # The word-overlap checker alone (no trained model): kept for measurement beside the verifier.
 LEXICAL = Calibration(
-    {"order": 1.34, "coverage": 1.23, "similarity": 1.66, "rare_novel": -0.178}, bias=-2.74, threshold=0.575
+    {"order": 1.34, "coverage": 1.23, "similarity": 1.66, "rare_novel": -0.178},
+    bias=-2.74,
+    threshold=0.575,
+    rules=frozenset(RULES) - {"contradicted"},  # no verifier, no verdict of its own
 )
 
 

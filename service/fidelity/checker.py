@@ -179,12 +179,15 @@ class FidelityChecker:
             "negation": ["not"]
             if evidence and _negation_clash(claim_words, words(" ".join(e.text for e in evidence)))
             else [],
+            "contradicted": ["verifier"] if 0.0 <= m.probability < cal.veto else [],
         }
         m.signals.update({f"rule_{rule}": float(bool(found)) for rule, found in hits.items()})
         on = {rule: found if rule in cal.rules else [] for rule, found in hits.items()}
         novel_numbers, novel_names, misplaced = on["novel_number"], on["novel_name"], on["misplaced"]
-        negation_clash = bool(on["negation"])
-        supported = score >= cal.threshold and not (novel_numbers or novel_names or misplaced or negation_clash)
+        negation_clash, contradicted = bool(on["negation"]), bool(on["contradicted"])
+        supported = score >= cal.threshold and not (
+            novel_numbers or novel_names or misplaced or negation_clash or contradicted
+        )
         kind: Kind
         if novel_numbers or novel_names:
             kind, reason = "novel", f"not in the source: {', '.join(novel_numbers + novel_names)}"
@@ -193,6 +196,8 @@ class FidelityChecker:
             novel = misplaced + novel
         elif negation_clash:
             kind, reason = "negation", "negation differs from the closest source sentence"
+        elif contradicted:
+            kind, reason = "unsupported", "the trained verifier finds no support for this in the source"
         elif not supported:
             reason = "not found in the source" if novel else "the source does not say this in this way"
             kind = "unsupported"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -10,6 +11,12 @@ from service.errors import IngestError
 
 _PROBE = 64 * 1024
 _MAX_CHAOS = 0.2
+# UTF-8 bytes once read as Windows-1252 ("Googleâ€™s" for "Google’s"): a lead character, then one or two
+# characters that stand for continuation bytes
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+    "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,2}"
+)
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
@@ -34,7 +41,23 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     return _finish(data.decode(best.encoding, errors="replace"), name), best.encoding
 
 
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 read as Windows-1252, sequence by sequence; a sequence that does not decode back to one
+    character is left as it is (so "Âge" or "é" written on purpose stay)."""
+
+    def back(match: re.Match[str]) -> str:
+        try:  # cp1252 leaves five bytes undefined; readers pass those through as the same code point
+            raw = bytes(b for ch in match.group() for b in (ch.encode("cp1252") if ord(ch) > 0x9F else [ord(ch)]))
+            fixed = raw.decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return match.group()
+        return fixed if len(fixed) == 1 else match.group()
+
+    return _MOJIBAKE.sub(back, text) if max(text, default="\u0000") >= "\u00c2" else text
+
+
 def _finish(text: str, name: str) -> str:
+    text = repair_mojibake(text)
     if not text.strip():
         raise IngestError(f"{name}: the file is empty")
     sample = text[:_PROBE]

@@ -1,7 +1,7 @@
 import pytest
 
 from service.errors import IngestError
-from service.ingest.decode import decode_bytes
+from service.ingest.decode import decode_bytes, repair_mojibake
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,11 @@ def test_utf16_with_bom_is_read() -> None:
     text, encoding = decode_bytes("Mayor opens a park".encode("utf-16"), "f.txt")
     assert text == "Mayor opens a park"
     assert encoding == "utf-16"
+
+
+def test_utf8_once_read_as_windows_1252_is_repaired_and_real_accents_are_kept() -> None:
+    broken = "Googleâ€™s map â€“ costs Â£5 and â€œworksâ€\x9d in the café."
+    assert repair_mojibake(broken) == "Google’s map – costs £5 and “works” in the café."
+    assert repair_mojibake("Âge d’or, naïve, São Paulo") == "Âge d’or, naïve, São Paulo"
+    text, _ = decode_bytes(broken.encode("utf-8"), "a.txt")
+    assert "Google’s" in text

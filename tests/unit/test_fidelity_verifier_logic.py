@@ -81,3 +81,18 @@ def test_a_verifier_calibration_without_a_verifier_is_refused() -> None:
     with pytest.raises(ValueError, match="needs the verifier"):
         FidelityChecker(FakeEmbedder(), None, VERIFIER_ONLY)
     assert not LEXICAL.uses_verifier
+
+
+def test_the_verifiers_confident_no_overrides_a_high_combined_score_only_with_the_rule_on() -> None:
+    text = "The bridge will reopen before 2026."  # every word is in the source: overlap is high
+    overlap_heavy = Calibration({"verifier": 0.01, "order": 6.0}, -3.0, 0.5, frozenset(), veto=0.09)
+    unsure = FakeVerifier(default=0.2)  # not sure enough: the combined score decides
+    assert checker(unsure, overlap_heavy).check(SOURCE, text).supported
+    sure_no = FakeVerifier(default=0.03)
+    assert checker(sure_no, overlap_heavy).check(SOURCE, text).supported  # rule off
+    with_rule = Calibration(overlap_heavy.weights, -3.0, 0.5, frozenset({"contradicted"}), veto=0.09)
+    [claim] = checker(sure_no, with_rule).check(SOURCE, text).claims
+    assert not claim.supported and "verifier finds no support" in claim.reason
+    assert claim.features["rule_contradicted"] == 1.0 and not claim.invented
+    assert checker(unsure, with_rule).check(SOURCE, text).supported
+    assert Calibration.from_json(with_rule.to_json()).veto == 0.09
