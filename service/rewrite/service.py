@@ -114,7 +114,7 @@ class RewriteService:
             attempts.append((output, check, claims))
             if output and not check.problems():
                 break
-            problems = check.retry_request(policy)
+            problems = check.retry_request()
         output, check, claims = min(attempts, key=lambda a: (not a[0], a[1].score))
         retried = len(attempts) > 1
         copied = words(output) == words(unit.text)

@@ -34,9 +34,6 @@ class RewritePolicy:
     require_easier: bool = True  # an output not easier than its source, or with a sentence over
     # ``long_factor`` times the level's words per sentence, is retried with that named (a problem, not a failure)
     long_factor: float = 1.34  # plain: 20 words; simple: 13
-    literal_retry: bool = True  # a unit whose output said something the sentence does not is retried asking
-    # for the literal edit only (split, common words, its other words kept): a small model's free paraphrase
-    # drifts in meaning, and the literal edit is what it still does well
     keep_original: bool = True  # a unit that still fails keeps its source sentence, marked
     drop_repeats: bool = True  # a sentence restating an earlier one (in the source or the output) is dropped
 
@@ -65,13 +62,9 @@ class UnitCheck:
         out += [f'"{t}" has {len(words(t))} words: split it into shorter sentences' for t in self.too_long]
         return out
 
-    def retry_request(self, policy: RewritePolicy) -> str:
+    def retry_request(self) -> str:
         """What the retry's prompt says about the first attempt."""
-        note = "Your previous version had problems: " + "; ".join(self.problems()) + ". Fix them."
-        if self.unsupported and policy.literal_retry:
-            note += (" This time stay close to the sentence: only split it into short sentences and swap hard"
-                     " words for common ones, keeping its other words as they are.")  # fmt: skip
-        return note + "\n"
+        return "Your previous version had problems: " + "; ".join(self.problems()) + ". Fix them.\n"
 
     @property
     def score(self) -> int:
