@@ -27,12 +27,12 @@ import numpy as np
 
 from service.embeddings.base import Embedder
 from service.fidelity.calibration import LEXICAL, RARE_ZIPF, Calibration
+from service.fidelity.signals import IGNORED, lcs, name_like, negation_clash, unique
 from service.fidelity.verifier import Verifier
 from service.text import (
     Span,
     content_words,
     is_number,
-    negation_scopes,
     proper_nouns,
     sentences,
     stem,
@@ -160,7 +160,7 @@ class FidelityChecker:
         cal = self.calibration
         score = cal.score(m.signals)
         claim_words = words(_CITATION.sub("", claim.text))
-        novel = _unique(w for w in claim_words if stem(w) not in src.all_stems and w not in _IGNORED)
+        novel = unique(w for w in claim_words if stem(w) not in src.all_stems and w not in IGNORED)
         names = proper_nouns(claim.text)
         first, last = m.window
         window_words = set().union(*src.every[first:last]) if src.spans else set()
@@ -171,22 +171,22 @@ class FidelityChecker:
         hits = {
             "novel_number": [w for w in novel if is_number(w)],
             "novel_name": [w for w in novel if w in names],
-            "misplaced": _unique(
+            "misplaced": unique(
                 w
                 for w in content_words(claim.text)
-                if (_name_like(w) or w in names or is_number(w)) and stem(w) in src.all_stems - window_words
+                if (name_like(w) or w in names or is_number(w)) and stem(w) in src.all_stems - window_words
             ),
             "negation": ["not"]
-            if evidence and _negation_clash(claim_words, words(" ".join(e.text for e in evidence)))
+            if evidence and negation_clash(claim_words, words(" ".join(e.text for e in evidence)))
             else [],
             "contradicted": ["verifier"] if 0.0 <= m.probability < cal.veto else [],
         }
         m.signals.update({f"rule_{rule}": float(bool(found)) for rule, found in hits.items()})
         on = {rule: found if rule in cal.rules else [] for rule, found in hits.items()}
         novel_numbers, novel_names, misplaced = on["novel_number"], on["novel_name"], on["misplaced"]
-        negation_clash, contradicted = bool(on["negation"]), bool(on["contradicted"])
+        negated, contradicted = bool(on["negation"]), bool(on["contradicted"])
         supported = score >= cal.threshold and not (
-            novel_numbers or novel_names or misplaced or negation_clash or contradicted
+            novel_numbers or novel_names or misplaced or negated or contradicted
         )
         kind: Kind
         if novel_numbers or novel_names:
@@ -194,7 +194,7 @@ class FidelityChecker:
         elif misplaced:
             kind, reason = "misplaced", f"the source does not connect {', '.join(misplaced)} with this"
             novel = misplaced + novel
-        elif negation_clash:
+        elif negated:
             kind, reason = "negation", "negation differs from the closest source sentence"
         elif contradicted:
             kind, reason = "unsupported", "the trained verifier finds no support for this in the source"
@@ -204,7 +204,7 @@ class FidelityChecker:
         else:
             kind, reason = "supported", "supported"
         if not supported and not novel and evidence:
-            novel = _unique(w for w in content_words(claim.text) if stem(w) not in window_words and not is_number(w))
+            novel = unique(w for w in content_words(claim.text) if stem(w) not in window_words and not is_number(w))
         novel = [] if supported else sorted(novel, key=lambda w: (not is_number(w), zipf(w)))
         return ClaimVerdict(
             claim.text, claim.start, claim.end, supported, round(score, 4), evidence, novel, reason, m.signals, kind
@@ -213,13 +213,13 @@ class FidelityChecker:
     def _signals(self, src: _Source, claim: str, vector: np.ndarray) -> _Measured:
         """The cheap signals, and the windows they rank highest (centred on sentences)."""
         stems = [stem(w) for w in content_words(claim)]
-        orders = [_lcs(stems, sentence) / len(stems) if stems else 1.0 for sentence in src.stems]
+        orders = [lcs(stems, sentence) / len(stems) if stems else 1.0 for sentence in src.stems]
         covers = [sum(s in window for s in stems) / len(stems) if stems else 1.0 for window in src.window_words]
         similarities = (src.vectors @ vector).tolist() if len(src.vectors) else []
         rare = sum(
             1
             for w in content_words(claim)
-            if stem(w) not in src.all_stems and (is_number(w) or zipf(w) < RARE_ZIPF) and w not in _IGNORED
+            if stem(w) not in src.all_stems and (is_number(w) or zipf(w) < RARE_ZIPF) and w not in IGNORED
         )
         signals = {
             "order": max(orders, default=0.0),
@@ -253,39 +253,3 @@ class FidelityChecker:
         if len(self._sources) > _CACHE_SIZE:
             self._sources.popitem(last=False)
         return indexed
-
-
-_IGNORED = frozenset({"unk"})
-
-
-def _negation_clash(claim: list[str], source: list[str]) -> bool:
-    """The claim negates a word the source sentence affirms, or affirms one the source negates."""
-    claim_scopes, source_scopes = negation_scopes(claim), negation_scopes(source)
-    claim_stems = {stem(t) for t in claim}
-    added = claim_scopes - source_scopes
-    dropped = {s for s in source_scopes - claim_scopes if s in claim_stems}
-    return bool(added or dropped)
-
-
-def _name_like(word: str) -> bool:
-    """Rare words are names or specific terms: they must stand near the claim's evidence."""
-    return not is_number(word) and zipf(word) < RARE_ZIPF
-
-
-def _lcs(a: list[str], b: list[str]) -> int:
-    if not a or not b:
-        return 0
-    previous = [0] * (len(b) + 1)
-    for x in a:
-        current = [0]
-        for j, y in enumerate(b):
-            current.append(previous[j] + 1 if x == y else max(previous[j + 1], current[j]))
-        previous = current
-    return previous[-1]
-
-
-def _unique(items: object) -> list[str]:
-    seen: dict[str, None] = {}
-    for item in items:  # type: ignore[attr-defined]
-        seen.setdefault(item, None)
-    return list(seen)

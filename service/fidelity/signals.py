@@ -1,0 +1,43 @@
+"""Word-level tests the checker reads claims with: word order (LCS), name-like words, negation clashes."""
+
+from __future__ import annotations
+
+from service.fidelity.calibration import RARE_ZIPF
+from service.text import is_number, negation_scopes, stem, zipf
+
+IGNORED = frozenset({"unk"})  # the placeholder some summarisers write for an unknown word: not a name
+
+
+def negation_clash(claim: list[str], source: list[str]) -> bool:
+    """The claim negates a word the source sentence affirms, or affirms one the source negates."""
+    claim_scopes, source_scopes = negation_scopes(claim), negation_scopes(source)
+    claim_stems = {stem(t) for t in claim}
+    added = claim_scopes - source_scopes
+    dropped = {s for s in source_scopes - claim_scopes if s in claim_stems}
+    return bool(added or dropped)
+
+
+def name_like(word: str) -> bool:
+    """Rare words are names or specific terms: they must stand near the claim's evidence."""
+    return not is_number(word) and zipf(word) < RARE_ZIPF
+
+
+def lcs(a: list[str], b: list[str]) -> int:
+    """Length of the longest common subsequence of two token lists."""
+    if not a or not b:
+        return 0
+    previous = [0] * (len(b) + 1)
+    for x in a:
+        current = [0]
+        for j, y in enumerate(b):
+            current.append(previous[j] + 1 if x == y else max(previous[j + 1], current[j]))
+        previous = current
+    return previous[-1]
+
+
+def unique(items: object) -> list[str]:
+    """The items in first-seen order, each once."""
+    seen: dict[str, None] = {}
+    for item in items:  # type: ignore[attr-defined]
+        seen.setdefault(item, None)
+    return list(seen)
