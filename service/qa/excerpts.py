@@ -26,25 +26,25 @@ class Query:
     asked_names: frozenset[str]
 
 
-def query_for(question: str, earlier: str = "") -> Query:
-    """The question's words (rarer ones count more; an earlier question's words half) and the kind of
-    answer it asks for."""
+def query_for(question: str, earlier: str = "", cues: bool = True) -> Query:
+    """The question's words (rarer ones count more; an earlier question's words half) and, with ``cues``
+    (``QAPolicy.answer_cues``), the kind of answer it asks for."""
     weights = {s: w / 2 for s, w in _weights(earlier).items()} | _weights(question)
     lowered = question.lower()
     return Query(
         weights,
-        wants_number=any(cue in lowered for cue in _NUMBER_CUES),
-        wants_name=bool(set(words(lowered)[:3]) & set(_NAME_CUES)),
+        wants_number=cues and any(cue in lowered for cue in _NUMBER_CUES),
+        wants_name=cues and bool(set(words(lowered)[:3]) & set(_NAME_CUES)),
         asked_names=frozenset(words(question) + words(earlier)),
     )
 
 
-def focus(passages: list[Passage], question: str, budget: int, earlier: str = "") -> list[Passage]:
+def focus(passages: list[Passage], question: str, budget: int, earlier: str = "", cues: bool = True) -> list[Passage]:
     """Each passage cut to at most ``budget`` characters (0 = whole passages). The words of an
     earlier question (a follow-up's context) count half."""
     if budget <= 0:
         return passages
-    query = query_for(question, earlier)
+    query = query_for(question, earlier, cues)
     return [dataclasses.replace(p, chunk=excerpt(p.chunk, query, budget)) for p in passages]
 
 
@@ -85,10 +85,10 @@ def _score(sentence: str, query: Query) -> float:
     return score
 
 
-def ranked(passages: list[Passage], question: str) -> list[Passage]:
+def ranked(passages: list[Passage], question: str, cues: bool = True) -> list[Passage]:
     """The passages ordered by their sentence that matches the question best; those sharing no
     word with it are left out."""
-    query = query_for(question)
+    query = query_for(question, cues=cues)
     scored = [
         (max((_score(s.text, query) for s in sentences(p.chunk.text)), default=0.0), i) for i, p in enumerate(passages)
     ]

@@ -1,9 +1,8 @@
-"""The verify and decide steps of Q&A: citations cleaned and re-pointed, every sentence checked against the
-passages it cites, and the decision to show, flag or withhold, under the rules of ``QAPolicy``."""
+"""The verify and decide steps of Q&A: citations cleaned, every sentence checked against the passages it
+cites, and the decision to show, flag or withhold, under the rules of ``QAPolicy``."""
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable, Sequence
 
@@ -13,8 +12,6 @@ from service.qa.citations import (
     attach_markers,
     clean_citations,
     is_refusal,
-    sentence_markers,
-    set_markers,
     strip_markers,
     unverified_quotes,
 )
@@ -22,11 +19,10 @@ from service.qa.conflicts import find_conflicts, with_both_sides
 from service.qa.guard import sanitize
 from service.qa.policy import QAPolicy
 from service.qa.retriever import Passage
-from service.text import content_words, sentences, stem, words
+from service.text import words
 
 MIN_UNCITED_COVERAGE = 0.5  # an uncited answer with less of its words in the passages came from elsewhere
-FRAGMENT_WORDS = 5  # an answer this short is checked joined to its question
-_YES_NO = ("yes", "no")
+FRAGMENT_WORDS = 5  # a claim this short is compared across passages joined to its question
 
 
 class AnswerVerifier:
@@ -47,63 +43,23 @@ class AnswerVerifier:
         text, _, removed = clean_citations(attach_markers(raw.strip()), passages)
         if not strip_markers(text) or is_refusal(text):
             return Answer.refusal(question, passages, timings, removed_citations=removed)
-        if self.policy.echo and echoes_question(text, question):
-            return Answer.refusal(question, passages, timings, withheld=text)
         checked = time.perf_counter()
-        check = _once(self._checker.check)  # citation repair and conflicts check the same (passage, sentence)
-        repaired = 0
-        if self.policy.repair_citations:
-            text, repaired = self._repair_citations(text, passages, check)
         text, citations, _ = clean_citations(text, passages)
         seen = [seen_text(c.passage) for c in citations] or [seen_text(p) for p in passages]
         fidelity = self._checker.check_each(seen, strip_markers(text))
-        if self.policy.fragments:
-            fidelity = self._in_context(question, fidelity, seen)
         timings["check_s"] = time.perf_counter() - checked
         if self.policy.withhold and invented(fidelity, cited=bool(citations)):
             return Answer.refusal(question, passages, timings, withheld=text)
         checked = time.perf_counter()
         supported = [(c.text, in_context(question, c.text)) for c in fidelity.claims if c.supported]
         every = [*passages, *others]  # numbered on after the model's own passages
-        conflicts = find_conflicts(supported, every, check, seen_text) if len(every) > 1 else []
+        conflicts = find_conflicts(supported, every, _once(self._checker.check), seen_text) if len(every) > 1 else []
         timings["conflicts_s"] = time.perf_counter() - checked
         return Answer(
             question, text, False, with_both_sides(citations, every, conflicts), passages, fidelity,
-            quote_problems=unverified_quotes(text, citations), removed_citations=removed,
-            repaired_citations=repaired, timings=timings, conflicts=conflicts,
+            quote_problems=unverified_quotes(text, citations), removed_citations=removed, timings=timings,
+            conflicts=conflicts,
         )  # fmt: skip
-
-    def _in_context(self, question: str, report: FidelityReport, sources: list[str]) -> FidelityReport:
-        verdicts = []
-        for verdict in report.claims:
-            if not verdict.supported and len(words(verdict.text)) <= FRAGMENT_WORDS:
-                joined = self._checker.check_each(sources, in_context(question, verdict.text))
-                if joined.supported:
-                    verdict = dataclasses.replace(
-                        joined.claims[0], text=verdict.text, start=verdict.start, end=verdict.end
-                    )
-            verdicts.append(verdict)
-        return FidelityReport.of(verdicts)
-
-    def _repair_citations(
-        self, text: str, passages: list[Passage], check: Callable[[str, str], FidelityReport]
-    ) -> tuple[str, int]:
-        out: list[str] = []
-        repaired = 0
-        for sentence in sentences(text):
-            cited = [n for n in sentence_markers(sentence.text) if 1 <= n <= len(passages)]
-            claim = strip_markers(sentence.text)
-            if not content_words(claim):
-                out.append(sentence.text)
-                continue
-            scores = {n: check(seen_text(passages[n - 1]), claim) for n in range(1, len(passages) + 1)}
-            supporting = [n for n, report in scores.items() if report.supported]
-            if (cited and all(scores[n].supported for n in cited)) or not supporting:
-                out.append(sentence.text)
-                continue
-            out.append(set_markers(sentence.text, [max(supporting, key=lambda n: scores[n].score)]))
-            repaired += 1
-        return " ".join(out), repaired
 
 
 def _once(check: Callable[[str, str], FidelityReport]) -> Callable[[str, str], FidelityReport]:
@@ -120,20 +76,10 @@ def _once(check: Callable[[str, str], FidelityReport]) -> Callable[[str, str], F
 
 def in_context(question: str, claim: str) -> str:
     """A short answer joined to its question ("How long did Metz work at OpenAI: Two years."), as one
-    sentence the checker can judge; a longer answer stands on its own."""
+    sentence the checker can compare across passages (conflicts.py); a longer answer stands on its own."""
     if len(words(claim)) > FRAGMENT_WORDS:
         return claim
     return f"{question.strip().rstrip('?').rstrip()}: {claim.strip()}"
-
-
-def echoes_question(answer: str, question: str) -> bool:
-    """Whether every content word of the answer is already in the question (yes/no answers exempt)."""
-    answer = strip_markers(answer)
-    said = [stem(w) for w in content_words(answer)]
-    if not said or words(answer)[0] in _YES_NO:
-        return False
-    asked = {stem(w) for w in content_words(question)}
-    return all(w in asked for w in said)
 
 
 def invented(fidelity: FidelityReport, cited: bool) -> bool:

@@ -114,16 +114,15 @@ def test_an_answer_streams_then_carries_citations_and_a_verdict(seeded: Newsdesk
     assert "only with facts stated in the passages" in system.content and "Question: Who took over" in user.content
 
 
-def test_a_wrong_citation_is_repointed_to_the_supporting_passage(seeded: Newsdesk) -> None:
+def test_a_sentence_is_judged_by_the_passage_it_cites(seeded: Newsdesk) -> None:
     qa = _qa(seeded, FakeLLM(["placeholder"]))
     passages = seeded.retriever().passages("Who took over from Barret Zoph? post-training Fedus")
     fedus = next(n for n, p in enumerate(passages, start=1) if "Fedus" in p.chunk.text and "taken over" in p.chunk.text)
-    wrong = next(n for n in range(1, len(passages) + 1) if n != fedus)
-    reply = f"Zoph's position was taken over by William (Liam) Fedus. [{wrong}]"
-    answer = AnswerVerifier(seeded.checker, qa.policy).verify("q", reply, passages, {})
-    assert [c.number for c in answer.citations] == [fedus] and answer.repaired_citations == 1
-    switched_off = AnswerVerifier(seeded.checker, QAPolicy(repair_citations=False)).verify("q", reply, passages, {})
-    assert fedus not in [c.number for c in switched_off.citations] and switched_off.repaired_citations == 0
+    wrong = next(n for n in range(1, len(passages) + 1) if n != fedus and "Fedus" not in passages[n - 1].chunk.text)
+    right = AnswerVerifier(seeded.checker, qa.policy).verify("q", f"{FEDUS} [{fedus}]", passages, {})
+    assert not right.refused and right.fidelity is not None and right.fidelity.supported
+    cited_wrong = AnswerVerifier(seeded.checker, qa.policy).verify("q", f"{FEDUS} [{wrong}]", passages, {})
+    assert cited_wrong.refused or (cited_wrong.fidelity is not None and not cited_wrong.fidelity.supported)
 
 
 def test_every_rule_of_the_policy_can_be_switched_off(seeded: Newsdesk) -> None:
@@ -133,14 +132,15 @@ def test_every_rule_of_the_policy_can_be_switched_off(seeded: Newsdesk) -> None:
     assert all(not getattr(QAPolicy().without(rule), rule) for rule in RULES)
     with pytest.raises(ValueError, match="unknown Q&A rule"):
         QAPolicy().without("be nice")
-    echo = "Barret Zoph took over. [1]"
-    question = "Who took over from Barret Zoph?"
-    assert _qa(seeded, FakeLLM([echo])).answer(question).refused
+    invented = "OpenAI earns 3.4 billion dollars a year [1]."
+    question = "What is OpenAI's annual revenue?"
+    assert _qa(seeded, FakeLLM([invented])).answer(question).refused  # withheld
     qa = QAService(
-        seeded.retriever, lambda: FakeLLM([echo]), seeded.checker, load_prompt(ROOT / "prompts", "qa-answer"), 0.2,
-        policy=QAPolicy(echo=False),
+        seeded.retriever, lambda: FakeLLM([invented]), seeded.checker, load_prompt(ROOT / "prompts", "qa-answer"),
+        0.2, policy=QAPolicy(withhold=False),
     )  # type: ignore[arg-type]  # fmt: skip
-    assert not qa.answer(question).refused
+    shown = qa.answer(question)
+    assert not shown.refused and shown.unsupported_sentences  # shown, flagged
 
 
 def test_unsupported_sentences_are_flagged_not_hidden(seeded: Newsdesk) -> None:
@@ -218,27 +218,6 @@ def test_the_retriever_is_a_langchain_retriever_with_exact_spans(seeded: Newsdes
     assert any("Fedus" in d.page_content for d in documents)
 
 
-@pytest.mark.parametrize(
-    ("answer", "question", "echo"),
-    [
-        ("OpenAI [1]", "Which company did Luke Metz join after leaving OpenAI?", True),
-        ("Luke Metz left OpenAI.", "When did Luke Metz leave OpenAI?", True),
-        ("Google [1]", "Where did Metz, Zoph and Fedus work before OpenAI?", False),
-        ("Two years.", "How long did Luke Metz work at OpenAI?", False),
-        ("Yes, Zoph left OpenAI [1].", "Did Zoph leave OpenAI?", False),
-    ],
-)
-def test_an_answer_that_only_repeats_the_question_is_not_an_answer(answer: str, question: str, echo: bool) -> None:
-    from service.qa.verify import echoes_question
-
-    assert echoes_question(answer, question) is echo
-
-
-def test_an_echoing_answer_is_withheld_as_a_refusal(seeded: Newsdesk) -> None:
-    answer = _qa(seeded, FakeLLM(["OpenAI [1]"])).answer("Which company did Luke Metz join after leaving OpenAI?")
-    assert answer.refused and answer.text == REFUSAL and answer.withheld == "OpenAI [1]"
-
-
 def test_a_refusal_gets_a_second_look_with_the_best_passage_alone(seeded: Newsdesk) -> None:
     llm = FakeLLM(["The articles don't say.", f"{FEDUS} [1]"])
     qa = QAService(seeded.retriever, lambda: llm, seeded.checker, load_prompt(ROOT / "prompts", "qa-answer"), 0.2, 400)  # type: ignore[arg-type]
@@ -255,7 +234,7 @@ def test_a_refusal_gets_a_second_look_with_the_best_passage_alone(seeded: Newsde
     assert qa2.answer("What is OpenAI's annual revenue?").refused  # the second look is checked like the first
 
 
-def test_a_fragment_answer_is_checked_with_its_question() -> None:
+def test_a_fragment_answer_is_compared_across_passages_joined_to_its_question() -> None:
     assert in_context("How much had he raised within 40 days?", "£400,000.") == (
         "How much had he raised within 40 days: £400,000."
     )

@@ -38,6 +38,13 @@ def test_a_number_question_prefers_the_sentence_with_a_number() -> None:
     assert "£810,000" in cut.chunk.text
 
 
+def test_with_the_answer_cues_rule_off_only_the_question_words_count() -> None:
+    text = "The policy costs the city a lot, critics say. The policy's price is £810,000 a year."
+    [cued] = focus([_passage(text)], "How much does the policy cost?", 40)
+    [plain] = focus([_passage(text)], "How much does the policy cost?", 40, cues=False)
+    assert "£810,000" in cued.chunk.text and "£810,000" not in plain.chunk.text
+
+
 def test_a_follow_up_counts_the_earlier_question_less() -> None:
     text = "Oxfam published the report on the richest billionaires in Davos. Barbara Stocking is its chief executive."
     [cut] = focus([_passage(text)], "Who is its chief executive?", 70, earlier="Which charity published the report?")
