@@ -1,7 +1,8 @@
 """The embedded model server: llama.cpp's OpenAI-compatible server as a managed subprocess.
 
-Started on a free 127.0.0.1 port on first use, health-checked, reused by later newsdesk processes
-(they attach through a small state file), and stopped when the process that started it exits.
+Started on a free 127.0.0.1 port on first use, health-checked, and reused by later newsdesk processes (they
+attach through a small state file). Every process using it is listed in ``server.users``; the last one to
+finish stops it, so a process that exits never breaks an answer another one is still streaming.
 """
 
 from __future__ import annotations
@@ -47,10 +48,15 @@ class LocalServer:
         self._dir = settings.llm_dir
         self._process: subprocess.Popen[bytes] | None = None
         self.info: ServerInfo | None = None
+        self._joined = False
 
     @property
     def state_file(self) -> Path:
         return self._dir / "server.json"
+
+    @property
+    def users_file(self) -> Path:
+        return self._dir / "server.users"
 
     @property
     def log_file(self) -> Path:
@@ -78,8 +84,9 @@ class LocalServer:
             running = self._read_state()
             if running is not None and running.model == model and self._healthy(running):
                 self.info = running
-                return running
-            self.info = self._start(model)
+            else:
+                self.info = self._start(model)
+            self._join()
             return self.info
 
     def running(self) -> ServerInfo | None:
@@ -93,21 +100,43 @@ class LocalServer:
         return found if found.model == str(self.model_path()) else None
 
     def stop(self) -> None:
-        """Stop the server if this process started it."""
-        process, self._process = self._process, None
-        if process is None:
+        """This process is done with the server. The last process using it stops it; while others still
+        use it, it stays up for them (the last of them stops it)."""
+        if not self._joined and self._process is None:
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
+        self._dir.mkdir(parents=True, exist_ok=True)
+        with self._lock():
+            self._joined = False
+            others = self._users() - {os.getpid()}
+            self._write_users(others)
+            info, process = self.info, self._process
+            self.info, self._process = None, None
+            if others:
+                return
+            registered = self._read_state()
+            if process is not None:
+                _terminate(process.pid, process)
+            elif info is not None and registered == info:
+                _terminate(info.pid, None)
+            if registered is not None and registered == info:
+                self.state_file.unlink(missing_ok=True)
+
+    def _join(self) -> None:
+        """List this process as a user (under the lock); it leaves the list at exit."""
+        self._write_users(self._users() | {os.getpid()})
+        if not self._joined:
+            self._joined = True
+            atexit.register(self.stop)
+
+    def _users(self) -> set[int]:
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-        if self.info is not None and self._read_state() == self.info:
-            self.state_file.unlink(missing_ok=True)
-        self.info = None
+            listed = {int(pid) for pid in json.loads(self.users_file.read_text())}
+        except (OSError, ValueError, TypeError):
+            return set()
+        return {pid for pid in listed if _alive(pid)}
+
+    def _write_users(self, users: set[int]) -> None:
+        self.users_file.write_text(json.dumps(sorted(users)))
 
     def _start(self, model: str) -> ServerInfo:
         s = self._settings
@@ -118,7 +147,6 @@ class LocalServer:
             self._process = subprocess.Popen(
                 command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
             )
-        atexit.register(self.stop)
         info = ServerInfo(self._process.pid, port, model)
         deadline = time.monotonic() + s.local_startup_s
         while time.monotonic() < deadline:
@@ -129,7 +157,8 @@ class LocalServer:
                 self.state_file.write_text(json.dumps(info.__dict__))
                 return info
             time.sleep(0.5)
-        self.stop()
+        _terminate(self._process.pid, self._process)
+        self._process = None
         raise LLMUnavailable(f"the embedded model server did not start within {s.local_startup_s:g} s")
 
     def _read_state(self) -> ServerInfo | None:
@@ -185,6 +214,33 @@ def server_command(runtime: str, model: str, port: int, ctx: int, threads: int, 
         "--model", model, "--alias", LOCAL_ALIAS, "--port", str(port), "--ctx", str(ctx), "--threads", str(threads),
         "--speculative", speculative,
     ]  # fmt: skip
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _terminate(pid: int, process: subprocess.Popen[bytes] | None) -> None:
+    """Stop the server's process group (it runs in its own session): politely, then by force."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            return
+        if process is None and not _alive(pid):
+            return
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
+    if process is not None:
+        process.wait(timeout=5)
 
 
 def _free_port() -> int:

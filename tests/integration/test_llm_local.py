@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import threading
@@ -95,6 +97,32 @@ def test_another_process_attaches_instead_of_starting_a_second_server(local: tup
     status = json.loads(result.stdout)
     assert result.returncode == 0 and status["answers"] is True
     assert status["endpoint"] == server.ensure().base_url
+
+
+def test_the_server_outlives_the_process_that_started_it_while_another_uses_it(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path / "data")
+    starter = LocalServer(settings)
+    info = starter.ensure()
+    env = {**os.environ, "NEWSDESK_DATA_DIR": str(settings.data_dir)}
+    user = subprocess.Popen([str(BIN / "newsdesk"), "llm", "serve"], env=env, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while user.pid not in json.loads(starter.users_file.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert user.pid in json.loads(starter.users_file.read_text())
+        starter.stop()  # the starter is done; the other process still needs the server
+        assert LocalServer._healthy(info)
+        user.send_signal(signal.SIGINT)  # the last user leaves: it stops the server
+        user.wait(timeout=60)
+        deadline = time.monotonic() + 30
+        while LocalServer._healthy(info) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not LocalServer._healthy(info) and not starter.state_file.exists()
+    finally:
+        if user.poll() is None:
+            user.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(info.pid, signal.SIGKILL)
 
 
 def test_a_corrupted_model_file_is_refused(tmp_path: Path) -> None:
