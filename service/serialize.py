@@ -74,6 +74,7 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
         "fidelity": fidelity_dict(answer.fidelity) if answer.fidelity else None,
         "quote_problems": answer.quote_problems,
         "removed_citations": answer.removed_citations,
+        "repaired_citations": answer.repaired_citations,
         "withheld": answer.withheld,
         "conflicts": [asdict(c) for c in answer.conflicts],
         "timings": {k: round(v, 3) for k, v in answer.timings.items()},

@@ -85,7 +85,7 @@ def run_eval(
         else:
             results, failures, html_path = run_suites(nd, specs, limit, report_dir, progress)
     if ablate:
-        Console(width=max(out.width, 150)).print(render.ablation(rows), highlight=False)  # eight columns of figures
+        Console(width=max(out.width, 170)).print(render.ablation(rows), highlight=False)  # nine columns
         out.print(f"written: {report_dir / 'ablation.json'}")
         return
     comparison = ci_outputs(specs, results, failures, junit, summary, baseline, max_drop)

@@ -103,6 +103,11 @@ def answer_footer(answer: Answer) -> Text:
         )  # fmt: skip
     for problem in answer.quote_problems:
         text.append(f"  ✗ quote not found in the cited passage: “{problem}”\n", style="red")
+    if answer.repaired_citations:
+        text.append(
+            f"  ({answer.repaired_citations} sentence(s) given the citation of the passage that supports them)\n",
+            style="dim",
+        )
     if answer.removed_citations:
         text.append(f"  (removed citations to passages that do not exist: {answer.removed_citations})\n", style="dim")
     text.append("Sources:\n", style="bold")

@@ -19,7 +19,10 @@ if TYPE_CHECKING:
     from service.app import Newsdesk
 
 ALL_ON = "(every rule on)"
-SHOWN = ("accuracy", "refusal_precision", "refusal_recall", "faithfulness", "followup_accuracy", "citation_validity")
+SHOWN = (
+    "accuracy", "refusal_precision", "refusal_recall", "faithfulness", "followup_accuracy", "citation_validity",
+    "uncited_share",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

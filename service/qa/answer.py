@@ -42,6 +42,7 @@ class Answer:
     fidelity: FidelityReport | None
     quote_problems: list[str] = field(default_factory=list)  # quotes not found verbatim in the cited passages
     removed_citations: list[int] = field(default_factory=list)  # markers that named no passage
+    repaired_citations: int = 0  # sentences given the citation of the passage that supports them
     timings: dict[str, float] = field(default_factory=dict)
     prompt_chars: int = 0
     guarded_passages: int = 0  # passages whose instruction-like sentences were withheld from the model

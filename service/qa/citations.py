@@ -24,6 +24,18 @@ def attach_markers(text: str) -> str:
     return _TRAILING.sub(lambda m: " " + "".join(m.group(2).split()) + m.group(1) + " ", text).strip()
 
 
+def sentence_markers(sentence: str) -> list[int]:
+    return [int(n) for group in _MARKER.findall(sentence) for n in re.split(r"\s*,\s*", group)]
+
+
+def set_markers(sentence: str, numbers: list[int]) -> str:
+    """Replace a sentence's markers with ``numbers`` (placed before its final punctuation)."""
+    bare = strip_markers(sentence)
+    tail = bare[-1] if bare[-1:] in ".!?" else ""
+    body = bare[: len(bare) - len(tail)].rstrip()
+    return body + " " + "".join(f"[{n}]" for n in numbers) + tail
+
+
 def clean_citations(text: str, passages: list[Passage]) -> tuple[str, list[Citation], list[int]]:
     """Drop markers that name no passage; return the text, the citations used (in order) and the dropped numbers."""
     used: dict[int, Citation] = {}

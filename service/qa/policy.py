@@ -17,6 +17,9 @@ RULES = {
     "short excerpt the small model reads keeps the answer.",
     "second_look": "A small model misses answers in a crowded prompt: when it refuses with several passages, "
     "ask once more with the one passage that matches the question best. The reply goes through the same checks.",
+    "repair_citations": "Cite the passage that supports a sentence when the sentence cites none or only "
+    "passages that do not support it: the small model leaves most answers uncited and often cites the wrong "
+    "number, and a reader should always be able to open the passage behind a sentence.",
     "withhold": "Withhold an answer none of whose sentences the passages support when it names names or "
     "numbers the passages lack, or cites nothing and mostly uses words the passages lack.",
 }
@@ -27,6 +30,7 @@ class QAPolicy:
     answer_cues: bool = True
     second_look: bool = True
     withhold: bool = True
+    repair_citations: bool = True
 
     def without(self, rule: str) -> QAPolicy:
         if rule not in RULES:

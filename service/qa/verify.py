@@ -1,5 +1,6 @@
-"""The verify and decide steps of Q&A: citations cleaned, every sentence checked against the passages it
-cites, and the decision to show, flag or withhold, under the rules of ``QAPolicy``."""
+"""The verify and decide steps of Q&A: citations cleaned and pointed at the passage that supports each
+sentence, every sentence checked against the passages it cites, and the decision to show, flag or withhold,
+under the rules of ``QAPolicy``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from service.qa.citations import (
     attach_markers,
     clean_citations,
     is_refusal,
+    sentence_markers,
+    set_markers,
     strip_markers,
     unverified_quotes,
 )
@@ -19,7 +22,7 @@ from service.qa.conflicts import find_conflicts, with_both_sides
 from service.qa.guard import sanitize
 from service.qa.policy import QAPolicy
 from service.qa.retriever import Passage
-from service.text import words
+from service.text import content_words, sentences, words
 
 MIN_UNCITED_COVERAGE = 0.5  # an uncited answer with less of its words in the passages came from elsewhere
 FRAGMENT_WORDS = 5  # a claim this short is compared across passages joined to its question
@@ -44,6 +47,10 @@ class AnswerVerifier:
         if not strip_markers(text) or is_refusal(text):
             return Answer.refusal(question, passages, timings, removed_citations=removed)
         checked = time.perf_counter()
+        check = _once(self._checker.check)  # citation repair and conflicts check the same (passage, sentence)
+        repaired = 0
+        if self.policy.repair_citations:
+            text, repaired = self._repair_citations(text, passages, check)
         text, citations, _ = clean_citations(text, passages)
         seen = [seen_text(c.passage) for c in citations] or [seen_text(p) for p in passages]
         fidelity = self._checker.check_each(seen, strip_markers(text))
@@ -53,13 +60,35 @@ class AnswerVerifier:
         checked = time.perf_counter()
         supported = [(c.text, in_context(question, c.text)) for c in fidelity.claims if c.supported]
         every = [*passages, *others]  # numbered on after the model's own passages
-        conflicts = find_conflicts(supported, every, _once(self._checker.check), seen_text) if len(every) > 1 else []
+        conflicts = find_conflicts(supported, every, check, seen_text) if len(every) > 1 else []
         timings["conflicts_s"] = time.perf_counter() - checked
         return Answer(
             question, text, False, with_both_sides(citations, every, conflicts), passages, fidelity,
-            quote_problems=unverified_quotes(text, citations), removed_citations=removed, timings=timings,
-            conflicts=conflicts,
+            quote_problems=unverified_quotes(text, citations), removed_citations=removed,
+            repaired_citations=repaired, timings=timings, conflicts=conflicts,
         )  # fmt: skip
+
+    def _repair_citations(
+        self, text: str, passages: list[Passage], check: Callable[[str, str], FidelityReport]
+    ) -> tuple[str, int]:
+        """Each sentence that cites no passage, or only passages that do not support it, cites the passage
+        that supports it best (when one does)."""
+        out: list[str] = []
+        repaired = 0
+        for sentence in sentences(text):
+            cited = [n for n in sentence_markers(sentence.text) if 1 <= n <= len(passages)]
+            claim = strip_markers(sentence.text)
+            if not content_words(claim):
+                out.append(sentence.text)
+                continue
+            scores = {n: check(seen_text(passages[n - 1]), claim) for n in range(1, len(passages) + 1)}
+            supporting = [n for n, report in scores.items() if report.supported]
+            if (cited and all(scores[n].supported for n in cited)) or not supporting:
+                out.append(sentence.text)
+                continue
+            out.append(set_markers(sentence.text, [max(supporting, key=lambda n: scores[n].score)]))
+            repaired += 1
+        return " ".join(out), repaired
 
 
 def _once(check: Callable[[str, str], FidelityReport]) -> Callable[[str, str], FidelityReport]:

@@ -114,15 +114,26 @@ def test_an_answer_streams_then_carries_citations_and_a_verdict(seeded: Newsdesk
     assert "only with facts stated in the passages" in system.content and "Question: Who took over" in user.content
 
 
-def test_a_sentence_is_judged_by_the_passage_it_cites(seeded: Newsdesk) -> None:
+def test_a_wrong_citation_is_repointed_to_the_supporting_passage(seeded: Newsdesk) -> None:
     qa = _qa(seeded, FakeLLM(["placeholder"]))
     passages = seeded.retriever().passages("Who took over from Barret Zoph? post-training Fedus")
     fedus = next(n for n, p in enumerate(passages, start=1) if "Fedus" in p.chunk.text and "taken over" in p.chunk.text)
-    wrong = next(n for n in range(1, len(passages) + 1) if n != fedus and "Fedus" not in passages[n - 1].chunk.text)
-    right = AnswerVerifier(seeded.checker, qa.policy).verify("q", f"{FEDUS} [{fedus}]", passages, {})
-    assert not right.refused and right.fidelity is not None and right.fidelity.supported
-    cited_wrong = AnswerVerifier(seeded.checker, qa.policy).verify("q", f"{FEDUS} [{wrong}]", passages, {})
-    assert cited_wrong.refused or (cited_wrong.fidelity is not None and not cited_wrong.fidelity.supported)
+    wrong = next(n for n in range(1, len(passages) + 1) if n != fedus)
+    reply = f"Zoph's position was taken over by William (Liam) Fedus. [{wrong}]"
+    answer = AnswerVerifier(seeded.checker, qa.policy).verify("q", reply, passages, {})
+    assert [c.number for c in answer.citations] == [fedus] and answer.repaired_citations == 1
+    switched_off = AnswerVerifier(seeded.checker, QAPolicy(repair_citations=False)).verify("q", reply, passages, {})
+    assert fedus not in [c.number for c in switched_off.citations] and switched_off.repaired_citations == 0
+
+
+def test_an_uncited_sentence_gets_the_citation_of_the_passage_that_supports_it(seeded: Newsdesk) -> None:
+    qa = _qa(seeded, FakeLLM(["placeholder"]))
+    passages = seeded.retriever().passages("Who took over from Barret Zoph? post-training Fedus")
+    fedus = next(n for n, p in enumerate(passages, start=1) if "Fedus" in p.chunk.text and "taken over" in p.chunk.text)
+    answer = AnswerVerifier(seeded.checker, qa.policy).verify(
+        "q", "Zoph's position was taken over by William (Liam) Fedus.", passages, {}
+    )
+    assert [c.number for c in answer.citations] == [fedus] and answer.repaired_citations == 1
 
 
 def test_every_rule_of_the_policy_can_be_switched_off(seeded: Newsdesk) -> None:
