@@ -11,32 +11,17 @@ import dataclasses
 
 from service.model import Chunk
 from service.qa.retriever import Passage
-from service.text import content_words, is_number, proper_nouns, sentences, stem, words, zipf
-
-_NUMBER_CUES = ("how much", "how many", "how long", "how old", "how far", "when", "what year", "what percentage")
-_NAME_CUES = ("who", "whom", "whose", "which")
-_ANSWER_BONUS = 3.0  # a sentence holding the kind of thing asked for (a number, a name not in the question)
+from service.text import content_words, sentences, stem, words, zipf
 
 
 @dataclasses.dataclass(frozen=True)
 class Query:
     weights: dict[str, float]
-    wants_number: bool
-    wants_name: bool
-    asked_names: frozenset[str]
 
 
-def query_for(question: str, earlier: str = "", cues: bool = True) -> Query:
-    """The question's words (rarer ones count more; an earlier question's words half) and, with ``cues``
-    (``QAPolicy.answer_cues``), the kind of answer it asks for."""
-    weights = {s: w / 2 for s, w in _weights(earlier).items()} | _weights(question)
-    lowered = question.lower()
-    return Query(
-        weights,
-        wants_number=cues and any(cue in lowered for cue in _NUMBER_CUES),
-        wants_name=cues and bool(set(words(lowered)[:3]) & set(_NAME_CUES)),
-        asked_names=frozenset(words(question) + words(earlier)),
-    )
+def query_for(question: str, earlier: str = "") -> Query:
+    """The question's words (rarer ones count more; an earlier question's words half)."""
+    return Query({s: w / 2 for s, w in _weights(earlier).items()} | _weights(question))
 
 
 def focus(passages: list[Passage], question: str, budget: int, earlier: str = "", cues: bool = True) -> list[Passage]:
@@ -44,7 +29,7 @@ def focus(passages: list[Passage], question: str, budget: int, earlier: str = ""
     earlier question (a follow-up's context) count half."""
     if budget <= 0:
         return passages
-    query = query_for(question, earlier, cues)
+    query = query_for(question, earlier)
     return [dataclasses.replace(p, chunk=excerpt(p.chunk, query, budget)) for p in passages]
 
 
@@ -75,20 +60,14 @@ def _weights(query: str) -> dict[str, float]:
 
 
 def _score(sentence: str, query: Query) -> float:
-    said = words(sentence)
-    present = {stem(w) for w in said}
-    score = sum(weight for s, weight in query.weights.items() if s in present)
-    if query.wants_number and any(is_number(w) for w in said):
-        score += _ANSWER_BONUS
-    if query.wants_name and proper_nouns(sentence, sentence_initial=False) - query.asked_names:
-        score += _ANSWER_BONUS
-    return score
+    present = {stem(w) for w in words(sentence)}
+    return sum(weight for s, weight in query.weights.items() if s in present)
 
 
-def ranked(passages: list[Passage], question: str, cues: bool = True) -> list[Passage]:
+def ranked(passages: list[Passage], question: str) -> list[Passage]:
     """The passages ordered by their sentence that matches the question best; those sharing no
     word with it are left out."""
-    query = query_for(question, cues=cues)
+    query = query_for(question)
     scored = [
         (max((_score(s.text, query) for s in sentences(p.chunk.text)), default=0.0), i) for i, p in enumerate(passages)
     ]

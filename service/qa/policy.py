@@ -12,9 +12,6 @@ import dataclasses
 from dataclasses import dataclass
 
 RULES = {
-    "answer_cues": "A question's form says what kind of answer it wants ('how much', 'when': a number; 'who', "
-    "'which': a name the question lacks): a passage is cut down around a sentence that holds one, so the "
-    "short excerpt the small model reads keeps the answer.",
     "second_look": "A small model misses answers in a crowded prompt: when it refuses with several passages, "
     "ask once more with the one passage that matches the question best. The reply goes through the same checks.",
     "repair_citations": "Cite the passage that supports a sentence when the sentence cites none or only "
@@ -27,7 +24,6 @@ RULES = {
 
 @dataclass(frozen=True)
 class QAPolicy:
-    answer_cues: bool = True
     second_look: bool = True
     withhold: bool = True
     repair_citations: bool = True

@@ -97,8 +97,7 @@ class QAService:
             yield REFUSAL
             yield Answer.refusal(question, passages, timings)
             return
-        earlier = previous.question if previous else ""
-        passages = focus(passages, question, self._excerpt_chars, earlier, self.policy.answer_cues)
+        passages = focus(passages, question, self._excerpt_chars, previous.question if previous else "")
         yield Stage(f"reading {len(passages)} passage{'s' if len(passages) != 1 else ''}")
         llm = self._llm()
         packed, guarded = _passages(passages)
@@ -106,7 +105,7 @@ class QAService:
         raw = yield from self._generate(llm, "newsdesk-answer", messages, timings, "generation_s")
         prompt_chars = _chars(messages)
         others: list[Passage] = []
-        best = ranked(passages, question, self.policy.answer_cues)[:1] if is_refusal(raw) and len(passages) > 1 else []
+        best = ranked(passages, question)[:1] if is_refusal(raw) and len(passages) > 1 else []
         if best and self.policy.second_look:
             yield SECOND_LOOK
             single = self._prompt.render(history=_history(previous), passages=_passages(best)[0], question=question)
