@@ -54,7 +54,11 @@ def serve(ctx: typer.Context) -> None:
 
     server = desk(ctx).local_server
     info = server.ensure()
-    out.print(f"embedded model serving at {info.base_url} (model file {info.model}); Ctrl-C stops it", highlight=False)
+    out.print(
+        f"embedded model serving at {info.base_url} (model file {info.model}); Ctrl-C stops it once no other "
+        "newsdesk process is using it",
+        highlight=False,
+    )
     try:
         while True:
             time.sleep(3600)
