@@ -10,7 +10,7 @@ far from the evidence) stay on unless dropping some of them is better on `valid`
 balanced accuracy: they guard the errors a reader must never see passed as supported, which FRANK's
 summarisers rarely make. So does ``contradicted``, the verifier's own confident "no": its cut-off is the
 largest P(supported) under which at most 5% of the supported pairs of the verifier's training `dev` split
-fall (needs ../shared/datasets/factuality; probabilities cached in data/fit-fidelity-dev.json). The negation
+fall (`training/veto.py`, optional like training: it reads the training data; cached in data/). The negation
 rule is a word-level guess at meaning, the verifier's own job, so it is kept only when it pays that half
 point. Printed: valid figures for the word-overlap calibration, the verifier alone, and the fit.
 """
@@ -36,28 +36,11 @@ from service.fidelity.calibration import FITTED, LEXICAL, RULES, Calibration
 from service.fidelity.checker import FidelityChecker
 from service.fidelity.verifier import MODEL_PATH, CrossEncoderVerifier
 from service.settings import load_settings
+from training.veto import SHARED, dev_veto
 
 SIGNALS = ("verifier", "order", "coverage", "similarity", "rare_novel")
 ALL_RULES = Calibration({"verifier": 1.0}, 0.0, 0.5)
 GUARDS = ("novel_number", "novel_name", "misplaced", "contradicted")
-VETO_FALSE_ALARMS = 0.05
-
-
-def dev_veto(model: Path, shared: Path, cache: Path) -> float:
-    """The largest cut-off (0.01 steps) under which at most 5% of the supported `dev` pairs fall."""
-    if cache.is_file():
-        scored = json.loads(cache.read_text())
-    else:
-        from training.pairs import build
-
-        dev = build(shared, "dev")
-        probabilities = CrossEncoderVerifier(model, threads=2).probabilities([(p.premise, p.claim) for p in dev])
-        scored = {"p": probabilities, "label": [p.label for p in dev]}
-        cache.write_text(json.dumps(scored))
-    supported = np.array([p for p, label in zip(scored["p"], scored["label"], strict=True) if label])
-    return max(t for t in np.arange(0.0, 0.5, 0.01).round(2) if (supported < t).mean() <= VETO_FALSE_ALARMS)
-
-
 Claims = list[dict[str, float]]
 
 
@@ -131,12 +114,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", type=Path, default=MODEL_PATH)
     ap.add_argument("--cache", type=Path, default=Path("data/fit-fidelity-valid.json"))
-    ap.add_argument(
-        "--shared",
-        type=Path,
-        default=Path(__file__).resolve().parents[2] / "shared" / "datasets",
-        help="the verifier's training data (for the contradicted rule's cut-off)",
-    )
+    ap.add_argument("--shared", type=Path, default=SHARED, help="the verifier's training data (the veto's cut-off)")
     ap.add_argument("--dry-run", action="store_true", help="print, do not write calibration.json")
     ap.add_argument("--limit", type=int, help="first N valid rows only (a smoke run; implies --dry-run)")
     args = ap.parse_args()
