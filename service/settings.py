@@ -104,7 +104,7 @@ class Settings(BaseSettings):
     qa_rules_off: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Q&A rules to switch off, for measurement (comma-separated): second_look, "
-        "repair_citations, withhold (each rule's reason: docs/qa.md).",
+        "echo, repair_citations, withhold (each rule's reason: docs/qa.md).",
     )
     max_file_mb: float = Field(10.0, gt=0, description="Largest file or download accepted, in MB.")
     max_article_chars: int = Field(500_000, ge=1000, description="Longest article text accepted, in characters.")

@@ -4,13 +4,14 @@ embedded llama.cpp server in tests/integration/test_llm_local.py)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import httpx2
 
 from service.llm.client import LLM
 from service.llm.endpoint import Endpoint
+from service.prompts import Message
 
 
 def sse(*pieces: str, finish: bool = True) -> bytes:
@@ -110,7 +111,7 @@ class FakeLLM:
     def langchain_model(self, **_: Any) -> Any:
         return self.chat.model
 
-    def stream(self, messages: list[dict[str, str]], max_tokens: int | None = None) -> Iterator[str]:
+    def stream(self, messages: Sequence[Message], max_tokens: int | None = None) -> Iterator[str]:
         from langchain_core.messages import HumanMessage, SystemMessage
 
         self.chat.prompts.append(

@@ -24,7 +24,7 @@ def query_for(question: str, earlier: str = "") -> Query:
     return Query({s: w / 2 for s, w in _weights(earlier).items()} | _weights(question))
 
 
-def focus(passages: list[Passage], question: str, budget: int, earlier: str = "", cues: bool = True) -> list[Passage]:
+def focus(passages: list[Passage], question: str, budget: int, earlier: str = "") -> list[Passage]:
     """Each passage cut to at most ``budget`` characters (0 = whole passages). The words of an
     earlier question (a follow-up's context) count half."""
     if budget <= 0:

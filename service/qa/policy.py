@@ -14,6 +14,8 @@ from dataclasses import dataclass
 RULES = {
     "second_look": "A small model misses answers in a crowded prompt: when it refuses with several passages, "
     "ask once more with the one passage that matches the question best. The reply goes through the same checks.",
+    "echo": "An answer whose every content word is already in the question tells the reader nothing (the small "
+    "model's way of not knowing): treat it as a refusal. Yes/no answers are exempt.",
     "repair_citations": "Cite the passage that supports a sentence when the sentence cites none or only "
     "passages that do not support it: the small model leaves most answers uncited and often cites the wrong "
     "number, and a reader should always be able to open the passage behind a sentence.",
@@ -26,6 +28,7 @@ RULES = {
 class QAPolicy:
     second_look: bool = True
     withhold: bool = True
+    echo: bool = True
     repair_citations: bool = True
 
     def without(self, rule: str) -> QAPolicy:

@@ -22,10 +22,11 @@ from service.qa.conflicts import find_conflicts, with_both_sides
 from service.qa.guard import sanitize
 from service.qa.policy import QAPolicy
 from service.qa.retriever import Passage
-from service.text import content_words, sentences, words
+from service.text import content_words, sentences, stem, words
 
 MIN_UNCITED_COVERAGE = 0.5  # an uncited answer with less of its words in the passages came from elsewhere
 FRAGMENT_WORDS = 5  # a claim this short is compared across passages joined to its question
+_YES_NO = ("yes", "no")
 
 
 class AnswerVerifier:
@@ -46,6 +47,8 @@ class AnswerVerifier:
         text, _, removed = clean_citations(attach_markers(raw.strip()), passages)
         if not strip_markers(text) or is_refusal(text):
             return Answer.refusal(question, passages, timings, removed_citations=removed)
+        if self.policy.echo and echoes_question(text, question):
+            return Answer.refusal(question, passages, timings, withheld=text)
         checked = time.perf_counter()
         check = _once(self._checker.check)  # citation repair and conflicts check the same (passage, sentence)
         repaired = 0
@@ -109,6 +112,16 @@ def in_context(question: str, claim: str) -> str:
     if len(words(claim)) > FRAGMENT_WORDS:
         return claim
     return f"{question.strip().rstrip('?').rstrip()}: {claim.strip()}"
+
+
+def echoes_question(answer: str, question: str) -> bool:
+    """Whether every content word of the answer is already in the question (yes/no answers exempt)."""
+    answer = strip_markers(answer)
+    said = [stem(w) for w in content_words(answer)]
+    if not said or words(answer)[0] in _YES_NO:
+        return False
+    asked = {stem(w) for w in content_words(question)}
+    return all(w in asked for w in said)
 
 
 def invented(fidelity: FidelityReport, cited: bool) -> bool:

@@ -229,6 +229,27 @@ def test_the_retriever_is_a_langchain_retriever_with_exact_spans(seeded: Newsdes
     assert any("Fedus" in d.page_content for d in documents)
 
 
+@pytest.mark.parametrize(
+    ("answer", "question", "echo"),
+    [
+        ("OpenAI [1]", "Which company did Luke Metz join after leaving OpenAI?", True),
+        ("Luke Metz left OpenAI.", "When did Luke Metz leave OpenAI?", True),
+        ("Google [1]", "Where did Metz, Zoph and Fedus work before OpenAI?", False),
+        ("Two years.", "How long did Luke Metz work at OpenAI?", False),
+        ("Yes, Zoph left OpenAI [1].", "Did Zoph leave OpenAI?", False),
+    ],
+)
+def test_an_answer_that_only_repeats_the_question_is_not_an_answer(answer: str, question: str, echo: bool) -> None:
+    from service.qa.verify import echoes_question
+
+    assert echoes_question(answer, question) is echo
+
+
+def test_an_echoing_answer_is_withheld_as_a_refusal(seeded: Newsdesk) -> None:
+    answer = _qa(seeded, FakeLLM(["OpenAI [1]"])).answer("Which company did Luke Metz join after leaving OpenAI?")
+    assert answer.refused and answer.text == REFUSAL and answer.withheld == "OpenAI [1]"
+
+
 def test_a_refusal_gets_a_second_look_with_the_best_passage_alone(seeded: Newsdesk) -> None:
     llm = FakeLLM(["The articles don't say.", f"{FEDUS} [1]"])
     qa = QAService(seeded.retriever, lambda: llm, seeded.checker, load_prompt(ROOT / "prompts", "qa-answer"), 0.2, 400)  # type: ignore[arg-type]
