@@ -50,7 +50,11 @@ def table() -> list[tuple[str, str]]:
             ("ingest+search peak RSS", f"{d['peak_rss_mb']:.0f} MB"),
         ]
     if (d := _load("fidelity")) and "verifier" in d:
-        for label, key in (("fidelity check, verifier", "verifier"), ("fidelity check, word overlap", "word_overlap")):
+        checkers = [("fidelity check, verifier", "verifier"), ("fidelity check, word overlap", "word_overlap")]
+        checkers += [("fidelity check, verifier reading every window", "verifier_every_window")] * (
+            "verifier_every_window" in d
+        )
+        for label, key in checkers:
             f = d[key]
             rows.append((label, f"p50 {f['check_s']['p50']:.2f} s per 5-sentence summary, "
                          f"{f['per_claim_s']['p50'] * 1000:.0f} ms per claim"))  # fmt: skip

@@ -112,6 +112,7 @@ class FidelityChecker:
         verifier: Verifier | None = None,
         calibration: Calibration | None = None,
         windows: int = 3,
+        stop_at: float | None = 0.5,
     ) -> None:
         self._embedder = embedder
         self._verifier = verifier
@@ -119,6 +120,7 @@ class FidelityChecker:
         if self.calibration.uses_verifier and verifier is None:
             raise ValueError("this calibration needs the verifier")
         self._windows = windows
+        self._stop_at = stop_at
         self._sources: OrderedDict[str, _Source] = OrderedDict()
 
     def check(self, source: str, text: str) -> FidelityReport:
@@ -132,18 +134,25 @@ class FidelityChecker:
         return FidelityReport.of([self._verdict(src, c, m) for c, m in zip(claims, measured, strict=True)])
 
     def _verify(self, src: _Source, claims: list[str], measured: list[_Measured]) -> None:
-        """One verifier call for every (claim, picked window) pair; each claim keeps its best window."""
+        """The verifier reads each claim's picked windows, most promising first, one round per rank (one
+        call per round); each claim keeps its best window. A claim stops once a window gives it at least
+        ``stop_at``: it is supported there, and further windows could only refine its score (None: read them all)."""
         assert self._verifier is not None
-        pairs: list[tuple[str, str]] = []
-        owners: list[tuple[int, tuple[int, int]]] = []
-        for n, (claim, m) in enumerate(zip(claims, measured, strict=True)):
-            for window in m.candidates[: self._windows]:
-                pairs.append((src.text[src.spans[window[0]].start : src.spans[window[1] - 1].end], claim))
-                owners.append((n, window))
-        for (n, window), p in zip(owners, self._verifier.probabilities(pairs), strict=True):
-            m = measured[n]
-            if p > m.probability:
-                m.probability, m.window = p, window
+        pending = list(range(len(claims)))
+        for rank in range(self._windows):
+            pairs: list[tuple[str, str]] = []
+            owners: list[tuple[int, tuple[int, int]]] = []
+            for n in pending:
+                if rank < len(measured[n].candidates):
+                    window = measured[n].candidates[rank]
+                    pairs.append((src.text[src.spans[window[0]].start : src.spans[window[1] - 1].end], claims[n]))
+                    owners.append((n, window))
+            for (n, window), p in zip(owners, self._verifier.probabilities(pairs), strict=True):
+                m = measured[n]
+                if p > m.probability:
+                    m.probability, m.window = p, window
+            if self._stop_at is not None:
+                pending = [n for n in pending if measured[n].probability < self._stop_at]
         for m in measured:
             p = min(max(m.probability, 1e-6), 1 - 1e-6)
             m.signals["verifier"] = max(-_LOGIT_CLIP, min(_LOGIT_CLIP, math.log(p / (1 - p))))

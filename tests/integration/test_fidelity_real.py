@@ -35,6 +35,16 @@ def test_the_shipped_verifier_is_intact_and_tells_a_paraphrase_from_a_swap() -> 
     assert paraphrase > swap
 
 
+def test_a_pair_gets_the_same_probability_whatever_is_checked_beside_it() -> None:
+    verifier = CrossEncoderVerifier()
+    pair = (ZOPH, "William (Liam) Fedus replaced Barret Zoph.")
+    alone = verifier.probabilities([pair])[0]
+    source = SEED.read_text()
+    long_window = (source[:900], "OpenAI lost several of its leading researchers in one week, the article says.")
+    beside = verifier.probabilities([pair, long_window, (ZOPH, "Zoph left."), (source[:300], "A claim.")])[0]
+    assert beside == alone
+
+
 def test_the_verifier_checker_supports_the_flagship_paraphrase_and_refuses_inventions() -> None:
     checker = FidelityChecker(MiniLMEmbedder(), CrossEncoderVerifier(), fitted())
     source = SEED.read_text()

@@ -21,12 +21,24 @@ def checker(verifier: FakeVerifier, calibration: Calibration = VERIFIER_ONLY, wi
     return FidelityChecker(FakeEmbedder(dim=256), verifier, calibration, windows=windows)
 
 
-def test_each_claim_is_shown_a_few_exact_source_windows_in_one_call() -> None:
-    verifier = FakeVerifier()
+def test_each_claim_is_shown_a_few_exact_source_windows_one_call_per_rank() -> None:
+    verifier = FakeVerifier(default=0.2)
     checker(verifier, windows=2).check(SOURCE, "Lyon will close the bridge. A ferry will carry cyclists.")
-    assert verifier.calls == 1 and len(verifier.pairs) == 4
+    assert verifier.calls == 2 and len(verifier.pairs) == 4
     for premise, _claim in verifier.pairs:
         assert premise in SOURCE and premise.count(".") <= 3
+
+
+def test_a_claim_stops_reading_windows_once_one_supports_it() -> None:
+    text = "Lyon will close the bridge. A ferry will carry cyclists."
+    verifier = FakeVerifier({"ferry": 0.9}, default=0.2)
+    report = checker(verifier, windows=3).check(SOURCE, text)
+    assert [claim for _, claim in verifier.pairs].count("A ferry will carry cyclists.") == 1
+    assert [claim for _, claim in verifier.pairs].count("Lyon will close the bridge.") == 3
+    assert [c.supported for c in report.claims] == [False, True]
+    every = FakeVerifier({"ferry": 0.9}, default=0.2)
+    FidelityChecker(FakeEmbedder(dim=256), every, VERIFIER_ONLY, windows=3, stop_at=None).check(SOURCE, text)
+    assert len(every.pairs) == 6
 
 
 def test_the_verifier_decides_a_paraphrase_that_word_overlap_doubts() -> None:
