@@ -166,6 +166,7 @@ def main() -> None:
         if evaluate(rows, claims, shipped)["mean"] + 0.005 >= fit_mean:
             print("the fit does not beat the shipped calibration by half a point: kept")
             return
+        contradicted(claims, chosen.veto)
     show("CHOSEN", chosen)
     if not args.dry_run:
         FITTED.write_text(chosen.to_json() + "\n", encoding="utf-8")
