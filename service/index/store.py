@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ParamSpec, TypeVar
 
 from service.errors import ConfigError, NewsdeskError, StoreUnavailable
+from service.index.records import article_meta, chunk_from, chunk_meta, info_from
 from service.model import Article, ArticleInfo, Chunk
 
 P = ParamSpec("P")
@@ -78,11 +79,11 @@ class ArticleStore:
         if not found["ids"]:
             return None
         text = found["documents"][0] if with_text else None
-        return _info(found["ids"][0], found["metadatas"][0], text)
+        return info_from(found["ids"][0], found["metadatas"][0], text)
 
     @_guarded
     def articles(self) -> list[ArticleInfo]:
-        infos = [_info(i, m) for i, m in self._scan(self._articles)]
+        infos = [info_from(i, m) for i, m in self._scan(self._articles)]
         return sorted(infos, key=lambda a: (a.ingested_at, a.id))
 
     @_guarded
@@ -114,7 +115,7 @@ class ArticleStore:
         hits = []
         for doc, meta, distance in zip(result["documents"][0], metas, result["distances"][0], strict=True):
             if committed.get(meta["article_id"]) == meta["chunking"]:
-                hits.append(StoredHit(_chunk(doc, meta), 1.0 - float(distance)))
+                hits.append(StoredHit(chunk_from(doc, meta), 1.0 - float(distance)))
         return hits[:k]
 
     @_guarded
@@ -127,7 +128,7 @@ class ArticleStore:
             where={"$and": [{"article_id": article_id}, {"chunking": signature}]},
             include=["documents", "metadatas"],
         )
-        chunks = [_chunk(d, m) for d, m in zip(found["documents"], found["metadatas"], strict=True)]
+        chunks = [chunk_from(d, m) for d, m in zip(found["documents"], found["metadatas"], strict=True)]
         return sorted(chunks, key=lambda c: c.index)
 
     @_guarded
@@ -140,7 +141,7 @@ class ArticleStore:
             page = self._chunks.get(include=["documents", "metadatas"], limit=_PAGE, offset=offset)
             for document, meta in zip(page["documents"], page["metadatas"], strict=True):
                 if committed.get(meta["article_id"]) == meta["chunking"]:
-                    chunks.append(_chunk(document, meta))
+                    chunks.append(chunk_from(document, meta))
             if len(page["ids"]) < _PAGE:
                 return chunks
             offset += _PAGE
@@ -174,13 +175,13 @@ class ArticleStore:
                 ids=[f"{c.article_id}-{chunking}-{c.index:05d}" for c in part],
                 embeddings=[list(v) for v in vectors[begin : begin + self._batch]],
                 documents=[c.text for c in part],
-                metadatas=[_chunk_meta(c, chunking, now) for c in part],
+                metadatas=[chunk_meta(c, chunking, now) for c in part],
             )
         self._articles.upsert(
             ids=[article.id],
             embeddings=[_mean(vectors)],
             documents=[article.text],
-            metadatas=[_article_meta(article, len(chunks), chunking, now)],
+            metadatas=[article_meta(article, len(chunks), chunking, now)],
         )
         for old in replaces:
             if old != article.id:
@@ -225,51 +226,6 @@ class ArticleStore:
             if len(page["ids"]) < _PAGE:
                 return
             offset += _PAGE
-
-
-def _chunk_meta(chunk: Chunk, chunking: str, now: str) -> dict[str, Any]:
-    return {
-        "article_id": chunk.article_id,
-        "index": chunk.index,
-        "start": chunk.start,
-        "end": chunk.end,
-        "title": chunk.title,
-        "chunking": chunking,
-        "written_at": now,
-    }
-
-
-def _article_meta(article: Article, n_chunks: int, chunking: str, now: str) -> dict[str, Any]:
-    return {
-        "title": article.title,
-        "source": article.source,
-        "published": article.published or "",
-        "language": article.language,
-        "content_hash": article.content_hash,
-        "chunks": n_chunks,
-        "chars": len(article.text),
-        "chunking": chunking,
-        "ingested_at": now,
-    }
-
-
-def _chunk(document: str, meta: dict[str, Any]) -> Chunk:
-    return Chunk(meta["article_id"], int(meta["index"]), int(meta["start"]), int(meta["end"]), document, meta["title"])
-
-
-def _info(article_id: str, meta: dict[str, Any], text: str | None = None) -> ArticleInfo:
-    return ArticleInfo(
-        id=article_id,
-        title=meta["title"],
-        source=meta["source"],
-        published=meta["published"] or None,
-        language=meta["language"],
-        chunks=int(meta["chunks"]),
-        chars=int(meta["chars"]),
-        ingested_at=meta["ingested_at"],
-        chunking=meta["chunking"],
-        text=text,
-    )
 
 
 def _mean(vectors: Sequence[Sequence[float]]) -> list[float]:
