@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from service.fidelity.checker import FidelityReport
+from service.fidelity.report import FidelityReport
 from service.index.store import StoredHit
 from service.model import ArticleInfo
 from service.qa.answer import Answer

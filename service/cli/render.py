@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from service.evals.batch import BatchSummary
-from service.fidelity.checker import FidelityReport
+from service.fidelity.report import FidelityReport
 from service.index.store import StoredHit
 from service.ingest.service import IngestReport, ItemResult
 from service.model import ArticleInfo

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from service.fidelity.checker import FidelityChecker, FidelityReport
+from service.fidelity.checker import FidelityChecker
+from service.fidelity.report import FidelityReport
 from service.llm.client import LLM
 from service.prompts import Prompt
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from service.fidelity.checker import FidelityReport
+from service.fidelity.report import FidelityReport
 from service.qa.retriever import Passage
 
 REFUSAL = "The articles don't say."

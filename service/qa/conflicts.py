@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from service.fidelity.checker import ClaimVerdict, FidelityReport
+from service.fidelity.report import ClaimVerdict, FidelityReport
 from service.qa.answer import Citation, Conflict
 from service.qa.retriever import Passage
 from service.text import content_words, is_number, proper_nouns, stem, words

@@ -7,7 +7,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from service.fidelity.checker import FidelityChecker, FidelityReport
+from service.fidelity.checker import FidelityChecker
+from service.fidelity.report import FidelityReport
 from service.qa.answer import Answer
 from service.qa.citations import (
     attach_markers,

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-from service.fidelity.checker import ClaimVerdict
+from service.fidelity.report import ClaimVerdict
 from service.rewrite.measures import Readability
 from service.rewrite.units import Unit
 from service.text import sentences

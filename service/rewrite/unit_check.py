@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import textstat
 
-from service.fidelity.checker import ClaimVerdict, FidelityChecker
+from service.fidelity.checker import FidelityChecker
+from service.fidelity.report import ClaimVerdict
 from service.text import STOPWORDS, proper_nouns, sentences, words
 
 MAX_WORDS = {"plain": 15, "simple": 10}  # words per output sentence the level aims at

@@ -7,7 +7,7 @@ from html import escape
 
 from matplotlib.figure import Figure
 
-from service.fidelity.checker import ClaimVerdict
+from service.fidelity.report import ClaimVerdict
 from service.rewrite.measures import facts
 from service.rewrite.result import AlignedUnit, RewriteResult
 from service.rewrite.unit_check import MAX_GRADE

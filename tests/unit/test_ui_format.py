@@ -8,7 +8,7 @@ import pytest
 
 from service.evals.suite import SuiteResult
 from service.evals.thresholds import Failure
-from service.fidelity.checker import ClaimVerdict, FidelityReport
+from service.fidelity.report import ClaimVerdict, FidelityReport
 from service.ingest.service import IngestReport, ItemResult
 from service.llm.status import Status
 from service.model import ArticleInfo, Chunk
