@@ -5,7 +5,10 @@ from __future__ import annotations
 from service.fidelity.calibration import RARE_ZIPF
 from service.text import is_number, negation_scopes, stem, zipf
 
-IGNORED = frozenset({"unk"})  # the placeholder some summarisers write for an unknown word: not a name
+# The placeholder some summarisers (in FRANK) write for a word outside their vocabulary: not a name, not a
+# fact. Ignored here rather than dropped when FRANK is read, which leaves broken sentences (FRANK `valid`
+# mean balanced accuracy 0.637 against 0.642).
+IGNORED = frozenset({"unk"})
 
 
 def negation_clash(claim: list[str], source: list[str]) -> bool:
