@@ -24,8 +24,13 @@ def attach_markers(text: str) -> str:
     return _TRAILING.sub(lambda m: " " + "".join(m.group(2).split()) + m.group(1) + " ", text).strip()
 
 
+def _numbers(group: str) -> list[int]:
+    """The numbers of one marker's inside: '1, 3' -> [1, 3]."""
+    return [int(n) for n in re.split(r"\s*,\s*", group)]
+
+
 def sentence_markers(sentence: str) -> list[int]:
-    return [int(n) for group in _MARKER.findall(sentence) for n in re.split(r"\s*,\s*", group)]
+    return [n for group in _MARKER.findall(sentence) for n in _numbers(group)]
 
 
 def set_markers(sentence: str, numbers: list[int]) -> str:
@@ -42,7 +47,7 @@ def clean_citations(text: str, passages: list[Passage]) -> tuple[str, list[Citat
     removed: list[int] = []
 
     def keep(match: re.Match[str]) -> str:
-        numbers = [int(n) for n in re.split(r"\s*,\s*", match.group(1))]
+        numbers = _numbers(match.group(1))
         valid = [n for n in numbers if 1 <= n <= len(passages)]
         removed.extend(n for n in numbers if n not in valid)
         for n in valid:

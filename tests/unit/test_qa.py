@@ -15,7 +15,7 @@ from service.qa.citations import attach_markers, clean_citations, is_refusal, un
 from service.qa.policy import QAPolicy
 from service.qa.retriever import Passage, fuse
 from service.qa.service import SECOND_LOOK, QAService
-from service.qa.verify import AnswerVerifier, in_context
+from service.qa.verify import AnswerVerifier, echoes_question, in_context
 from tests.conftest import ROOT, SEED
 from tests.fakes import FakeEmbedder
 from tests.llm_fakes import FakeLLM
@@ -240,8 +240,6 @@ def test_the_retriever_is_a_langchain_retriever_with_exact_spans(seeded: Newsdes
     ],
 )
 def test_an_answer_that_only_repeats_the_question_is_not_an_answer(answer: str, question: str, echo: bool) -> None:
-    from service.qa.verify import echoes_question
-
     assert echoes_question(answer, question) is echo
 
 
