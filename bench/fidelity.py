@@ -47,15 +47,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=20)
     args = parser.parse_args()
-    embedder = MiniLMEmbedder()
+    settings = load_settings()  # the shipped defaults: threads and batch sizes as the app uses them
+    embedder = MiniLMEmbedder(threads=settings.embed_threads, batch_size=settings.embed_batch_size)
     embedder.embed_query("warm-up")
-    articles = list(load_onestopenglish(load_settings().datasets_dir).values())[: args.articles]
+    articles = list(load_onestopenglish(settings.datasets_dir).values())[: args.articles]
     texts = [
         (" ".join(a.advanced.split()[:700]), " ".join(s.text for s in sentences(a.elementary)[2:7])) for a in articles
     ]
     lexical = run(FidelityChecker(embedder), texts)
     rss_before = peak_rss_mb()
-    verifier = CrossEncoderVerifier()
+    verifier = CrossEncoderVerifier(threads=settings.fidelity_threads)
     started = time.perf_counter()
     verifier.probabilities([("A source sentence.", "A claim.")])
     cold_load = time.perf_counter() - started
@@ -63,6 +64,8 @@ def main() -> None:
     every_window = run(FidelityChecker(embedder, verifier, fitted(), stop_at=None), texts)
     figures = {
         "articles": len(articles),
+        "threads": {"embedder": settings.embed_threads, "verifier": settings.fidelity_threads},
+        "embed_batch_size": settings.embed_batch_size,
         "word_overlap": lexical,
         "verifier": checked | {"cold_load_s": round(cold_load, 2)},
         "verifier_every_window": every_window,

@@ -1,9 +1,9 @@
 """Ingest and search figures on the embedded defaults (MiniLM int8 + on-disk Chroma).
 
-    .venv/bin/python bench/ingest_search.py [--articles 129] [--queries 100]
+    .venv/bin/python bench/ingest_search.py [--articles N] [--queries 100]
 
-Ingests the OneStopEnglish dev articles (`advanced` texts) plus the seed article into a fresh
-temporary index, then times searches and measures recall@1/@3 on evals/datasets/retrieval.jsonl.
+Ingests the 30 OneStopEnglish articles shipped in evals/datasets (`advanced` texts) plus the seed article
+into a fresh temporary index, then times searches and measures recall@1/@3 on evals/datasets/retrieval.jsonl.
 Prints a table and writes bench/results/ingest_search.json.
 """
 
@@ -28,7 +28,7 @@ QUESTIONS = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "retrie
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--articles", type=int, default=129, help="OneStopEnglish articles to ingest")
+    parser.add_argument("--articles", type=int, help="ingest only the first N OneStopEnglish articles")
     parser.add_argument("--queries", type=int, default=100, help="search queries to time")
     args = parser.parse_args()
 

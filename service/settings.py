@@ -37,13 +37,17 @@ class Settings(BaseSettings):
         "verifier",
         description="How claims are checked: `verifier` (the cross-encoder trained for newsdesk, with word-overlap "
         "signals and rules for names and numbers) or `lexical` (word overlap, embeddings and rules only: about "
-        "half the checking time, more faithful paraphrases flagged; see docs).",
+        "two thirds of the checking time, more faithful paraphrases flagged; see docs).",
     )
     fidelity_windows: int = Field(
         3, ge=1, le=20, description="Source windows per claim that reach the verifier (picked by cheap signals)."
     )
-    fidelity_threads: int = Field(1, ge=1, le=64, description="CPU threads for the fidelity verifier.")
-    embed_batch_size: int = Field(32, ge=1, le=512, description="Chunks embedded per batch.")
+    fidelity_threads: int = Field(
+        2, ge=1, le=64, description="CPU threads for the fidelity verifier (it runs after the answer is generated)."
+    )
+    embed_batch_size: int = Field(
+        4, ge=1, le=512, description="Texts per run of the offline embedding model (on CPU, small runs are faster)."
+    )
     openai_api_key: SecretStr | None = Field(
         None,
         validation_alias=AliasChoices("NEWSDESK_OPENAI_API_KEY", "OPENAI_API_KEY"),

@@ -31,9 +31,11 @@ def _package_dir(name: str) -> Path:
 
 
 class MiniLMEmbedder:
-    """Loads the model on first use (once per instance), then embeds in batches."""
+    """Loads the model on first use (once per instance), then embeds in small batches of similar length: on
+    CPU, runs of 4 were faster than runs of 32 (8.8 against 14.1 ms a sentence, 39 against 57 ms a 230-token
+    chunk; 2 threads, 2 vCPU AMD EPYC), and a text's vector does not depend on its batch."""
 
-    def __init__(self, threads: int = 2, batch_size: int = 32) -> None:
+    def __init__(self, threads: int = 2, batch_size: int = 4) -> None:
         self._threads = threads
         self._batch_size = batch_size
         self._lock = threading.Lock()

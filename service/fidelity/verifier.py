@@ -31,7 +31,7 @@ class Verifier(Protocol):
 
 
 class CrossEncoderVerifier:
-    def __init__(self, model_path: Path = MODEL_PATH, threads: int = 1) -> None:
+    def __init__(self, model_path: Path = MODEL_PATH, threads: int = 2) -> None:
         # One pair per run, never a batch: the int8 model quantises its activations with one scale per run,
         # so in a batch a pair's probability moved with its companions (by up to 0.17 on 88 OneStopEnglish
         # pairs), and a claim's verdict depended on what else was checked with it. Alone, a pair costs no

@@ -1,8 +1,11 @@
 from pathlib import Path
 
+import numpy as np
+
 from service.app import Newsdesk
-from service.embeddings.minilm import MODEL_ID
+from service.embeddings.minilm import MODEL_ID, MiniLMEmbedder
 from service.settings import load_settings
+from service.text import sentences
 from tests.conftest import SEED
 
 
@@ -30,3 +33,11 @@ def test_chroma_server_mode(chroma_server: str, tmp_path: Path) -> None:
     assert [a.title for a in reader.catalog.list()] == ["OpenAI brain drain: Luke Metz and Barret Zoph leave"]
     assert "William (Liam) Fedus" in reader.search.search("Who took over from Barret Zoph?", k=1)[0].chunk.text
     assert not (tmp_path / "b" / "chroma").exists()  # nothing was written locally
+
+
+def test_a_text_gets_the_same_vector_whatever_batch_it_is_embedded_in() -> None:
+    # The batch size is a speed setting: an index built with one must be searchable with another.
+    texts = [s.text for s in sentences(SEED.read_text())][:12]
+    alone = np.array(MiniLMEmbedder(batch_size=1).embed_documents(texts))
+    batched = np.array(MiniLMEmbedder(batch_size=32).embed_documents(texts))
+    assert np.allclose(alone, batched, atol=1e-4)
