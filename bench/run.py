@@ -1,6 +1,6 @@
 """Every benchmark, one command (`make bench`): runs the scripts in turn, then prints one table.
 
-    .venv/bin/python bench/run.py [--quick] [--only ingest_search fidelity llm qa rewrite rewrite_reference load]
+    .venv/bin/python bench/run.py [--quick] [--only NAME ...]  (names: the keys of STEPS below)
 
 Each script writes bench/results/<name>.json; the table is read back from those files, so a script
 that was skipped shows its last figures (with their date). --quick trims counts (about 15 minutes
@@ -32,6 +32,7 @@ STEPS: dict[str, tuple[list[str], list[str]]] = {  # name: (full command, extra 
     "qa": ([PY, "bench/qa.py"], ["--limit", "12"]),
     "rewrite": ([NEWSDESK, "eval", "rewrite", "--report", str(RESULTS / "rewrite")], ["--limit", "1"]),
     "rewrite_reference": ([PY, "bench/rewrite_reference.py"], []),
+    "rewrite_reference_held_apart": ([PY, "bench/rewrite_reference.py", "--held-apart"], []),
     "load": ([PY, "bench/load.py"], ["--users", "1", "4", "--search-per-user", "10"]),
 }
 
@@ -84,6 +85,9 @@ def table() -> list[tuple[str, str]]:
     if d := _load("rewrite_reference"):
         figures = ", ".join(f"{k} {v}" for k, v in d["overall"].items())
         rows.append(("human elementary rewrites, same measures", figures))
+    if d := _load("rewrite_reference_held_apart"):
+        figures = ", ".join(f"{k} {v}" for k, v in d["overall"].items())
+        rows.append(("human elementary rewrites, held-apart articles", figures))
     if d := _load("load"):
         for run in [*d["mixed"], {**d["search_only"], "only": True}]:
             lat = "; ".join(f"{k} p50 {v['p50']:.2f}/p95 {v['p95']:.2f} s" for k, v in run["latency_s"].items())

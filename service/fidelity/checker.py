@@ -27,7 +27,7 @@ import numpy as np
 from service.embeddings.base import Embedder
 from service.fidelity.calibration import LEXICAL, RARE_ZIPF, Calibration
 from service.fidelity.report import ClaimVerdict, FidelityReport, Kind
-from service.fidelity.signals import IGNORED, lcs, name_like, negation_clash, unique
+from service.fidelity.signals import IGNORED, lcs, name_like, negated, negation_clash, unique
 from service.fidelity.verifier import Verifier
 from service.text import (
     Span,
@@ -131,6 +131,7 @@ class FidelityChecker:
         cal = self.calibration
         score = cal.score(m.signals)
         claim_words = words(_CITATION.sub("", claim.text))
+        with_negation = negated(claim_words)
         novel = unique(w for w in claim_words if stem(w) not in src.all_stems and w not in IGNORED)
         names = proper_nouns(claim.text)
         first, last = m.window
@@ -150,22 +151,21 @@ class FidelityChecker:
             "negation": ["not"]
             if evidence and negation_clash(claim_words, words(" ".join(e.text for e in evidence)))
             else [],
-            "contradicted": ["verifier"] if 0.0 <= m.probability < cal.veto else [],
+            "contradicted": ["verifier"] if 0.0 <= m.probability < cal.veto_for(with_negation) else [],
         }
         m.signals.update({f"rule_{rule}": float(bool(found)) for rule, found in hits.items()})
+        m.signals["negated"] = float(with_negation)
         on = {rule: found if rule in cal.rules else [] for rule, found in hits.items()}
         novel_numbers, novel_names, misplaced = on["novel_number"], on["novel_name"], on["misplaced"]
-        negated, contradicted = bool(on["negation"]), bool(on["contradicted"])
-        supported = score >= cal.threshold and not (
-            novel_numbers or novel_names or misplaced or negated or contradicted
-        )
+        clash, contradicted = bool(on["negation"]), bool(on["contradicted"])
+        supported = score >= cal.threshold and not (novel_numbers or novel_names or misplaced or clash or contradicted)
         kind: Kind
         if novel_numbers or novel_names:
             kind, reason = "novel", f"not in the source: {', '.join(novel_numbers + novel_names)}"
         elif misplaced:
             kind, reason = "misplaced", f"the source does not connect {', '.join(misplaced)} with this"
             novel = misplaced + novel
-        elif negated:
+        elif clash:
             kind, reason = "negation", "negation differs from the closest source sentence"
         elif contradicted:
             kind, reason = "unsupported", "the trained verifier finds no support for this in the source"

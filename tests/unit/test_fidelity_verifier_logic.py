@@ -108,3 +108,18 @@ def test_the_verifiers_confident_no_overrides_a_high_combined_score_only_with_th
     assert claim.features["rule_contradicted"] == 1.0 and not claim.invented
     assert checker(unsure, with_rule).check(SOURCE, text).supported
     assert Calibration.from_json(with_rule.to_json()).veto == 0.09
+
+
+def test_a_claim_with_a_negation_word_meets_its_own_lower_veto() -> None:
+    # The verifier reads "not" as a sign of no support, so a negated claim needs a surer "no" to be vetoed.
+    overlap_heavy = Calibration({"verifier": 0.01, "order": 6.0}, -3.0, 0.5, frozenset({"contradicted"}), 0.09, 0.03)
+    fairly_sure_no = FakeVerifier(default=0.05)
+    plain, negated = "The bridge will reopen before 2026.", "The bridge will not reopen before 2026."
+    [claim] = checker(fairly_sure_no, overlap_heavy).check(SOURCE, plain).claims
+    assert "verifier finds no support" in claim.reason and claim.features["negated"] == 0.0
+    [claim] = checker(fairly_sure_no, overlap_heavy).check(SOURCE, negated).claims
+    assert claim.supported and claim.features["negated"] == 1.0
+    assert not checker(FakeVerifier(default=0.02), overlap_heavy).check(SOURCE, negated).supported
+    assert Calibration.from_json(overlap_heavy.to_json()) == overlap_heavy
+    old = '{"weights": {}, "bias": 0, "threshold": 0.5, "rules": [], "veto": 0.09}'
+    assert Calibration.from_json(old).veto_negated == 0.09  # a file without it keeps one cut-off
