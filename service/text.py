@@ -91,6 +91,33 @@ def is_number(word: str) -> bool:
     return word[:1].isdigit() or word in NUMBER_WORDS
 
 
+_CARDINALS = dict(
+    zip(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand "
+        "million billion dozen".split(),
+        [*map(str, range(21)), *map(str, range(30, 100, 10)), "100", "1000", "1000000", "1000000000", "12"],
+        strict=True,
+    )
+)
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def number_value(word: str) -> str | None:
+    """The number a word names, in digits: "two" and "2m" give "2", "6,442" gives "6442"; a vague or ordinal
+    word ("hundreds", "first") or a word that is not a number gives None."""
+    if word in _CARDINALS:
+        return _CARDINALS[word]
+    found = _DIGITS.match(word)
+    return found.group().replace(",", "") if found else None
+
+
+def number_values(tokens: list[str]) -> set[str]:
+    """The numbers some words name, in digits; "a" and "an" name one ("one man" says what "a man" says)."""
+    values = {v for v in map(number_value, tokens) if v is not None}
+    return values | ({"1"} if {"a", "an"} & set(tokens) else set())
+
+
 _SCOPE_SKIP = frozenset({"yet", "already", "even", "still", "ever", "always", "really", "necessarily", "only"})
 
 

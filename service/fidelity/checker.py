@@ -33,6 +33,8 @@ from service.text import (
     Span,
     content_words,
     is_number,
+    number_value,
+    number_values,
     proper_nouns,
     sentences,
     stem,
@@ -53,6 +55,8 @@ class _Source:
     every: list[set[str]]  # every word stem per sentence, stopwords included
     window_words: list[set[str]]  # every word stem of sentences i-1..i+1
     all_stems: set[str]  # every word stem of the source
+    numbers: list[set[str]]  # the numbers each sentence names, in digits ("two" and "2m" are both "2")
+    all_numbers: set[str]
     vectors: np.ndarray
 
 
@@ -130,12 +134,14 @@ class FidelityChecker:
     def _verdict(self, src: _Source, claim: Span, m: _Measured) -> ClaimVerdict:
         cal = self.calibration
         score = cal.score(m.signals)
-        claim_words = words(_CITATION.sub("", claim.text))
+        plain = _CITATION.sub("", claim.text)  # what is claimed, without citation markers
+        claim_words = words(plain)
         with_negation = negated(claim_words)
-        novel = unique(w for w in claim_words if stem(w) not in src.all_stems and w not in IGNORED)
+        novel = unique(w for w in claim_words if not _uses(w, src.all_stems, src.all_numbers) and w not in IGNORED)
         names = proper_nouns(claim.text)
         first, last = m.window
-        window_words = set().union(*src.every[first:last]) if src.spans else set()
+        window_words: set[str] = set().union(*src.every[first:last])
+        window_numbers: set[str] = set().union(*src.numbers[first:last])
         claim_stems = {stem(w) for w in content_words(claim.text)}
         evidence = [src.spans[i] for i in range(first, last) if claim_stems & set(src.stems[i])] or src.spans[
             first:last
@@ -145,8 +151,10 @@ class FidelityChecker:
             "novel_name": [w for w in novel if w in names],
             "misplaced": unique(
                 w
-                for w in content_words(claim.text)
-                if (name_like(w) or w in names or is_number(w)) and stem(w) in src.all_stems - window_words
+                for w in content_words(plain)
+                if (name_like(w) or w in names or is_number(w))
+                and _uses(w, src.all_stems, src.all_numbers)
+                and not _uses(w, window_words, window_numbers)
             ),
             "negation": ["not"]
             if evidence and negation_clash(claim_words, words(" ".join(e.text for e in evidence)))
@@ -190,7 +198,9 @@ class FidelityChecker:
         rare = sum(
             1
             for w in content_words(claim)
-            if stem(w) not in src.all_stems and (is_number(w) or zipf(w) < RARE_ZIPF) and w not in IGNORED
+            if not _uses(w, src.all_stems, src.all_numbers)
+            and (is_number(w) or zipf(w) < RARE_ZIPF)
+            and w not in IGNORED
         )
         signals = {
             "order": max(orders, default=0.0),
@@ -211,6 +221,7 @@ class FidelityChecker:
         spans = sentences(source)
         vectors = np.array(self._embedder.embed_documents([s.text for s in spans])) if spans else np.zeros((0, 1))
         every = [{stem(w) for w in words(s.text)} for s in spans]
+        numbers = [number_values(words(s.text)) for s in spans]
         indexed = _Source(
             text=source,
             spans=spans,
@@ -218,9 +229,16 @@ class FidelityChecker:
             every=every,
             window_words=[set().union(*every[max(0, i - 1) : i + 2]) for i in range(len(every))],
             all_stems={stem(w) for w in words(source)},
+            numbers=numbers,
+            all_numbers=set().union(*numbers),
             vectors=vectors,
         )
         self._sources[source] = indexed
         if len(self._sources) > _CACHE_SIZE:
             self._sources.popitem(last=False)
         return indexed
+
+
+def _uses(word: str, stems: set[str], numbers: set[str]) -> bool:
+    """The word is among these stems, or it is a number among these numbers in any spelling."""
+    return stem(word) in stems or (is_number(word) and number_value(word) in numbers)

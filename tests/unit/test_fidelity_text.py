@@ -1,6 +1,6 @@
 import pytest
 
-from service.text import is_number, negation_scopes, proper_nouns, sentences, stem, words
+from service.text import is_number, negation_scopes, number_value, number_values, proper_nouns, sentences, stem, words
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,11 @@ def test_proper_nouns_skip_common_sentence_starts() -> None:
         "amsterdam",
         "chile",
     }
+
+
+def test_number_value_reads_digits_and_cardinal_words_alike() -> None:
+    assert [number_value(w) for w in ("two", "2m", "6,442", "1.5", "forty", "dozen")] == [
+        "2", "2", "6442", "1.5", "40", "12"
+    ]  # fmt: skip
+    assert number_value("hundreds") is None and number_value("first") is None and number_value("bag") is None
+    assert number_values(words("An owl and 3 cats")) == {"1", "3"}

@@ -123,3 +123,13 @@ def test_a_claim_with_a_negation_word_meets_its_own_lower_veto() -> None:
     assert Calibration.from_json(overlap_heavy.to_json()) == overlap_heavy
     old = '{"weights": {}, "bias": 0, "threshold": 0.5, "rules": [], "veto": 0.09}'
     assert Calibration.from_json(old).veto_negated == 0.09  # a file without it keeps one cut-off
+
+
+def test_a_number_written_another_way_is_the_sources_number() -> None:
+    guards = Calibration(VERIFIER_ONLY.weights, 0.0, 0.5, frozenset({"novel_number", "misplaced"}))
+    source = "A 10kg bag of rocks is lifted to about 2m. It falls slowly."
+    sure = checker(FakeVerifier(default=0.99), guards)
+    for same in ("A ten-kilogram bag is lifted to about two metres.", "One bag of rocks is lifted to 2m."):
+        assert sure.check(source, same).supported, same
+    report = sure.check(source, "A bag is lifted to about three metres.")
+    assert not report.supported and "three" in report.claims[0].reason
