@@ -51,7 +51,9 @@ Claims = list[dict[str, float]]
 
 def measure(rows: list[FrankRow], model: Path, cache: Path) -> list[Claims]:
     if cache.is_file():
-        return list(json.loads(cache.read_text()))
+        cached = list(json.loads(cache.read_text()))
+        if all("negated" in c for summary in cached for c in summary):
+            return cached  # else measured before the checker recorded negation: measured again
     checker = FidelityChecker(MiniLMEmbedder(), CrossEncoderVerifier(model, threads=2), ALL_RULES)
     out: list[Claims] = []
     for n, row in enumerate(rows):

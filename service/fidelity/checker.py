@@ -142,7 +142,7 @@ class FidelityChecker:
         first, last = m.window
         window_words: set[str] = set().union(*src.every[first:last])
         window_numbers: set[str] = set().union(*src.numbers[first:last])
-        claim_stems = {stem(w) for w in content_words(claim.text)}
+        claim_stems = {stem(w) for w in content_words(plain)}
         evidence = [src.spans[i] for i in range(first, last) if claim_stems & set(src.stems[i])] or src.spans[
             first:last
         ]
