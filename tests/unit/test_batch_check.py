@@ -117,3 +117,4 @@ def test_a_user_qa_suite_asks_about_the_users_own_article_files(
     assert result.exit_code == 0, result.output
     [ran] = json.loads((report / "results.json").read_text())["suites"]
     assert ran["name"] == "desk-qa" and ran["metrics"]["accuracy"] == 1.0 and ran["metrics"]["refusal_recall"] == 1.0
+    assert 0.0 < ran["metrics"]["verify_p50_s"] < 60.0  # the answer that was checked reports its check time

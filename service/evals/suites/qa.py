@@ -76,6 +76,7 @@ class QASuite:
             "prompt_chars",
             "uncited",
             "conflict",
+            "verify",
         )
         stats: dict[str, list[float]] = {k: [] for k in stat_names}
         refusals = {"tp": 0, "fp": 0, "fn": 0}
@@ -93,6 +94,8 @@ class QASuite:
             if "first_token_s" in answer.timings:
                 stats["ttft"].append(answer.timings["first_token_s"])
                 stats["prompt_chars"].append(answer.prompt_chars)
+            if "check_s" in answer.timings:  # what checking the answer adds: its sentences, then conflicts
+                stats["verify"].append(answer.timings["check_s"] + answer.timings.get("conflicts_s", 0.0))
             if answer.fidelity:
                 stats["faithful"].extend(1.0 if c.supported else 0.0 for c in answer.fidelity.claims)
             if not answer.refused:  # these articles do not disagree: any conflict claimed is a false one
@@ -158,6 +161,7 @@ def _metrics(stats: dict[str, list[float]], refusals: dict[str, int]) -> dict[st
         "total_p50_s": pct(stats["total"], 0.5),
         "total_p95_s": pct(stats["total"], 0.95),
         "prompt_chars_mean": mean(stats["prompt_chars"]),
+        "verify_p50_s": pct(stats["verify"], 0.5),  # the check and conflict steps, after generation
     }
 
 
