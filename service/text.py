@@ -139,11 +139,15 @@ def proper_nouns(text: str, sentence_initial: bool = True) -> set[str]:
     return found
 
 
+def is_negation(token: str) -> bool:
+    return token in NEGATIONS or token.endswith("n't")
+
+
 def negation_scopes(tokens: list[str]) -> set[str]:
     """Stems of the first content word after each negation: 'did not announce' -> {'announce'}."""
     scopes: set[str] = set()
     for i, token in enumerate(tokens):
-        if token in NEGATIONS or token.endswith("n't"):
+        if is_negation(token):
             following = [t for t in tokens[i + 1 : i + 5] if t not in STOPWORDS | NEGATIONS | _SCOPE_SKIP]
             if following:
                 scopes.add(stem(following[0]))

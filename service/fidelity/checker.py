@@ -220,8 +220,9 @@ class FidelityChecker:
             return cached
         spans = sentences(source)
         vectors = np.array(self._embedder.embed_documents([s.text for s in spans])) if spans else np.zeros((0, 1))
-        every = [{stem(w) for w in words(s.text)} for s in spans]
-        numbers = [number_values(words(s.text)) for s in spans]
+        tokens = [words(s.text) for s in spans]
+        every = [{stem(w) for w in t} for t in tokens]
+        numbers = [number_values(t) for t in tokens]
         indexed = _Source(
             text=source,
             spans=spans,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.fidelity.calibration import RARE_ZIPF
-from service.text import NEGATIONS, is_number, negation_scopes, stem, zipf
+from service.text import is_negation, is_number, negation_scopes, stem, zipf
 
 # The placeholder some summarisers (in FRANK) write for a word outside their vocabulary: not a name, not a
 # fact. Ignored here rather than dropped when FRANK is read, which leaves broken sentences (FRANK `valid`
@@ -13,7 +13,7 @@ IGNORED = frozenset({"unk"})
 
 def negated(tokens: list[str]) -> bool:
     """The text carries a negation word ("not", "never", "didn't"...)."""
-    return any(t in NEGATIONS or t.endswith("n't") for t in tokens)
+    return any(map(is_negation, tokens))
 
 
 def negation_clash(claim: list[str], source: list[str]) -> bool:
