@@ -36,12 +36,19 @@ lint: install
 test-fast: install
 	$(BIN)/pytest -m "not integration" -q
 
-test: lint browser
-	$(BIN)/pytest -m "not integration" -q
-	$(BIN)/pytest -m integration -q
-	$(BIN)/newsdesk eval fidelity-synthetic fidelity-pairs fidelity-frank --limit 400 --report data/reports/ci
-	$(BIN)/newsdesk eval qa --limit 16 --report data/reports/ci-qa
-	$(BIN)/newsdesk eval rewrite --limit 1 --report data/reports/ci-rewrite
+PHASES := data/reports/phases.tsv
+PHASE  := $(BIN)/python tests/phase.py $(PHASES)
+
+# Each phase's wall time is printed at the end (and when a phase fails).
+test: install browser
+	@rm -f $(PHASES)
+	@$(PHASE) lint -- $(MAKE) --no-print-directory lint
+	@$(PHASE) unit -- $(BIN)/pytest -m "not integration" -q
+	@$(PHASE) integration -- $(BIN)/pytest -m integration -q
+	@$(PHASE) eval-fidelity -- $(BIN)/newsdesk eval fidelity-synthetic fidelity-pairs fidelity-frank --limit 400 --report data/reports/ci
+	@$(PHASE) eval-qa -- $(BIN)/newsdesk eval qa --limit 16 --report data/reports/ci-qa
+	@$(PHASE) eval-rewrite -- $(BIN)/newsdesk eval rewrite --limit 1 --report data/reports/ci-rewrite
+	@$(PHASE) --report
 
 eval-full: install
 	$(BIN)/newsdesk eval --report data/reports/full

@@ -12,6 +12,7 @@ from service.embeddings.base import Embedder
 from service.embeddings.factory import build_embedder
 from service.fidelity.calibration import fitted
 from service.fidelity.checker import FidelityChecker
+from service.fidelity.claim_judge import ClaimJudge
 from service.fidelity.judge import LLMJudge
 from service.fidelity.verifier import CrossEncoderVerifier
 from service.index.client import build_chroma_client
@@ -85,6 +86,11 @@ class Newsdesk:
     def judge(self) -> LLMJudge:
         """The optional LLM-judge mode of the fidelity checker (uses the LLM; never required)."""
         return LLMJudge(lambda: self.llm, load_prompt(self.settings.prompts_dir, "fidelity-judge"))
+
+    @cached_property
+    def claim_judge(self) -> ClaimJudge:
+        """The language model asked one claim at a time (the fidelity decision's judge)."""
+        return ClaimJudge(lambda: self.llm, load_prompt(self.settings.prompts_dir, "fidelity-claim"))
 
     @cached_property
     def keyword_index(self) -> KeywordIndex:

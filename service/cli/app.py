@@ -54,9 +54,13 @@ serve.register(app)
 
 
 def _terminated(signum: int, _frame: object) -> None:
-    """SIGTERM (kill, systemd, a container stop) unwinds like Ctrl+C, so the embedded model server this
-    process started is stopped too instead of being orphaned."""
-    raise SystemExit(128 + signum)
+    """SIGTERM (kill, systemd, a container stop, a job runner) stops newsdesk exactly as Ctrl+C does: the web
+    server closes, in-flight work is cancelled, and the embedded model server is released (stopped when no
+    other newsdesk process uses it). A process started in the background inherits SIGINT as ignored, so
+    SIGTERM is how such a process is asked to stop. A second SIGTERM while it stops is ignored, so the
+    clean-up is not cut short (SIGKILL still ends it)."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt
 
 
 def main() -> None:

@@ -55,13 +55,15 @@ def serve(ctx: typer.Context) -> None:
     server = desk(ctx).local_server
     info = server.ensure()
     out.print(
-        f"embedded model serving at {info.base_url} (model file {info.model}); Ctrl-C stops it once no other "
-        "newsdesk process is using it",
+        f"embedded model serving at {info.base_url} (model file {info.model}); Ctrl-C or SIGTERM stops it once "
+        "no other newsdesk process is using it",
         highlight=False,
     )
     try:
         while True:
             time.sleep(3600)
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (service/cli/app.py): a requested stop, exit 0
+        out.print("stopping: the embedded model is released (stopped if no other newsdesk process uses it)")
     finally:
         server.stop()
 

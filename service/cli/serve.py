@@ -24,7 +24,7 @@ def serve(
     """Start the web UI (Ask, Rewrite, Articles, Evals) and its API at http://HOST:PORT.
 
     Login: set NEWSDESK_AUTH=user:password (or a file of them). The embedded model starts in the background;
-    the status line says when it answers. Ctrl+C stops everything.
+    the status line says when it answers. Ctrl+C or SIGTERM stops everything.
     """
     from service.cli.context import desk
     from service.logs import configure
@@ -35,7 +35,7 @@ def serve(
         configure(nd.settings.log_format, "INFO")
     host = host or nd.settings.host
     port = port or nd.settings.port
-    err.print(f"newsdesk: starting the web UI on http://{host}:{port} (Ctrl+C stops it)", highlight=False)
+    err.print(f"newsdesk: starting the web UI on http://{host}:{port} (Ctrl+C or SIGTERM stops it)", highlight=False)
     try:
         launch(nd, host, port, warn=lambda text: err.print(f"[yellow]warning:[/yellow] {text}", highlight=False))
     finally:

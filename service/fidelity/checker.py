@@ -91,8 +91,8 @@ class FidelityChecker:
 
     def check(self, source: str, text: str) -> FidelityReport:
         src = self._index(source)
-        claims = [s for s in sentences(text) if content_words(_CITATION.sub("", s.text))]
-        plain = [_CITATION.sub("", c.text) for c in claims]  # what is claimed, without citation markers
+        claims = claim_spans(text)
+        plain = [without_citations(c.text) for c in claims]  # what is claimed, without citation markers
         vectors = np.array(self._embedder.embed_documents(plain))
         measured = [self._signals(src, claim, v) for claim, v in zip(plain, vectors, strict=True)]
         if self._verifier is not None and self.calibration.uses_verifier:
@@ -134,7 +134,7 @@ class FidelityChecker:
     def _verdict(self, src: _Source, claim: Span, m: _Measured) -> ClaimVerdict:
         cal = self.calibration
         score = cal.score(m.signals)
-        plain = _CITATION.sub("", claim.text)  # what is claimed, without citation markers
+        plain = without_citations(claim.text)  # what is claimed, without citation markers
         claim_words = words(plain)
         with_negation = negated(claim_words)
         novel = unique(w for w in claim_words if not _uses(w, src.all_stems, src.all_numbers) and w not in IGNORED)
@@ -238,6 +238,16 @@ class FidelityChecker:
         if len(self._sources) > _CACHE_SIZE:
             self._sources.popitem(last=False)
         return indexed
+
+
+def claim_spans(text: str) -> list[Span]:
+    """The text's claims: its sentences that say something (hold a content word besides citation markers)."""
+    return [s for s in sentences(text) if content_words(without_citations(s.text))]
+
+
+def without_citations(claim: str) -> str:
+    """The claim without its citation markers ("[1]", "[2, 3]")."""
+    return _CITATION.sub("", claim)
 
 
 def _uses(word: str, stems: set[str], numbers: set[str]) -> bool:

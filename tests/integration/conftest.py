@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -91,7 +92,14 @@ def serve(data: Path, port: int, log: Path, **env: str) -> subprocess.Popen[byte
         env=environment,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
+        preexec_fn=as_a_background_job,  # tests stop it with SIGTERM, as service managers do
     )
+
+
+def as_a_background_job() -> None:
+    """What a shell does to a job started with `&` (and nohup, and many job runners): SIGINT ignored. The
+    servers tests start get the same, so no test depends on SIGINT reaching them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @pytest.fixture
@@ -100,7 +108,13 @@ def llm_server(tmp_path: Path) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "NEWSDESK_DATA_DIR": str(tmp_path / "llm-host"), "NEWSDESK_LOCAL_PORT": str(port)}
     log = (tmp_path / "llm.log").open("wb")
-    proc = subprocess.Popen([str(BIN / "newsdesk"), "llm", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(BIN / "newsdesk"), "llm", "serve"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        preexec_fn=as_a_background_job,
+    )
     try:
         wait_http(f"http://127.0.0.1:{port}/health", 240, proc)
         state = tmp_path / "llm-host" / "llm" / "server.json"  # written just after llama.cpp reports healthy

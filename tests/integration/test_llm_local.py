@@ -21,7 +21,7 @@ from service.llm.factory import build_llm
 from service.llm.local_server import LocalServer
 from service.llm.model_file import QWEN_CODER_15B
 from service.settings import Settings, load_settings
-from tests.integration.conftest import BIN, QuietHTTPServer, free_port
+from tests.integration.conftest import BIN, QuietHTTPServer, as_a_background_job, free_port
 
 TEXT = "Text: The council of Lyon voted on Tuesday to close the Pont Wilson bridge for repairs costing 4 million euros."
 SYSTEM = {"role": "system", "content": "Answer from the text only, in one short sentence."}
@@ -100,11 +100,15 @@ def test_another_process_attaches_instead_of_starting_a_second_server(local: tup
 
 
 def test_the_server_outlives_the_process_that_started_it_while_another_uses_it(tmp_path: Path) -> None:
+    """The other user is started as a background job would be, with SIGINT ignored, and asked to stop the
+    way service managers ask: SIGTERM. It exits 0 and, as the last user, stops the server."""
     settings = load_settings(data_dir=tmp_path / "data")
     starter = LocalServer(settings)
     info = starter.ensure()
     env = {**os.environ, "NEWSDESK_DATA_DIR": str(settings.data_dir)}
-    user = subprocess.Popen([str(BIN / "newsdesk"), "llm", "serve"], env=env, stdout=subprocess.DEVNULL)
+    user = subprocess.Popen(
+        [str(BIN / "newsdesk"), "llm", "serve"], env=env, stdout=subprocess.DEVNULL, preexec_fn=as_a_background_job
+    )
     try:
         deadline = time.monotonic() + 120
         while user.pid not in json.loads(starter.users_file.read_text()) and time.monotonic() < deadline:
@@ -112,8 +116,9 @@ def test_the_server_outlives_the_process_that_started_it_while_another_uses_it(t
         assert user.pid in json.loads(starter.users_file.read_text())
         starter.stop()  # the starter is done; the other process still needs the server
         assert LocalServer._healthy(info)
-        user.send_signal(signal.SIGINT)  # the last user leaves: it stops the server
-        user.wait(timeout=60)
+        assert _ignores_sigint(user.pid)
+        user.send_signal(signal.SIGTERM)  # the last user leaves: it stops the server
+        assert user.wait(timeout=60) == 0  # bound: stopping the server takes at most 10 s, then SIGKILL
         deadline = time.monotonic() + 30
         while LocalServer._healthy(info) and time.monotonic() < deadline:
             time.sleep(0.5)
@@ -123,6 +128,13 @@ def test_the_server_outlives_the_process_that_started_it_while_another_uses_it(t
             user.kill()
         with contextlib.suppress(ProcessLookupError):
             os.killpg(info.pid, signal.SIGKILL)
+
+
+def _ignores_sigint(pid: int) -> bool:
+    """SIGINT's bit in the process's ignored-signal mask (/proc/PID/status SigIgn)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    line = next(x for x in status.splitlines() if x.startswith("SigIgn:"))
+    return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
 
 
 def test_a_corrupted_model_file_is_refused(tmp_path: Path) -> None:

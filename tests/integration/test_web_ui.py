@@ -56,8 +56,9 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         while not state.exists() and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.5)
         model_pid = json.loads(state.read_text())["pid"] if state.exists() else None
-        proc.terminate()
-        proc.wait(30)
+        proc.terminate()  # SIGTERM: `serve` was started with SIGINT ignored, as a background job is
+        code = proc.wait(30)  # bound: the model server gets 10 s to stop before SIGKILL
+    assert code == 0, "SIGTERM stops `newsdesk serve` as Ctrl+C does: exit 0"
     assert model_pid is not None, "serve's warm-up should have started the embedded model"
     assert not _alive(model_pid), "stopping `newsdesk serve` must stop the model server it started"
 

@@ -145,3 +145,21 @@ def test_a_withheld_reply_is_marked_withdrawn() -> None:
 
     footer = answer_footer(Answer("q", REFUSAL, True, [], [], None, withheld="The cat is a creature of grace.")).plain
     assert "withdrawn" in footer and f"Answer: {REFUSAL}" in footer
+
+
+def test_sigterm_stops_a_command_as_ctrl_c_does_and_a_second_one_cannot_cut_the_clean_up_short() -> None:
+    import os
+    import signal
+    import time
+
+    from service.cli.app import _terminated
+
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)  # interrupted by the handler: it runs before the sleep returns
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_IGN
+        os.kill(os.getpid(), signal.SIGTERM)  # ignored now: the clean-up runs to its end
+    finally:
+        signal.signal(signal.SIGTERM, previous)
