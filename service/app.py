@@ -13,7 +13,8 @@ from service.embeddings.factory import build_embedder
 from service.fidelity.calibration import fitted
 from service.fidelity.checker import FidelityChecker
 from service.fidelity.claim_judge import ClaimJudge
-from service.fidelity.judge import LLMJudge
+from service.fidelity.decision import JudgeMode, fitted_decisions
+from service.fidelity.judge_stage import JudgeStage
 from service.fidelity.verifier import CrossEncoderVerifier
 from service.index.client import build_chroma_client
 from service.index.store import ArticleStore
@@ -76,16 +77,17 @@ class Newsdesk:
 
     @cached_property
     def checker(self) -> FidelityChecker:
+        return self.checker_judging(self.settings.fidelity_judge)
+
+    def checker_judging(self, mode: JudgeMode) -> FidelityChecker:
+        """The fidelity checker with the language model in its decision as ``mode`` says (the settings' mode is
+        ``checker``); the fast checker alone with ``off`` or the word-overlap model."""
         s = self.settings
         if s.fidelity_model == "lexical":
             return FidelityChecker(self.embedder)
         verifier = CrossEncoderVerifier(threads=s.fidelity_threads)
-        return FidelityChecker(self.embedder, verifier, fitted(), windows=s.fidelity_windows)
-
-    @cached_property
-    def judge(self) -> LLMJudge:
-        """The optional LLM-judge mode of the fidelity checker (uses the LLM; never required)."""
-        return LLMJudge(lambda: self.llm, load_prompt(self.settings.prompts_dir, "fidelity-judge"))
+        stage = JudgeStage(self.claim_judge, fitted_decisions(), mode) if mode != "off" else None
+        return FidelityChecker(self.embedder, verifier, fitted(), windows=s.fidelity_windows, stage=stage)
 
     @cached_property
     def claim_judge(self) -> ClaimJudge:

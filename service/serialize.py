@@ -37,6 +37,8 @@ def fidelity_dict(report: FidelityReport) -> dict[str, Any]:
     return {
         "supported": report.supported,
         "score": report.score,
+        "judged": report.judged,
+        **({"judge_note": report.judge_note} if report.judge_note else {}),
         "claims": [
             {
                 "text": c.text,
@@ -46,6 +48,8 @@ def fidelity_dict(report: FidelityReport) -> dict[str, Any]:
                 "score": c.score,
                 "reason": c.reason,
                 "kind": c.kind,
+                "decided_by": c.decided_by,
+                **({"judge_yes": c.features["judge_yes"]} if "judge_yes" in c.features else {}),
                 "unsupported_words": c.unsupported_words,
                 "evidence": [{"start": e.start, "end": e.end, "text": e.text} for e in c.evidence],
             }

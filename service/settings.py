@@ -39,6 +39,14 @@ class Settings(BaseSettings):
         "signals and rules for names and numbers) or `lexical` (word overlap, embeddings and rules only: about "
         "two thirds of the checking time, more faithful paraphrases flagged; see docs).",
     )
+    fidelity_judge: Literal["auto", "always", "off"] = Field(
+        "auto",
+        description="The language model in the fidelity decision, one claim at a time with the source as a cached "
+        "prefix: `auto` sends it the claims the fast checker is unsure of (a band fitted per kind of check), "
+        "`always` every claim, `off` none (the fast checker alone). Needs the verifier (not with "
+        "NEWSDESK_FIDELITY_MODEL=lexical). Runs on the configured model (embedded, or NEWSDESK_LLM_BASE_URL / "
+        "OPENAI_API_KEY: the endpoint must return log-probabilities).",
+    )
     fidelity_windows: int = Field(
         3, ge=1, le=20, description="Source windows per claim that reach the verifier (picked by cheap signals)."
     )

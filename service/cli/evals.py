@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +17,12 @@ from service.cli import render
 from service.errors import InvalidInput
 
 out = Console()
+
+
+class JudgeChoice(StrEnum):
+    auto = "auto"
+    always = "always"
+    off = "off"
 
 
 def register(app: typer.Typer) -> None:
@@ -128,18 +135,22 @@ def check(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
     judge: Annotated[
-        bool, typer.Option("--judge", help="Also ask the LLM (optional judge mode); the verdict combines both.")
-    ] = False,
+        JudgeChoice | None,
+        typer.Option(
+            help="The language model in the decision: auto (the claims the fast checker is unsure of), always, "
+            "off (default: NEWSDESK_FIDELITY_JUDGE, auto)."
+        ),
+    ] = None,
 ) -> None:
-    """Check, claim by claim, whether TEXT says only what SOURCE says. Exit 1 if any claim is unsupported
-    (with --judge: if the combined verdict is 'unsupported').
+    """Check, claim by claim, whether TEXT says only what SOURCE says. Exit 1 if any claim is unsupported.
 
+    Each verdict says what decided it: the verifier and word overlap, the language model with them, or a rule.
     --batch checks every pair of a JSONL file with one model load and prints a summary; exit 1 when a text is
     unsupported (or more than --max-unsupported of them), 2 when a line could not be checked."""
     if batch is not None:
-        if source or text or judge:
-            raise InvalidInput("--batch takes its sources and texts from the file: drop --source, --text, --judge")
-        check_batch_command(ctx, batch, jsonl, max_unsupported, as_json)
+        if source or text:
+            raise InvalidInput("--batch takes its sources and texts from the file: drop --source and --text")
+        check_batch_command(ctx, batch, jsonl, max_unsupported, as_json, judge)
         return
     if source is None or text is None:
         raise InvalidInput("give --source and --text, or --batch FILE")
@@ -150,27 +161,24 @@ def check(
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"cannot read the input: {exc}") from None
     nd = desk(ctx)
-    if judge:
-        judged = nd.judge.check(nd.checker, source_text, generated)
-        report, supported = judged.checker, judged.supported
-        verdict = {"judge_yes": round(judged.judge_yes, 3), "combined": round(judged.combined, 3)}
-    else:
-        report, supported, verdict = nd.checker.check(source_text, generated), None, {}
+    checker = nd.checker if judge is None else nd.checker_judging(judge.value)
+    with Console(stderr=True).status("checking…"):
+        report = checker.check(source_text, generated)
     if as_json:
-        print_json({**serialize.fidelity_dict(report), **verdict, **({"judged_supported": supported} if judge else {})})
+        print_json(serialize.fidelity_dict(report))
     else:
         out.print(render.fidelity_table(report))
-        if judge:
-            word = "supported" if supported else "unsupported"
-            out.print(
-                f"judge mode: the LLM's P(yes) {verdict['judge_yes']:.2f}, combined {verdict['combined']:.2f}: {word}"
-            )
-    if not (supported if judge else report.supported):
+    if not report.supported:
         raise typer.Exit(1)
 
 
 def check_batch_command(
-    ctx: typer.Context, batch: Path, jsonl: Path | None, max_unsupported: float | None, as_json: bool
+    ctx: typer.Context,
+    batch: Path,
+    jsonl: Path | None,
+    max_unsupported: float | None,
+    as_json: bool,
+    judge: JudgeChoice | None = None,
 ) -> None:
     import json
     import sys
@@ -192,7 +200,8 @@ def check_batch_command(
         ) as bar:  # fmt: skip
             task = bar.add_task("check", total=None)
             article_text = lambda ref: nd.catalog.show(ref).text or ""  # noqa: E731
-            for result in check_batch(lines, batch.parent, nd.checker, article_text,
+            checker = nd.checker if judge is None else nd.checker_judging(judge.value)
+            for result in check_batch(lines, batch.parent, checker, article_text,
                                       lambda done, total: bar.update(task, completed=done, total=total)):  # fmt: skip
                 results.append(result)
                 for stream in (sink, handle):

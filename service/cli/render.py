@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from service.evals.batch import BatchSummary
-from service.fidelity.report import FidelityReport
+from service.fidelity.report import ClaimVerdict, FidelityReport
 from service.index.store import StoredHit
 from service.ingest.service import IngestReport, ItemResult
 from service.model import ArticleInfo
@@ -68,8 +68,10 @@ def number(value: float) -> str:
 
 def fidelity_table(report: FidelityReport) -> Table:
     verdict = "all claims supported" if report.supported else f"{len(report.unsupported)} claim(s) unsupported"
-    table = Table(title=f"{verdict} (score {report.score:.2f})", title_justify="left", show_lines=True)
-    for name in ("claim", "verdict", "score", "evidence in the source / words without support"):
+    judged = f"; the language model read {report.judged} of {len(report.claims)}" if report.judged else ""
+    title = f"{verdict} (score {report.score:.2f}{judged})"
+    table = Table(title=title, title_justify="left", show_lines=True, caption=report.judge_note or None)
+    for name in ("claim", "verdict", "score", "decided by", "evidence in the source / words without support"):
         table.add_column(name, overflow="fold")
     for claim in report.claims:
         mark = Text("supported", style="green") if claim.supported else Text(claim.reason, style="red")
@@ -77,8 +79,17 @@ def fidelity_table(report: FidelityReport) -> Table:
             detail = Text(" … ".join(f"[{e.start}:{e.end}] {e.text}" for e in claim.evidence), style="dim")
         else:
             detail = Text(", ".join(claim.unsupported_words) or "—", style="red")
-        table.add_row(claim.text, mark, f"{claim.score:.2f}", detail)
+        table.add_row(claim.text, mark, f"{claim.score:.2f}", decided_by(claim), detail)
     return table
+
+
+def decided_by(claim: ClaimVerdict) -> str:
+    """Which signals decided the claim, for people."""
+    if claim.decided_by == "judge":
+        return f"language model (P(yes) {claim.features.get('judge_yes', 0.0):.2f}) + verifier"
+    if claim.decided_by == "rule":
+        return f"rule: {claim.kind}"
+    return "verifier + word overlap"
 
 
 def answer_footer(answer: Answer) -> Text:
@@ -96,6 +107,10 @@ def answer_footer(answer: Answer) -> Text:
             text.append(f"  ✗ {sentence}\n", style="red")
     else:
         text.append("✓ every sentence is supported by the cited passages\n", style="green")
+    if answer.fidelity is not None and answer.fidelity.judge_note:
+        text.append(f"({answer.fidelity.judge_note})\n", style="dim")
+    elif answer.fidelity is not None and answer.fidelity.judged:
+        text.append(f"(the language model read {answer.fidelity.judged} of the sentences)\n", style="dim")
     for conflict in answer.conflicts:
         text.append(
             f"⚠ The sources disagree: [{conflict.supported_by}] supports “{conflict.sentence}”, but "

@@ -45,3 +45,14 @@ def fixed_sample(rows: list[FrankRow], limit: int | None) -> list[FrankRow]:
     per = {d: [r for r in ordered if r.dataset == d] for d in sorted({r.dataset for r in rows})}
     share = max(1, limit // len(per))
     return [r for group in per.values() for r in group[:share]]
+
+
+def article_sample(rows: list[FrankRow], articles: int) -> list[FrankRow]:
+    """Every summary of ``articles`` articles per dataset (chosen by a hash of the article): a sample whose
+    summaries share their source, so a judge with the article as its cached prefix reads each one once."""
+    out: list[FrankRow] = []
+    for dataset in sorted({r.dataset for r in rows}):
+        group = [r for r in rows if r.dataset == dataset]
+        keys = sorted({hashlib.sha256(r.article.encode()).hexdigest() for r in group})[:articles]
+        out += [r for r in group if hashlib.sha256(r.article.encode()).hexdigest() in keys]
+    return out

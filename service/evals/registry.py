@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from service.errors import ConfigError, InvalidInput
 from service.evals.suite import Suite
 from service.evals.suite_file import SuiteFile, builtin_suite_files, load_suite_file
+from service.fidelity.decision import JudgeMode
 
 if TYPE_CHECKING:
     from service.app import Newsdesk
@@ -37,7 +38,9 @@ def _tasks() -> dict[str, Factory]:
         "fidelity-pairs": lambda d, f: PairsSuite(d.checker, _dataset(f)),
         "fidelity-synthetic": lambda d, f: SyntheticSuite(d.checker, _dataset(f), d.settings.datasets_dir),
         "fidelity-frank": lambda d, f: FrankSuite(
-            d.checker, _dataset(f), judge=d.judge if f.options.get("judge") else None
+            d.checker_judging(_judge_mode(f)) if "judge" in f.options else d.checker,
+            _dataset(f),
+            articles=f.options.get("articles"),
         ),
         "qa": lambda d, f: QASuite(lambda: d.with_collection(EVAL_COLLECTION), _dataset(f), d.settings.datasets_dir),
         "qa-conflicts": lambda d, f: ConflictSuite(
@@ -45,6 +48,13 @@ def _tasks() -> dict[str, Factory]:
         ),
         "rewrite": lambda d, f: RewriteSuite(d.rewriter, _dataset(f), d.settings.datasets_dir),
     }
+
+
+def _judge_mode(f: SuiteFile) -> JudgeMode:
+    mode = f.options["judge"]
+    if mode not in ("auto", "always", "off"):
+        raise ConfigError(f"{f.path}: options.judge must be auto, always or off, not {mode!r}")
+    return cast(JudgeMode, mode)
 
 
 def suite_files(desk: Newsdesk, named: Sequence[str] = ()) -> list[SuiteFile]:

@@ -17,7 +17,6 @@ weakest claim's.
 from __future__ import annotations
 
 import math
-import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,38 +25,26 @@ import numpy as np
 
 from service.embeddings.base import Embedder
 from service.fidelity.calibration import LEXICAL, RARE_ZIPF, Calibration
+from service.fidelity.claims import claim_spans, without_citations
+from service.fidelity.decision import CheckKind
+from service.fidelity.judge_stage import JudgeStage
 from service.fidelity.report import ClaimVerdict, FidelityReport, Kind
 from service.fidelity.signals import IGNORED, lcs, name_like, negated, negation_clash, unique
+from service.fidelity.source_index import Source, index_source
 from service.fidelity.verifier import Verifier
 from service.text import (
     Span,
     content_words,
     is_number,
     number_value,
-    number_values,
     proper_nouns,
-    sentences,
     stem,
     words,
     zipf,
 )
 
-_CITATION = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 _CACHE_SIZE = 16
 _LOGIT_CLIP = 8.0
-
-
-@dataclass
-class _Source:
-    text: str
-    spans: list[Span]
-    stems: list[list[str]]  # content-word stems per sentence
-    every: list[set[str]]  # every word stem per sentence, stopwords included
-    window_words: list[set[str]]  # every word stem of sentences i-1..i+1
-    all_stems: set[str]  # every word stem of the source
-    numbers: list[set[str]]  # the numbers each sentence names, in digits ("two" and "2m" are both "2")
-    all_numbers: set[str]
-    vectors: np.ndarray
 
 
 @dataclass
@@ -79,6 +66,7 @@ class FidelityChecker:
         calibration: Calibration | None = None,
         windows: int = 3,
         stop_at: float | None = 0.5,
+        stage: JudgeStage | None = None,
     ) -> None:
         self._embedder = embedder
         self._verifier = verifier
@@ -87,9 +75,17 @@ class FidelityChecker:
             raise ValueError("this calibration needs the verifier")
         self._windows = windows
         self._stop_at = stop_at
-        self._sources: OrderedDict[str, _Source] = OrderedDict()
+        self._sources: OrderedDict[str, Source] = OrderedDict()
+        self.stage = stage  # the language model's step (judge_stage.py); None: the fast checker alone
 
-    def check(self, source: str, text: str) -> FidelityReport:
+    def check(self, source: str, text: str, kind: CheckKind = "article", judged: bool = True) -> FidelityReport:
+        """Each claim of ``text`` against ``source``; with ``judged``, the claims the decision of this kind of
+        check sends to the judge are read by it too (``judged=False``: the fast verdicts, for a search over
+        many sources)."""
+        report = self._fast(source, text)
+        return self.stage.apply(report, source, kind) if judged and self.stage is not None else report
+
+    def _fast(self, source: str, text: str) -> FidelityReport:
         src = self._index(source)
         claims = claim_spans(text)
         plain = [without_citations(c.text) for c in claims]  # what is claimed, without citation markers
@@ -99,7 +95,7 @@ class FidelityChecker:
             self._verify(src, plain, measured)
         return FidelityReport.of([self._verdict(src, c, m) for c, m in zip(claims, measured, strict=True)])
 
-    def _verify(self, src: _Source, claims: list[str], measured: list[_Measured]) -> None:
+    def _verify(self, src: Source, claims: list[str], measured: list[_Measured]) -> None:
         """The verifier reads each claim's picked windows, most promising first, one round per rank (one
         call per round); each claim keeps its best window. A claim stops once a window gives it at least
         ``stop_at``: it is supported there, and further windows could only refine its score (None: read them all)."""
@@ -123,15 +119,21 @@ class FidelityChecker:
             p = min(max(m.probability, 1e-6), 1 - 1e-6)
             m.signals["verifier"] = max(-_LOGIT_CLIP, min(_LOGIT_CLIP, math.log(p / (1 - p))))
 
-    def check_each(self, sources: Sequence[str], text: str) -> FidelityReport:
-        """Each claim against separate sources (retrieved passages), keeping its best verdict. Unlike
+    def check_each(
+        self, sources: Sequence[str], text: str, kind: CheckKind = "answer", judged: bool = True
+    ) -> FidelityReport:
+        """Each claim against separate sources (retrieved passages), keeping its best fast verdict. Unlike
         checking their concatenation, no sentence window spans two passages, so a name from one and a
-        number from another do not make a claim supported."""
-        reports = [self.check(source, text) for source in sources] or [self.check("", text)]
+        number from another do not make a claim supported. The judge, which reads meaning rather than
+        windows, reads the passages together (one cached prefix for all the claims)."""
+        reports = [self._fast(source, text) for source in sources] or [self._fast("", text)]
         per_claim = zip(*(r.claims for r in reports), strict=True)
-        return FidelityReport.of([max(options, key=lambda v: (v.supported, v.score)) for options in per_claim])
+        best = FidelityReport.of([max(options, key=lambda v: (v.supported, v.score)) for options in per_claim])
+        if not judged or self.stage is None or not sources:
+            return best
+        return self.stage.apply(best, "\n\n".join(sources), kind)
 
-    def _verdict(self, src: _Source, claim: Span, m: _Measured) -> ClaimVerdict:
+    def _verdict(self, src: Source, claim: Span, m: _Measured) -> ClaimVerdict:
         cal = self.calibration
         score = cal.score(m.signals)
         plain = without_citations(claim.text)  # what is claimed, without citation markers
@@ -185,11 +187,11 @@ class FidelityChecker:
         if not supported and not novel and evidence:
             novel = unique(w for w in content_words(claim.text) if stem(w) not in window_words and not is_number(w))
         novel = [] if supported else sorted(novel, key=lambda w: (not is_number(w), zipf(w)))
-        return ClaimVerdict(
-            claim.text, claim.start, claim.end, supported, round(score, 4), evidence, novel, reason, m.signals, kind
-        )
+        ruled = novel_numbers or novel_names or misplaced or clash or contradicted
+        return ClaimVerdict(claim.text, claim.start, claim.end, supported, round(score, 4), evidence, novel, reason,
+                            m.signals, kind, "rule" if ruled else "signals")  # fmt: skip
 
-    def _signals(self, src: _Source, claim: str, vector: np.ndarray) -> _Measured:
+    def _signals(self, src: Source, claim: str, vector: np.ndarray) -> _Measured:
         """The cheap signals, and the windows they rank highest (centred on sentences)."""
         stems = [stem(w) for w in content_words(claim)]
         orders = [lcs(stems, sentence) / len(stems) if stems else 1.0 for sentence in src.stems]
@@ -213,41 +215,16 @@ class FidelityChecker:
         best = candidates[0] if candidates else (0, 0)
         return _Measured(signals, candidates, best)
 
-    def _index(self, source: str) -> _Source:
+    def _index(self, source: str) -> Source:
         cached = self._sources.get(source)
         if cached is not None:
             self._sources.move_to_end(source)
             return cached
-        spans = sentences(source)
-        vectors = np.array(self._embedder.embed_documents([s.text for s in spans])) if spans else np.zeros((0, 1))
-        tokens = [words(s.text) for s in spans]
-        every = [{stem(w) for w in t} for t in tokens]
-        numbers = [number_values(t) for t in tokens]
-        indexed = _Source(
-            text=source,
-            spans=spans,
-            stems=[[stem(w) for w in content_words(s.text)] for s in spans],
-            every=every,
-            window_words=[set().union(*every[max(0, i - 1) : i + 2]) for i in range(len(every))],
-            all_stems={stem(w) for w in words(source)},
-            numbers=numbers,
-            all_numbers=set().union(*numbers),
-            vectors=vectors,
-        )
+        indexed = index_source(source, self._embedder)
         self._sources[source] = indexed
         if len(self._sources) > _CACHE_SIZE:
             self._sources.popitem(last=False)
         return indexed
-
-
-def claim_spans(text: str) -> list[Span]:
-    """The text's claims: its sentences that say something (hold a content word besides citation markers)."""
-    return [s for s in sentences(text) if content_words(without_citations(s.text))]
-
-
-def without_citations(claim: str) -> str:
-    """The claim without its citation markers ("[1]", "[2, 3]")."""
-    return _CITATION.sub("", claim)
 
 
 def _uses(word: str, stems: set[str], numbers: set[str]) -> bool:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from service.fidelity.judge import yes_probability
 from service.llm.client import LLM
 from service.prompts import Prompt
 from service.text import content_words, sentences, stem
@@ -75,3 +74,12 @@ def window_for(source: str, claim: str, words: int = WINDOW_WORDS) -> str:
         if last == len(spans):
             break
     return source[spans[best[0]].start : spans[best[1] - 1].end]
+
+
+def yes_probability(answer: str, choices: dict[str, float]) -> float:
+    """P(yes) / (P(yes) + P(no)) over the first-token choices; the answer's first word when there are none."""
+    yes = sum(p for token, p in choices.items() if token.strip().lower() in ("yes", "y"))
+    no = sum(p for token, p in choices.items() if token.strip().lower() in ("no", "n"))
+    if yes + no > 0:
+        return yes / (yes + no)
+    return 1.0 if answer.strip().lower().startswith("y") else 0.0

@@ -22,6 +22,8 @@ class ClaimVerdict:
     reason: str  # for people
     features: dict[str, float] = field(default_factory=dict)
     kind: Kind = "supported"  # for code: which test decided the verdict
+    decided_by: str = "signals"  # "signals" (verifier and word overlap), "judge" (the language model with
+    # them), or "rule" (an override rule); features hold every value read
 
     @property
     def invented(self) -> bool:
@@ -37,11 +39,18 @@ class FidelityReport:
     claims: list[ClaimVerdict]
     score: float  # the weakest claim's score (1.0 when nothing is claimed)
     supported: bool
+    judge_note: str = ""  # why claims the judge should have read kept their fast verdict (it was unavailable)
+
+    @property
+    def judged(self) -> int:
+        """Claims the language model read."""
+        return sum(1 for c in self.claims if "judge" in c.features)
 
     @property
     def unsupported(self) -> list[ClaimVerdict]:
         return [c for c in self.claims if not c.supported]
 
     @classmethod
-    def of(cls, verdicts: list[ClaimVerdict]) -> FidelityReport:
-        return cls(verdicts, min((v.score for v in verdicts), default=1.0), all(v.supported for v in verdicts))
+    def of(cls, verdicts: list[ClaimVerdict], judge_note: str = "") -> FidelityReport:
+        score = min((v.score for v in verdicts), default=1.0)
+        return cls(verdicts, score, all(v.supported for v in verdicts), judge_note)

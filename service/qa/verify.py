@@ -51,7 +51,8 @@ class AnswerVerifier:
         if self.policy.echo and echoes_question(text, question):
             return Answer.refusal(question, passages, timings, withheld=text)
         checked = time.perf_counter()
-        check = _once(self._checker.check)  # citation repair and conflicts check the same (passage, sentence)
+        # citation repair and conflicts search many (passage, sentence) pairs: the fast verdicts, each once
+        check = _once(lambda source, text: self._checker.check(source, text, judged=False))
         repaired = 0
         if self.policy.repair_citations:
             text, repaired = self._repair_citations(text, passages, check)

@@ -115,11 +115,11 @@ def check_unit(
     checker: FidelityChecker, sentence: str, output: str, policy: RewritePolicy, level: str = "plain"
 ) -> tuple[UnitCheck, int]:
     """The unit's check, and how many output sentences were checked (claims)."""
-    forward = checker.check(sentence, output)
+    forward = checker.check(sentence, output, kind="rewrite")
     limit = policy.long_factor * MAX_WORDS[level]
     uncovered = False
     if policy.check_coverage:
-        uncovered = bool(checker.check(output, sentence).unsupported)
+        uncovered = bool(checker.check(output, sentence, kind="rewrite").unsupported)
     check = UnitCheck(
         unsupported=forward.unsupported,
         missing=missing_facts(sentence, output),

@@ -61,8 +61,23 @@ def verdict_line(answer: Answer) -> str:
     unsupported = len(answer.unsupported_sentences)
     if unsupported:
         noun = "sentence is" if unsupported == 1 else "sentences are"
-        return f"⚠ **{unsupported} {noun} not supported by the cited passages** (marked above)."
-    return "✓ Every sentence is supported by the cited passages."
+        line = f"⚠ **{unsupported} {noun} not supported by the cited passages** (marked above)."
+    else:
+        line = "✓ Every sentence is supported by the cited passages."
+    return line + judged_note(answer)
+
+
+def judged_note(answer: Answer) -> str:
+    """Which signals decided: the fast checker alone, or the language model too (and when it could not)."""
+    fidelity = answer.fidelity
+    if fidelity is None:
+        return ""
+    if fidelity.judge_note:
+        return " *(The language model did not answer: checked by the fast checker alone.)*"
+    if fidelity.judged:
+        n = fidelity.judged
+        return f" *(Checked by the verifier; the language model read {n} sentence{'s' if n > 1 else ''}.)*"
+    return " *(Checked by the verifier.)*"
 
 
 def source_details(citation: Citation) -> str:

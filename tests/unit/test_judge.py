@@ -1,30 +1,57 @@
-"""The optional LLM-judge mode of the fidelity checker, with a scripted model."""
+"""The language model in the fidelity decision (per-claim judge, decision, cascade), with a scripted model.
+Its real twin: tests/integration/test_fidelity_judge_real.py runs the embedded model."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
 from typing import Any
 
 import pytest
 
-from service.app import Newsdesk
-from service.fidelity.judge import LLMJudge, yes_probability
+from service.errors import LLMUnavailable
+from service.fidelity.calibration import LEXICAL, Calibration
+from service.fidelity.checker import FidelityChecker
+from service.fidelity.claim_judge import ClaimJudge, logit, window_for, yes_probability
+from service.fidelity.decision import JudgedDecisions, KindDecision, judged_verdict
+from service.fidelity.judge_stage import JudgeStage
 from service.prompts import PromptError, load_prompt
 from tests.conftest import ROOT
+from tests.fakes import FakeEmbedder
 
-SOURCE = "The harbour of Saint-Malo reopened on Monday after storm repairs costing 2 million euros."
+SOURCE = (
+    "The council of Lyon voted 7 to 2 on Tuesday to close the Pont Wilson bridge. "
+    "Repairs will cost 4 million euros, said the mayor, Grégory Doucet. "
+    "A ferry will carry cyclists across the river in the meantime."
+)
+PROMPT = load_prompt(ROOT / "prompts", "fidelity-claim")
+# judged: a claim scoring between 0.2 and 0.8 on the word-overlap calibration reaches the judge
+JUDGED = Calibration({**LEXICAL.weights, "judge": 1.0}, LEXICAL.bias, 0.5, frozenset({"novel_number"}))
+DECISION = KindDecision(JUDGED, (0.2, 0.8))
 
 
-class ScriptedJudge:
-    """Stands in for LLM.first_token_choices: replies in order, records the prompts."""
+class ScriptedLLM:
+    """Stands in for LLM.first_token_choices: replies in order (an exception is raised), records the prompts."""
 
-    def __init__(self, *replies: tuple[str, dict[str, float]]) -> None:
+    def __init__(self, *replies: tuple[str, dict[str, float]] | Exception) -> None:
         self.replies = list(replies)
         self.prompts: list[Any] = []
 
     def first_token_choices(self, messages: Any, top: int = 10) -> tuple[str, dict[str, float]]:
         self.prompts.append(messages)
-        return self.replies.pop(0)
+        reply = self.replies.pop(0)
+        if isinstance(reply, Exception):
+            raise reply
+        return reply
+
+
+def yes(p: float) -> tuple[str, dict[str, float]]:
+    return ("yes" if p >= 0.5 else "no"), {"yes": p, "no": 1 - p}
+
+
+def checker(llm: ScriptedLLM, mode: str = "auto", decision: KindDecision = DECISION) -> FidelityChecker:
+    judge = ClaimJudge(lambda: llm, PROMPT)  # type: ignore[arg-type,return-value]
+    stage = JudgeStage(judge, JudgedDecisions({"article": decision}), mode)  # type: ignore[arg-type]
+    return FidelityChecker(FakeEmbedder(dim=256), stage=stage)
 
 
 @pytest.mark.parametrize(
@@ -41,45 +68,77 @@ def test_yes_probability(answer: str, choices: dict[str, float], expected: float
     assert yes_probability(answer, choices) == pytest.approx(expected)
 
 
-def test_the_judge_prompt_renders_strictly() -> None:
-    prompt = load_prompt(ROOT / "prompts", "fidelity-judge")
-    assert (prompt.id, prompt.version) == ("fidelity-judge", 1)
-    system, user = prompt.render(source="S", text="T")
-    assert "yes or no" in system["content"] and user["content"].startswith("Article:\nS\n\nSummary:\nT")
+def test_the_claim_prompt_puts_the_source_first_and_the_claim_last() -> None:
+    assert (PROMPT.id, PROMPT.version) == ("fidelity-claim", 1)
+    first = PROMPT.render(source=SOURCE, claim="A ferry will run.")
+    second = PROMPT.render(source=SOURCE, claim="The mayor is Grégory Doucet.")
+    prefix = first[1]["content"].split("Claim:")[0]
+    assert first[0] == second[0] and second[1]["content"].startswith(prefix)  # the cached prefix is shared
+    assert SOURCE in prefix and "yes or no" in first[0]["content"]
     with pytest.raises(PromptError):
-        prompt.render(source="S")
+        PROMPT.render(source="S")
 
 
-def test_the_judge_cuts_long_sources_and_combines_with_the_checker(make_desk: Callable[..., Newsdesk]) -> None:
-    desk = make_desk()
-    llm = ScriptedJudge(("yes", {"yes": 0.9, "no": 0.1}), ("no", {"yes": 0.1, "no": 0.9}))
-    judge = LLMJudge(lambda: llm, load_prompt(ROOT / "prompts", "fidelity-judge"), source_words=5)  # type: ignore[arg-type,return-value]
-    good = judge.check(desk.checker, SOURCE, "The harbour of Saint-Malo reopened on Monday.")
-    assert "Article:\nThe harbour of Saint-Malo reopened\n" in llm.prompts[0][1]["content"]  # first 5 words only
-    assert good.judge_yes == pytest.approx(0.9)
-    assert good.combined == pytest.approx((0.9 + good.checker.score) / 2) and good.supported
-    bad = judge.check(desk.checker, SOURCE, "The harbour of Brest closed on Friday.")
-    assert bad.judge_yes == pytest.approx(0.1) and not bad.supported
+def test_a_long_source_is_judged_on_the_window_that_holds_the_claims_words() -> None:
+    filler = " ".join(f"Sentence number {n} is about the weather in spring." for n in range(60))
+    source = f"{filler} The mayor, Grégory Doucet, opened the new ferry terminal. {filler}"
+    window = window_for(source, "Grégory Doucet opened a ferry terminal.", words=40)
+    assert "Grégory Doucet" in window and len(window.split()) < 60 and window in source
+    llm = ScriptedLLM(yes(0.9))
+    judge = ClaimJudge(lambda: llm, PROMPT, max_source_words=100, window_words=40)  # type: ignore[arg-type,return-value]
+    assert judge.probability(source, "Grégory Doucet opened a ferry terminal.") == pytest.approx(0.9)
+    assert window in llm.prompts[0][1]["content"] and filler not in llm.prompts[0][1]["content"]
 
 
-def test_check_judge_on_the_command_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
-    import json
+def test_auto_sends_only_the_unsure_claims_and_the_judge_decides_them() -> None:
+    sure = "Repairs will cost 4 million euros, said the mayor, Grégory Doucet."
+    unsure = "The library will close after a vote."
+    fast = FidelityChecker(FakeEmbedder(dim=256)).check(SOURCE, f"{sure} {unsure}")
+    assert fast.claims[0].score > 0.8 and 0.2 <= fast.claims[1].score <= 0.8  # what the test relies on
+    llm = ScriptedLLM(yes(0.05))
+    report = checker(llm).check(SOURCE, f"{sure} {unsure}")
+    assert len(llm.prompts) == 1 and llm.prompts[0][1]["content"].rstrip().endswith("Answer yes or no.")
+    assert unsure in llm.prompts[0][1]["content"]
+    assert [c.decided_by for c in report.claims] == ["signals", "judge"]
+    assert report.claims[1].features["judge"] == pytest.approx(logit(0.05)) and not report.supported
+    assert report.judged == 1 and "language model" in report.claims[1].reason
 
-    from typer.testing import CliRunner
 
-    from service import app as app_module
-    from service.cli.app import app
-    from tests.fakes import FakeEmbedder
+def test_always_judges_every_claim_and_off_none() -> None:
+    text = "Repairs will cost 4 million euros. A ferry will carry cyclists."
+    llm = ScriptedLLM(yes(0.9), yes(0.9))
+    assert checker(llm, "always").check(SOURCE, text).judged == 2 and not llm.replies
+    llm = ScriptedLLM()
+    assert checker(llm, "off").check(SOURCE, text).judged == 0 and not llm.prompts
 
-    llm = ScriptedJudge(("no", {"yes": 0.05, "no": 0.95}))
-    prompt = load_prompt(ROOT / "prompts", "fidelity-judge")
-    monkeypatch.setattr(app_module, "build_embedder", lambda _settings: FakeEmbedder())
-    monkeypatch.setattr(Newsdesk, "judge", property(lambda self: LLMJudge(lambda: llm, prompt)))  # type: ignore[arg-type,return-value]
-    monkeypatch.setenv("NEWSDESK_DATA_DIR", str(tmp_path / "data"))
-    (tmp_path / "source.txt").write_text(SOURCE)
-    (tmp_path / "text.txt").write_text("The harbour of Saint-Malo reopened on Monday.")
-    args = ["check", "--source", str(tmp_path / "source.txt"), "--text", str(tmp_path / "text.txt")]
-    result = CliRunner().invoke(app, [*args, "--judge", "--json"])
-    data = json.loads(result.output)
-    assert data["judge_yes"] == pytest.approx(0.05) and data["judged_supported"] is False
-    assert result.exit_code == 1 and len(llm.prompts) == 1
+
+def test_a_claim_failed_by_a_rule_kept_with_the_judge_is_not_sent() -> None:
+    llm = ScriptedLLM()
+    report = checker(llm, "always").check(SOURCE, "Repairs will cost 9 million euros.")
+    assert not llm.prompts and not report.supported and report.claims[0].kind == "novel"
+
+
+def test_the_judge_can_pass_a_faithful_paraphrase_the_fast_checker_doubts() -> None:
+    claim = "The library will close after a vote."
+    fast = FidelityChecker(FakeEmbedder(dim=256)).check(SOURCE, claim).claims[0]
+    verdict = judged_verdict(fast, 0.97, DECISION)
+    assert verdict.supported and verdict.decided_by == "judge" and verdict.unsupported_words == []
+    assert verdict.score == pytest.approx(JUDGED.score({**fast.features, "judge": logit(0.97)}), abs=1e-4)
+
+
+def test_a_model_that_does_not_answer_leaves_the_fast_verdict_and_says_so() -> None:
+    llm = ScriptedLLM(LLMUnavailable("local model: cannot connect"))
+    report = checker(llm, "always").check(SOURCE, "A ferry will carry cyclists.")
+    assert report.judged == 0 and "cannot connect" in report.judge_note
+    assert report.claims[0].decided_by == "signals"
+
+
+def test_the_fitted_decisions_load_and_refuse_a_kind_without_the_judge() -> None:
+    from service.fidelity.decision import fitted_decisions
+
+    shipped = fitted_decisions()
+    assert set(shipped.kinds) == {"article", "answer", "rewrite"}
+    assert JudgedDecisions.from_json(shipped.to_json()) == shipped
+    broken = dataclasses.replace(DECISION, calibration=LEXICAL)
+    with pytest.raises(ValueError, match="no weight for the judge"):
+        JudgedDecisions.from_json(JudgedDecisions({"article": broken}).to_json())

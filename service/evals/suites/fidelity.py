@@ -7,13 +7,12 @@ import time
 from pathlib import Path
 
 from service.evals.corpus import eval_drafts
-from service.evals.frank import FrankRow, fixed_sample, load_frank_file
+from service.evals.frank import FrankRow, article_sample, fixed_sample, load_frank_file
 from service.evals.metrics import balanced_accuracy, roc_auc, roc_curve
 from service.evals.plots import roc_plot
 from service.evals.suite import CaseResult, Progress, SuiteResult
 from service.fidelity.calibration import RARE_ZIPF
 from service.fidelity.checker import FidelityChecker
-from service.fidelity.judge import LLMJudge
 from service.ingest.articles import build_article
 from service.text import is_number, stem, words, zipf
 
@@ -22,30 +21,25 @@ class FrankSuite:
     name = "fidelity-frank"
     description = "FRANK test split: human factuality labels on CNN/DM and BBC XSum summaries"
 
-    def __init__(self, checker: FidelityChecker, frank_file: Path, judge: LLMJudge | None = None) -> None:
+    def __init__(self, checker: FidelityChecker, frank_file: Path, articles: int | None = None) -> None:
         self._checker = checker
         self._frank_file = frank_file
-        self._judge = judge
+        self._articles = articles  # every summary of this many articles per dataset (a judged run's sample)
 
     def run(self, limit: int | None, progress: Progress) -> SuiteResult:
-        rows = fixed_sample(load_frank_file(self._frank_file, split="test"), limit)
+        rows = load_frank_file(self._frank_file, split="test")
+        rows = article_sample(rows, self._articles)[:limit] if self._articles else fixed_sample(rows, limit)
         started = time.perf_counter()
         scores: list[float] = []
         predicted: list[bool] = []
         cases: list[CaseResult] = []
-        checker_scores: list[float] = []
-        judge_scores: list[float] = []
+        claims = judged = 0
         for n, row in enumerate(rows):
             report = self._checker.check(row.article, row.summary)
-            checker_scores.append(report.score)
-            if self._judge is not None:
-                judged = self._judge.judge_report(report, row.article, row.summary)
-                judge_scores.append(judged.judge_yes)
-                scores.append(judged.combined)
-                predicted.append(judged.supported)
-            else:
-                scores.append(report.score)
-                predicted.append(report.supported)
+            scores.append(report.score)
+            predicted.append(report.supported)
+            claims += len(report.claims)
+            judged += report.judged
             worst = min(report.claims, key=lambda c: c.score, default=None)
             cases.append(
                 CaseResult(
@@ -56,6 +50,7 @@ class FrankSuite:
                         "human": "consistent" if row.consistent else "inconsistent",
                         "checker": "supported" if predicted[-1] else "unsupported",
                         "score": round(scores[-1], 3),
+                        "judged": f"{report.judged}/{len(report.claims)}",
                         "text": row.summary,
                         "reason": worst.reason if worst else "",
                     },
@@ -64,8 +59,11 @@ class FrankSuite:
             )
             progress(n + 1, len(rows))
         seconds = time.perf_counter() - started
-        metrics: dict[str, float] = {"cases": float(len(rows)), "seconds_per_case": seconds / max(1, len(rows))}
-        plots: dict[str, bytes] = {}
+        metrics: dict[str, float] = {
+            "cases": float(len(rows)),
+            "seconds_per_case": seconds / max(1, len(rows)),
+            "judged_share": judged / max(1, claims),  # claims the language model read
+        }
         curves = {}
         for dataset in ("cnndm", "bbc"):
             idx = [i for i, r in enumerate(rows) if r.dataset == dataset]
@@ -77,13 +75,7 @@ class FrankSuite:
                 [entity_overlap(rows[i]) for i in idx], labels
             )
             curves[dataset] = roc_curve([scores[i] for i in idx], labels)
-            if judge_scores:
-                metrics[f"judge_alone_roc_auc_{dataset}"] = roc_auc([judge_scores[i] for i in idx], labels)
-                metrics[f"judge_alone_balanced_accuracy_{dataset}"] = balanced_accuracy(
-                    [judge_scores[i] >= 0.5 for i in idx], labels
-                )
-                metrics[f"checker_alone_roc_auc_{dataset}"] = roc_auc([checker_scores[i] for i in idx], labels)
-        plots[f"ROC curves (FRANK test{', judge mode' if judge_scores else ''})"] = roc_plot(curves)
+        plots = {"ROC curves (FRANK test)": roc_plot(curves)}
         return SuiteResult(self.name, self.description, metrics, cases, seconds, plots=plots)
 
 
@@ -111,8 +103,8 @@ class SyntheticSuite:
         caught = passed_faithful = named = 0
         for n, row in enumerate(rows):
             source = build_article(drafts[row["article"]], 10**7).text
-            faithful = self._checker.check(source, row["faithful"])
-            corrupted = self._checker.check(source, row["corrupted"])
+            faithful = self._checker.check(source, row["faithful"], kind="rewrite")
+            corrupted = self._checker.check(source, row["corrupted"], kind="rewrite")
             flagged = [w for c in corrupted.unsupported for w in c.unsupported_words]
             caught += not corrupted.supported
             passed_faithful += faithful.supported

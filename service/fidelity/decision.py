@@ -1,0 +1,112 @@
+"""The fidelity decision with the language model in it: which claims the judge reads, and how its answer
+and the fast signals decide together.
+
+Per kind of check (their texts and base rates differ, so each has its own fitted threshold and band):
+``article`` (a text against an article: summaries, `newsdesk check`), ``answer`` (an answer sentence against
+the passages it cites), ``rewrite`` (a rewritten text against its source). A ``KindDecision`` holds
+
+- ``calibration``: the logistic combination of the judge's logit (``judge``) with the verifier's logit and the
+  cheap signals, its threshold, and the override rules kept with it;
+- ``band``: under ``auto``, only a claim whose fast score lies in [low, high] reaches the judge (the cascade);
+  the others keep the fast verdict.
+
+All of it is fitted on development data only (`bench/fit_judged.py`) and written to model/judged.json.
+This module is policy: pure functions over verdicts. The judge calls are made by ``JudgeStage``
+(judge_stage.py).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+from service.fidelity.calibration import Calibration
+from service.fidelity.claim_judge import logit
+from service.fidelity.report import ClaimVerdict, Kind
+
+CheckKind = Literal["article", "answer", "rewrite"]
+CHECK_KINDS: tuple[CheckKind, ...] = ("article", "answer", "rewrite")
+JudgeMode = Literal["auto", "always", "off"]
+JUDGED = Path(__file__).parent / "model" / "judged.json"
+
+_RULE_KIND: dict[str, Kind] = {
+    "novel_number": "novel",
+    "novel_name": "novel",
+    "misplaced": "misplaced",
+    "negation": "negation",
+    "contradicted": "unsupported",
+}
+
+
+@dataclass(frozen=True)
+class KindDecision:
+    calibration: Calibration  # weights include "judge"
+    band: tuple[float, float] = (0.0, 1.0)  # fast scores that are sent to the judge under ``auto``
+
+    def unsure(self, fast_score: float) -> bool:
+        low, high = self.band
+        return low <= fast_score <= high
+
+    def ruled_out(self, fast: ClaimVerdict) -> bool:
+        """An override rule kept with the judge already fails the claim: the judge cannot change that (the
+        rules kept with the judge are among the fast calibration's, so the fast verdict has failed too)."""
+        return self.ruled_out_features(fast.features)
+
+    def ruled_out_features(self, features: dict[str, float]) -> bool:
+        return any(features.get(f"rule_{rule}", 0.0) > 0 for rule in self.calibration.rules)
+
+
+def judged_verdict(fast: ClaimVerdict, yes: float, decision: KindDecision) -> ClaimVerdict:
+    """The claim's verdict once the judge has said P(yes) = ``yes``: the fitted combination decides, the kept
+    override rules still veto."""
+    cal = decision.calibration
+    features = {**fast.features, "judge": logit(yes), "judge_yes": round(yes, 4)}
+    score = cal.score(features)
+    hits = [rule for rule in sorted(cal.rules) if features.get(f"rule_{rule}", 0.0) > 0]
+    supported = score >= cal.threshold and not hits
+    kind: Kind
+    if supported:
+        kind, reason, words = "supported", f"supported (the language model agrees: P(yes) {yes:.2f})", []
+    elif hits and not fast.supported:
+        kind, reason, words = fast.kind, fast.reason, fast.unsupported_words
+    elif hits:
+        kind, reason, words = _RULE_KIND[hits[0]], f"fails the {hits[0].replace('_', ' ')} rule", []
+    else:
+        kind = "unsupported"
+        reason = f"the language model does not find this in the source (P(yes) {yes:.2f})"
+        words = fast.unsupported_words
+    decided_by = "rule" if hits else "judge"
+    return replace(fast, supported=supported, score=round(score, 4), unsupported_words=words, reason=reason,
+                   features=features, kind=kind, decided_by=decided_by)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class JudgedDecisions:
+    kinds: dict[str, KindDecision]
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {k: {**json.loads(d.calibration.to_json()), "band": list(d.band)} for k, d in self.kinds.items()},
+            indent=1,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> JudgedDecisions:
+        raw = json.loads(text)
+        unknown = set(raw) - set(CHECK_KINDS)
+        if unknown:
+            raise ValueError(f"unknown kinds of check {sorted(unknown)}")
+        kinds = {}
+        for kind, entry in raw.items():
+            band = entry.pop("band", [0.0, 1.0])
+            calibration = Calibration.from_json(json.dumps(entry))
+            if "judge" not in calibration.weights:
+                raise ValueError(f"the {kind} decision has no weight for the judge")
+            kinds[kind] = KindDecision(calibration, (float(band[0]), float(band[1])))
+        return cls(kinds)
+
+
+def fitted_decisions() -> JudgedDecisions:
+    return JudgedDecisions.from_json(JUDGED.read_text(encoding="utf-8"))

@@ -1,0 +1,45 @@
+"""The judge step of a fidelity check: the claims the decision sends to the language model are read by it,
+one after another with the source as the shared prefix, and get the fitted combined verdict.
+
+``auto``: only the claims whose fast score lies in their kind's band (the cascade); ``always``: every claim;
+``off``: none (the fast checker alone). A claim that an override rule kept with the judge already fails is
+not sent (the judge cannot change it). When the model does not answer, the remaining claims keep their fast
+verdict and the report says why (``judge_note``): a check never fails because the judge is down.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from service.errors import LLMUnavailable
+from service.fidelity.claim_judge import ClaimJudge
+from service.fidelity.claims import without_citations
+from service.fidelity.decision import CheckKind, JudgedDecisions, JudgeMode, judged_verdict
+from service.fidelity.report import FidelityReport
+
+log = logging.getLogger("newsdesk.fidelity")
+
+
+class JudgeStage:
+    def __init__(self, judge: ClaimJudge, decisions: JudgedDecisions, mode: JudgeMode = "auto") -> None:
+        self.judge = judge
+        self.decisions = decisions
+        self.mode = mode
+
+    def apply(self, report: FidelityReport, source: str, kind: CheckKind) -> FidelityReport:
+        decision = self.decisions.kinds.get(kind)
+        if self.mode == "off" or decision is None:
+            return report
+        verdicts = list(report.claims)
+        note = ""
+        for n, fast in enumerate(verdicts):
+            if decision.ruled_out(fast) or not (self.mode == "always" or decision.unsure(fast.score)):
+                continue
+            try:
+                yes = self.judge.probability(source, without_citations(fast.text))
+            except LLMUnavailable as exc:
+                note = f"the language model did not answer, so claims kept the fast verdict: {exc}"
+                log.warning("fidelity judge unavailable: %s", exc)
+                break
+            verdicts[n] = judged_verdict(fast, yes, decision)
+        return FidelityReport.of(verdicts, note)
