@@ -46,6 +46,7 @@ test: install browser
 	@$(PHASE) unit -- $(BIN)/pytest -m "not integration" -q
 	@$(PHASE) integration -- $(BIN)/pytest -m integration -q
 	@$(PHASE) eval-fidelity -- $(BIN)/newsdesk eval fidelity-synthetic fidelity-pairs fidelity-frank --limit 400 --report data/reports/ci
+	@$(PHASE) eval-fidelity-judged -- $(BIN)/newsdesk eval fidelity-frank-judged --limit 8 --report data/reports/ci-judged
 	@$(PHASE) eval-qa -- $(BIN)/newsdesk eval qa --limit 16 --report data/reports/ci-qa
 	@$(PHASE) eval-rewrite -- $(BIN)/newsdesk eval rewrite --limit 1 --report data/reports/ci-rewrite
 	@$(PHASE) --report

@@ -33,6 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import summary, write_result
 from bench.fit_fidelity import ALL_RULES, SIGNALS, contradicted, fit, measure
 from bench.judge_claims import read_judged
 from service.embeddings.minilm import MiniLMEmbedder
@@ -84,11 +85,11 @@ def text_figures(texts: list[Claims], labels: list[bool], groups: list[str], dec
 
 def with_judge(claims: list[Claims], judged: dict[str, dict[str, Any]], ids: list[str]) -> list[Claims]:
     out = []
-    for text_id, summary in zip(ids, claims, strict=True):
+    for text_id, checked in zip(ids, claims, strict=True):
         yes = judged[text_id]["judge"]
-        if len(yes) != len(summary):
-            raise SystemExit(f"{text_id}: {len(yes)} judged claims against {len(summary)} checked")
-        out.append([{**c, "judge": logit(p)} for c, p in zip(summary, yes, strict=True)])
+        if len(yes) != len(checked):
+            raise SystemExit(f"{text_id}: {len(yes)} judged claims against {len(checked)} checked")
+        out.append([{**c, "judge": logit(p)} for c, p in zip(checked, yes, strict=True)])
     return out
 
 
@@ -113,8 +114,37 @@ def best_band(texts: list[Claims], labels: list[bool], groups: list[str], decisi
     return best
 
 
+RESULTS: dict[str, Any] = {}
+
+
 def show(label: str, m: dict[str, Any]) -> None:
+    RESULTS[label] = m
     print(f"{label:52s} " + " ".join(f"{k} {v}" for k, v in m.items()), flush=True)
+
+
+def judge_cost(data: Path) -> dict[str, Any]:
+    """Seconds per judge call on FRANK, from the judge caches: the first claim of an article (the article is
+    read) and every further claim of it (the article is the cached prefix). Each shard file is one server."""
+    first: list[float] = []
+    further: list[float] = []
+    for split in ("valid", "test"):
+        base = data / f"judge-frank-{split}-whole.jsonl"
+        for path in [base, *sorted(data.glob(f"{base.stem}.shard*.jsonl"))]:
+            previous = None
+            for line in path.read_text().splitlines() if path.is_file() else []:
+                record = json.loads(line)
+                article = record["id"].split(":")[0]
+                seconds = record["seconds"]
+                if article != previous and seconds:
+                    first.append(seconds[0])
+                    seconds = seconds[1:]
+                further += seconds
+                previous = article
+    return {
+        "first_claim_s": summary(first) if first else None,
+        "further_claim_s": summary(further) if further else None,
+        "calls": len(first) + len(further),
+    }
 
 
 def main() -> None:
@@ -173,9 +203,14 @@ def main() -> None:
         print("rewrite dev: not judged yet, the article decision is used")
     decisions = JudgedDecisions({"article": article, "answer": article, "rewrite": rewrite})
     held_apart(args.data, settings, decisions)
+    cost = judge_cost(args.data)
+    print("judge cost per call (s):", json.dumps(cost))
     if not args.dry_run:
         JUDGED.write_text(decisions.to_json() + "\n", encoding="utf-8")
         print(f"wrote {JUDGED}")
+        write_result(
+            "fit_judged", {"figures": RESULTS, "judge_cost": cost, "decisions": json.loads(decisions.to_json())}
+        )
 
 
 def rewrite_set(data: Path, name: str) -> tuple[list[Claims], list[bool]]:

@@ -47,12 +47,15 @@ def fixed_sample(rows: list[FrankRow], limit: int | None) -> list[FrankRow]:
     return [r for group in per.values() for r in group[:share]]
 
 
-def article_sample(rows: list[FrankRow], articles: int) -> list[FrankRow]:
-    """Every summary of ``articles`` articles per dataset (chosen by a hash of the article): a sample whose
-    summaries share their source, so a judge with the article as its cached prefix reads each one once."""
+def article_sample(rows: list[FrankRow], articles: int, limit: int | None = None) -> list[FrankRow]:
+    """Every summary of ``articles`` articles per dataset (chosen by a hash of the article), in article order:
+    a sample whose summaries share their source, so a judge with the article as its cached prefix reads each
+    one once. ``limit``: the first half of that many of each dataset."""
     out: list[FrankRow] = []
     for dataset in sorted({r.dataset for r in rows}):
         group = [r for r in rows if r.dataset == dataset]
-        keys = sorted({hashlib.sha256(r.article.encode()).hexdigest() for r in group})[:articles]
-        out += [r for r in group if hashlib.sha256(r.article.encode()).hexdigest() in keys]
+        key = {r.id: hashlib.sha256(r.article.encode()).hexdigest() for r in group}
+        keys = sorted(set(key.values()))[:articles]
+        chosen = sorted((r for r in group if key[r.id] in keys), key=lambda r: (key[r.id], r.id))
+        out += chosen[: max(1, limit // 2)] if limit else chosen
     return out

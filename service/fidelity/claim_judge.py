@@ -31,7 +31,7 @@ class ClaimJudge:
         window_words: int = WINDOW_WORDS,
     ) -> None:
         self._llm = llm
-        self._prompt = prompt
+        self.prompt = prompt
         self.max_source_words = max_source_words
         self.window_words = window_words
 
@@ -39,7 +39,7 @@ class ClaimJudge:
         """P(yes): the source supports the claim (the claim's window of a long source)."""
         if len(source.split()) > self.max_source_words:
             source = window_for(source, claim, self.window_words)
-        answer, choices = self._llm().first_token_choices(self._prompt.render(source=source, claim=claim))
+        answer, choices = self._llm().first_token_choices(self.prompt.render(source=source, claim=claim))
         return yes_probability(answer, choices)
 
     def probabilities(self, source: str, claims: Sequence[str]) -> list[float]:

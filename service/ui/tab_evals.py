@@ -56,7 +56,8 @@ def build(handlers: EvalHandlers) -> None:
     with gr.Row():
         suites = gr.Dropdown(
             names, value=DEFAULT_SUITES, multiselect=True, label="Suites", scale=3, elem_id="evals-suites",
-            info="fidelity-* need no LLM; qa and rewrite use it (minutes per case on the local model)",
+            info="fidelity-frank is the fast checker alone; the other fidelity-* suites ask the LLM about the claims "
+            "it is unsure of; qa and rewrite use it for every case (minutes per case on the local model)",
         )  # fmt: skip
         limit = gr.Number(value=20, precision=0, minimum=0, label="Cases per suite (0 = all)", scale=1)
         run = gr.Button("Run", variant="primary", scale=1, elem_id="evals-run")

@@ -115,3 +115,31 @@ def test_check_cli_reports_claims(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     claims = json.loads(result.output)["claims"]
     assert [c["supported"] for c in claims] == [True, False]
     assert claims[1]["unsupported_words"] == ["7"]
+
+
+def test_an_article_sample_keeps_the_summaries_of_one_article_together() -> None:
+    from service.evals.frank import FrankRow, article_sample
+
+    rows = [
+        FrankRow(f"{a}:{s}", d, "test", f"article {a}", f"summary {s}", s % 2 == 0)
+        for d, articles in (("cnndm", "abc"), ("bbc", "xyz"))
+        for a in articles
+        for s in range(3)
+    ]
+    sample = article_sample(rows, 2)
+    assert len(sample) == 12 and {r.dataset for r in sample} == {"cnndm", "bbc"}
+    for dataset in ("cnndm", "bbc"):
+        order = [r.article for r in sample if r.dataset == dataset]
+        assert order == sorted(order, key=order.index) and len(set(order)) == 2  # each article's run is adjacent
+    limited = article_sample(rows, 2, limit=4)
+    assert [r.dataset for r in limited].count("bbc") == 2 and len(limited) == 4
+
+
+def test_a_suite_with_an_unknown_judge_mode_is_refused(tmp_path: Path) -> None:
+    from service.evals.registry import _judge_mode
+
+    path = tmp_path / "suite.toml"
+    path.write_text('name = "x"\ntask = "fidelity-frank"\noptions = { judge = "sometimes" }\n')
+    spec = load_suite_file(path)
+    with pytest.raises(ConfigError, match="options.judge must be auto, always or off"):
+        _judge_mode(spec)

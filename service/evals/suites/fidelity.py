@@ -28,7 +28,7 @@ class FrankSuite:
 
     def run(self, limit: int | None, progress: Progress) -> SuiteResult:
         rows = load_frank_file(self._frank_file, split="test")
-        rows = article_sample(rows, self._articles)[:limit] if self._articles else fixed_sample(rows, limit)
+        rows = article_sample(rows, self._articles, limit) if self._articles else fixed_sample(rows, limit)
         started = time.perf_counter()
         scores: list[float] = []
         predicted: list[bool] = []

@@ -1,0 +1,52 @@
+"""The language model in the fidelity decision on the real embedded model (the twin of tests/unit/test_judge.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from service.app import Newsdesk
+from service.settings import load_settings
+from tests.conftest import SEED
+
+COUNCIL = "The council voted 7 to 2 on Tuesday to close the library. The building will be sold next year."
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Newsdesk]:
+    nd = Newsdesk(load_settings(data_dir=tmp_path_factory.mktemp("judge") / "data"))
+    yield nd
+    nd.local_server.stop()
+
+
+def test_the_source_is_read_once_for_all_the_claims_of_it(desk: Newsdesk) -> None:
+    """llama.cpp's own count of the prompt tokens it evaluated: the second claim of a source pays only for the
+    tokens after the shared prefix (the source first, the claim last, byte-stable)."""
+    source = SEED.read_text(encoding="utf-8")
+    judge = desk.claim_judge
+    url = f"{desk.llm.endpoint.base_url}/chat/completions"
+    evaluated = []
+    for claim in ("Barret Zoph resigned from OpenAI.", "Luke Metz worked at OpenAI for more than two years."):
+        messages = judge.prompt.render(source=source, claim=claim)
+        body = {"model": "local", "messages": messages, "max_tokens": 1, "temperature": 0}
+        reply = httpx.post(url, json=body, timeout=600, trust_env=False).json()
+        evaluated.append(reply["timings"]["prompt_n"])
+    assert evaluated[0] > 500 and evaluated[1] < 60, evaluated
+
+
+def test_the_judge_tells_a_faithful_claim_from_an_invented_one(desk: Newsdesk) -> None:
+    source = SEED.read_text(encoding="utf-8")
+    faithful, invented = desk.claim_judge.probabilities(
+        source, ["Barret Zoph resigned from OpenAI.", "Barret Zoph was elected mayor of Paris."]
+    )
+    assert faithful > 0.5 > invented, (faithful, invented)
+
+
+def test_every_claim_judged_gets_a_verdict_that_says_the_language_model_decided(desk: Newsdesk) -> None:
+    report = desk.checker_judging("always").check(COUNCIL, "The library will close after a vote. It has a pool.")
+    assert report.judged == 2 and not report.judge_note
+    assert all(c.decided_by in ("judge", "rule") for c in report.claims)
+    assert all(0.0 <= c.features["judge_yes"] <= 1.0 for c in report.claims if c.decided_by == "judge")
+    assert not report.claims[1].supported  # the source says nothing of a pool
