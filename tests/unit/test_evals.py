@@ -141,5 +141,5 @@ def test_a_suite_with_an_unknown_judge_mode_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "suite.toml"
     path.write_text('name = "x"\ntask = "fidelity-frank"\noptions = { judge = "sometimes" }\n')
     spec = load_suite_file(path)
-    with pytest.raises(ConfigError, match="options.judge must be auto, always or off"):
+    with pytest.raises(ConfigError, match=r"options\.judge must be auto, always or off"):
         _judge_mode(spec)
