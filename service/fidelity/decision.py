@@ -6,7 +6,8 @@ Per kind of check (their texts and base rates differ, so each has its own fitted
 the passages it cites), ``rewrite`` (a rewritten text against its source). A ``KindDecision`` holds
 
 - ``calibration``: the logistic combination of the judge's logit (``judge``) with the verifier's logit and the
-  cheap signals, its threshold, and the override rules kept with it;
+  cheap signals (each, or ``fast``: the logit of the fast calibration's score, which combines them), its
+  threshold, and the override rules kept with it;
 - ``band``: under ``auto``, only a claim whose fast score lies in [low, high] reaches the judge (the cascade);
   the others keep the fast verdict.
 
@@ -62,7 +63,7 @@ def judged_verdict(fast: ClaimVerdict, yes: float, decision: KindDecision) -> Cl
     """The claim's verdict once the judge has said P(yes) = ``yes``: the fitted combination decides, the kept
     override rules still veto."""
     cal = decision.calibration
-    features = {**fast.features, "judge": logit(yes), "judge_yes": round(yes, 4)}
+    features = {**fast.features, "fast": logit(fast.score), "judge": logit(yes), "judge_yes": round(yes, 4)}
     score = cal.score(features)
     hits = [rule for rule in sorted(cal.rules) if features.get(f"rule_{rule}", 0.0) > 0]
     supported = score >= cal.threshold and not hits
