@@ -8,7 +8,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install browser run test test-fast lint bench eval-full clean
+.PHONY: install browser run native test test-fast lint bench eval-full clean
 
 install: $(STAMP)
 
@@ -22,6 +22,11 @@ $(STAMP): pyproject.toml requirements/models.txt
 run: install
 	$(BIN)/newsdesk ingest corpus/
 	$(BIN)/newsdesk serve
+
+# Optional: llama.cpp compiled for this CPU (10-40 minutes, niced), timed against the prebuilt wheel; the faster
+# one serves from the next start (`newsdesk llm status` shows both figures). CI never runs this.
+native: install
+	$(BIN)/newsdesk llm native
 
 # Debian's Chromium for the browser tests (never `playwright install`: no downloads from outside the registries).
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)

@@ -1,15 +1,17 @@
 """Embedded-model figures: load time, peak RSS, prompt and generation speed, time to first token
-for cold 300- and 1,000-token prompts and for a follow-up that shares the 1,000-token prefix; then
+for cold ~450- and ~900-token prompts and for a follow-up that shares the ~900-token prefix; then
 newsdesk's two real jobs at temperature 0, with the shipped prompts: a Q&A answer over three passages and
 the rewrite of one sentence unit (prompt tokens, prompt time, generation tokens/s, and for
 speculative runs the draft tokens proposed and accepted; ``same_text`` says whether the output matches the
 first setting's byte for byte).
 
-    .venv/bin/python bench/llm.py [--threads 1 2] [--runtime xllamacpp llama-cpp-python] [--speculative off lookup]
+    .venv/bin/python bench/llm.py [--threads 1 2] [--runtime xllamacpp native llama-cpp-python] \
+        [--speculative off lookup]
 
 Each (runtime, threads, speculative) setting gets a fresh server (the GGUF is assembled once under
-data/models); naming several measures them side by side in one run (llama-cpp-python only if it is
-installed). Prints a table and writes bench/results/llm.json with the CPU model.
+data/models); naming several measures them side by side in one run (``native`` only once `make native` has
+built it, llama-cpp-python only if it is installed). Each run records llama.cpp's system-info line (the CPU
+features the runtime uses). Prints a table and writes bench/results/llm.json with the CPU model.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from service.llm.endpoint import LOCAL_ALIAS
 from service.llm.factory import build_llm
 from service.llm.local_server import LocalServer
 from service.llm.model_file import QWEN_CODER_15B, ensure_model_file
+from service.llm.native import NativeRuntime
+from service.llm.runtime_choice import runtime_system_info
 from service.prompts import load_prompt
 from service.rewrite.service import LEVELS
 from service.settings import Settings, load_settings
@@ -107,32 +111,35 @@ def _job(base_url: str, messages: list[dict[str, str]]) -> tuple[dict[str, float
 
 
 def run(
-    runtime: str, threads: int, speculative: str, models_dir: Path, texts: list[str]
+    runtime: str, threads: int, speculative: str, models_dir: Path, runtime_dir: Path, texts: list[str]
 ) -> tuple[dict[str, float | str], dict[str, str]]:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         (data / "models").symlink_to(models_dir)
+        (data / "runtime").symlink_to(runtime_dir, target_is_directory=True)
         settings = load_settings(
             data_dir=data, local_threads=threads, llm_max_tokens=64, local_runtime=runtime,
             local_speculative=speculative,
         )  # fmt: skip
         server = LocalServer(settings)
         started = time.perf_counter()
-        info = server.ensure()
+        base_url = server.ensure().base_url
         load_s = time.perf_counter() - started
         llm = build_llm(settings, server)
         try:
             figures: dict[str, float | str] = {
                 "runtime": runtime, "threads": threads, "speculative": speculative, "load_s": round(load_s, 1)
             }  # fmt: skip
+            info = runtime_system_info(settings, runtime)
+            figures["avx512"] = str("AVX512 = 1" in info)
             texts_out: dict[str, str] = {}
             for name, text, question in [
-                ("cold_300", texts[0], "Who is this article about?"),
-                ("cold_1000", texts[1], "Who is this article about?"),
-                ("followup_1000", texts[1], "What happened first, according to the article?"),
+                ("cold_450", texts[0], "Who is this article about?"),
+                ("cold_900", texts[1], "Who is this article about?"),
+                ("followup_900", texts[1], "What happened first, according to the article?"),
             ]:
                 messages = _prompt(text, question)
-                tokens = _count(info.base_url, messages)
+                tokens = _count(base_url, messages)
                 ttft, gen_rate, _ = _timed_stream(llm, messages)
                 figures[f"{name}_prompt_tokens"] = tokens
                 figures[f"{name}_ttft_s"] = round(ttft, 2)
@@ -140,9 +147,10 @@ def run(
                     figures[f"{name}_prompt_tok_s"] = round(tokens / ttft, 1)
                 figures[f"{name}_gen_tok_s"] = round(gen_rate, 1)
             for name, messages in _jobs(settings, texts):
-                job, texts_out[name] = _job(info.base_url, messages)
+                job, texts_out[name] = _job(base_url, messages)
                 figures |= {f"{name}_{key}": value for key, value in job.items()}
-            figures["peak_rss_mb"] = round(_rss_peak_mb(info.pid))
+            figures["peak_rss_mb"] = round(_rss_peak_mb(server.ensure().pid))
+            figures["system_info"] = info
         finally:
             server.stop()
     return figures, texts_out
@@ -151,19 +159,28 @@ def run(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--runtime", nargs="+", default=["xllamacpp"], choices=["xllamacpp", "llama-cpp-python"])
+    parser.add_argument(
+        "--runtime", nargs="+", default=["xllamacpp"], choices=["xllamacpp", "native", "llama-cpp-python"]
+    )
     parser.add_argument("--speculative", nargs="+", default=["off"], choices=["off", "lookup"])
     args = parser.parse_args()
     settings = load_settings()
     models_dir = settings.models_dir.resolve()
+    runtime_dir = NativeRuntime(settings).root.resolve()
+    runtime_dir.mkdir(parents=True, exist_ok=True)
+    if "native" in args.runtime and not NativeRuntime(settings).available():
+        raise SystemExit(f"native runtime {NativeRuntime(settings).state().line()}")
     started = time.perf_counter()
     ensure_model_file(QWEN_CODER_15B, models_dir)
     assemble_s = time.perf_counter() - started
     ose = load_onestopenglish(settings.datasets_dir)
-    short = " ".join(ose["Amsterdam"].advanced.split()[:200])  # about 300 tokens with the template
-    long = " ".join(ose["Arctic mapping"].advanced.split()[:700])  # about 1,000 tokens
+    short = " ".join(ose["Amsterdam"].advanced.split()[:300])  # about 450 tokens with the template
+    long = " ".join(ose["Arctic mapping"].advanced.split()[:620])  # about 900 tokens
     runs = [
-        run(r, t, sp, models_dir, [short, long]) for r in args.runtime for t in args.threads for sp in args.speculative
+        run(r, t, sp, models_dir, runtime_dir, [short, long])
+        for r in args.runtime
+        for t in args.threads
+        for sp in args.speculative
     ]
     rows = [figures for figures, _ in runs]
     for figures, outputs in runs:
@@ -176,7 +193,10 @@ def main() -> None:
     print(f"model {QWEN_CODER_15B.name}; assemble/verify {assemble_s:.1f} s")
     print(f"{'figure':<30}" + "".join(f"{str(r['runtime'])[:10]:>12}" for r in rows))
     for key in keys[1:]:
-        print(f"{key:<30}" + "".join(f"{r.get(key, ''):>12}" for r in rows))
+        if key != "system_info":
+            print(f"{key:<30}" + "".join(f"{r.get(key, ''):>12}" for r in rows))
+    for r in rows:
+        print(f"{r['runtime']}: {r['system_info']}")
     print(f"written to {path}")
 
 

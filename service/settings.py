@@ -89,10 +89,12 @@ class Settings(BaseSettings):
         description="Replay model answers recorded in this folder for identical requests (deterministic re-runs, "
         "e.g. of evals in CI; `newsdesk eval --cache`); unset = no cache.",
     )
-    local_runtime: Literal["xllamacpp", "llama-cpp-python"] = Field(
-        "xllamacpp",
-        description="Server for the embedded model: llama.cpp's own, from the prebuilt `xllamacpp` wheel, or "
-        "llama-cpp-python's (not installed by default: it compiles llama.cpp).",
+    local_runtime: Literal["auto", "xllamacpp", "native", "llama-cpp-python"] = Field(
+        "auto",
+        description="Server for the embedded model: `auto` uses the faster of the prebuilt and the native runtime "
+        "as last measured on this machine (`make native` builds and measures), the prebuilt one until then; "
+        "`xllamacpp` llama.cpp's own server from the prebuilt wheel; `native` the same server compiled for this "
+        "CPU; `llama-cpp-python` its server (not installed by default: it compiles llama.cpp).",
     )
     local_threads: int = Field(
         1, ge=1, le=64, description="CPU threads for the embedded model (docs/benchmarks.md measures 1 and 2)."

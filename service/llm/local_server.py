@@ -28,6 +28,8 @@ from service.errors import ConfigError, LLMUnavailable
 from service.llm.embedded_server import LOOKUP_DRAFT
 from service.llm.endpoint import LOCAL_ALIAS
 from service.llm.model_file import QWEN_CODER_15B, ensure_model_file
+from service.llm.native import NativeRuntime
+from service.llm.runtime_choice import resolve_runtime
 from service.settings import Settings
 
 
@@ -36,6 +38,7 @@ class ServerInfo:
     pid: int
     port: int
     model: str
+    runtime: str = "xllamacpp"
 
     @property
     def base_url(self) -> str:
@@ -83,9 +86,9 @@ class LocalServer:
             model = str(self.model_path())
             running = self._read_state()
             if running is not None and running.model == model and self._healthy(running):
-                self.info = running
+                self.info = running  # whatever its runtime: a new choice of runtime applies from the next start
             else:
-                self.info = self._start(model)
+                self.info = self._start(model, resolve_runtime(self._settings))
             self._join()
             return self.info
 
@@ -138,16 +141,19 @@ class LocalServer:
     def _write_users(self, users: set[int]) -> None:
         self.users_file.write_text(json.dumps(sorted(users)))
 
-    def _start(self, model: str) -> ServerInfo:
+    def _start(self, model: str, runtime: str) -> ServerInfo:
         s = self._settings
         port = s.local_port or _free_port()
-        command = server_command(s.local_runtime, model, port, s.local_ctx, s.local_threads, s.local_speculative)
-        env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
+        command = server_command(runtime, model, port, s.local_ctx, s.local_threads, s.local_speculative)
+        native = NativeRuntime(s)
+        if runtime == "native" and not native.available():
+            raise ConfigError(f"NEWSDESK_LOCAL_RUNTIME=native: the native runtime is {native.state().line()}")
+        env = {**(native.env() if runtime == "native" else os.environ), "OMP_WAIT_POLICY": "PASSIVE"}
         with self.log_file.open("ab") as log:
             self._process = subprocess.Popen(
                 command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
             )
-        info = ServerInfo(self._process.pid, port, model)
+        info = ServerInfo(self._process.pid, port, model, runtime)
         deadline = time.monotonic() + s.local_startup_s
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -164,7 +170,9 @@ class LocalServer:
     def _read_state(self) -> ServerInfo | None:
         try:
             data = json.loads(self.state_file.read_text())
-            return ServerInfo(int(data["pid"]), int(data["port"]), str(data["model"]))
+            return ServerInfo(
+                int(data["pid"]), int(data["port"]), str(data["model"]), str(data.get("runtime", "xllamacpp"))
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -194,8 +202,9 @@ class LocalServer:
 
 
 def server_command(runtime: str, model: str, port: int, ctx: int, threads: int, speculative: str = "off") -> list[str]:
-    """The command that serves ``model`` on 127.0.0.1:``port``: llama.cpp's own server from the prebuilt
-    xllamacpp wheel (the default), or llama-cpp-python's server when that package is installed.
+    """The command that serves ``model`` on 127.0.0.1:``port``: llama.cpp's own server from xllamacpp (the
+    prebuilt wheel, or under ``native`` the same server compiled for this CPU, which the environment puts
+    first on the import path), or llama-cpp-python's server when that package is installed.
     ``speculative="lookup"`` turns on prompt-lookup decoding (draft tokens copied from the prompt)."""
     if runtime == "llama-cpp-python":
         if importlib.util.find_spec("llama_cpp") is None:

@@ -7,6 +7,7 @@ import threading
 from service.app import Newsdesk
 from service.llm.endpoint import configured_endpoint
 from service.llm.model_file import QWEN_CODER_15B
+from service.llm.runtime_choice import resolve_runtime
 from service.llm.status import Status, probe
 from service.ui.errors import message
 from service.ui.format_tables import status_markdown
@@ -47,7 +48,8 @@ class StatusHandlers:
         s = self._desk.settings
         if configured_endpoint(s).kind != "local":
             return None
-        return f"embedded {s.local_gguf.name if s.local_gguf else QWEN_CODER_15B.name} (llama.cpp, CPU)"
+        build = "built for this CPU" if resolve_runtime(s) == "native" else "prebuilt"
+        return f"embedded {s.local_gguf.name if s.local_gguf else QWEN_CODER_15B.name} (llama.cpp {build}, CPU)"
 
     def _embeddings(self) -> str:
         s = self._desk.settings
