@@ -92,7 +92,10 @@ class Newsdesk:
     @cached_property
     def claim_judge(self) -> ClaimJudge:
         """The language model asked one claim at a time (the fidelity decision's judge)."""
-        return ClaimJudge(lambda: self.llm, load_prompt(self.settings.prompts_dir, "fidelity-claim"))
+        prompts = self.settings.prompts_dir
+        return ClaimJudge(
+            lambda: self.llm, load_prompt(prompts, "fidelity-claim"), follow_up=load_prompt(prompts, "fidelity-answer")
+        )
 
     @cached_property
     def keyword_index(self) -> KeywordIndex:

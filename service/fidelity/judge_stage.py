@@ -10,12 +10,14 @@ verdict and the report says why (``judge_note``): a check never fails because th
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from service.errors import LLMUnavailable
 from service.fidelity.claim_judge import ClaimJudge
 from service.fidelity.claims import without_citations
 from service.fidelity.decision import CheckKind, JudgedDecisions, JudgeMode, judged_verdict
 from service.fidelity.report import FidelityReport
+from service.prompts import Message
 
 log = logging.getLogger("newsdesk.fidelity")
 
@@ -26,7 +28,10 @@ class JudgeStage:
         self.decisions = decisions
         self.mode = mode
 
-    def apply(self, report: FidelityReport, source: str, kind: CheckKind) -> FidelityReport:
+    def apply(
+        self, report: FidelityReport, source: str, kind: CheckKind, conversation: Sequence[Message] = ()
+    ) -> FidelityReport:
+        """``conversation``: the one that produced the text (an answer): each claim is asked as its next turn."""
         decision = self.decisions.kinds.get(kind)
         if self.mode == "off" or decision is None:
             return report
@@ -36,7 +41,12 @@ class JudgeStage:
             if decision.ruled_out(fast) or not (self.mode == "always" or decision.unsure(fast.score)):
                 continue
             try:
-                yes = self.judge.probability(source, without_citations(fast.text))
+                claim = without_citations(fast.text)
+                yes = (
+                    self.judge.probability_in(conversation, claim)
+                    if conversation
+                    else self.judge.probability(source, claim)
+                )
             except LLMUnavailable as exc:
                 note = f"the language model did not answer, so claims kept the fast verdict: {exc}"
                 log.warning("fidelity judge unavailable: %s", exc)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 from service.fidelity.checker import FidelityChecker
 from service.fidelity.report import FidelityReport
+from service.prompts import Message
 from service.qa.answer import Answer
 from service.qa.citations import (
     attach_markers,
@@ -42,9 +43,11 @@ class AnswerVerifier:
         passages: list[Passage],
         timings: dict[str, float],
         others: Sequence[Passage] = (),
+        conversation: Sequence[Message] = (),
     ) -> Answer:
         """The model's reply as an Answer: shown with its sentences checked, or a refusal. ``others`` are
-        retrieved passages the model did not see this time (after a second look): they can still disagree."""
+        retrieved passages the model did not see this time (after a second look): they can still disagree.
+        ``conversation`` produced the reply: the judge asks about each sentence as its next turn."""
         text, _, removed = clean_citations(attach_markers(raw.strip()), passages)
         if not strip_markers(text) or is_refusal(text):
             return Answer.refusal(question, passages, timings, removed_citations=removed)
@@ -58,7 +61,7 @@ class AnswerVerifier:
             text, repaired = self._repair_citations(text, passages, check)
         text, citations, _ = clean_citations(text, passages)
         seen = [seen_text(c.passage) for c in citations] or [seen_text(p) for p in passages]
-        fidelity = self._checker.check_each(seen, strip_markers(text))
+        fidelity = self._checker.check_each(seen, strip_markers(text), conversation=conversation)
         timings["check_s"] = time.perf_counter() - checked
         if self.policy.withhold and invented(fidelity, cited=bool(citations)):
             return Answer.refusal(question, passages, timings, withheld=text)
@@ -70,7 +73,7 @@ class AnswerVerifier:
         return Answer(
             question, text, False, with_both_sides(citations, every, conflicts), passages, fidelity,
             quote_problems=unverified_quotes(text, citations), removed_citations=removed,
-            repaired_citations=repaired, timings=timings, conflicts=conflicts,
+            repaired_citations=repaired, timings=timings, conflicts=conflicts, conversation=list(conversation),
         )  # fmt: skip
 
     def _repair_citations(

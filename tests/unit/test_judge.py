@@ -142,3 +142,34 @@ def test_the_fitted_decisions_load_and_refuse_a_kind_without_the_judge() -> None
     broken = dataclasses.replace(DECISION, calibration=LEXICAL)
     with pytest.raises(ValueError, match="no weight for the judge"):
         JudgedDecisions.from_json(JudgedDecisions({"article": broken}).to_json())
+
+
+FOLLOW_UP = load_prompt(ROOT / "prompts", "fidelity-answer")
+CONVERSATION = [
+    {"role": "system", "content": "You answer questions about news articles."},
+    {"role": "user", "content": f"Passages:\n[1] {SOURCE}\n\nQuestion: How did the council vote?"},
+    {"role": "assistant", "content": "The council voted 7 to 2 [1]. It met on Tuesday [1]."},
+]
+
+
+def test_an_answer_sentence_is_judged_as_the_next_turn_of_its_conversation() -> None:
+    llm = ScriptedLLM(yes(0.9), yes(0.2))
+    judge = ClaimJudge(lambda: llm, PROMPT, follow_up=FOLLOW_UP)  # type: ignore[arg-type,return-value]
+    assert judge.probability_in(CONVERSATION, "The council voted 7 to 2.") == pytest.approx(0.9)
+    judge.probability_in(CONVERSATION, "It met on Tuesday.")
+    first, second = llm.prompts
+    assert first[:3] == CONVERSATION and second[:3] == CONVERSATION  # the conversation is the shared prefix
+    assert first[3]["role"] == "user" and "The council voted 7 to 2." in first[3]["content"]
+    assert "It met on Tuesday." in second[3]["content"] and len(first) == len(second) == 4
+
+
+def test_the_judge_stage_asks_in_the_conversation_when_it_has_one() -> None:
+    llm = ScriptedLLM(yes(0.95), yes(0.95), yes(0.95))
+    judge = ClaimJudge(lambda: llm, PROMPT, follow_up=FOLLOW_UP)  # type: ignore[arg-type,return-value]
+    stage = JudgeStage(judge, JudgedDecisions({"answer": DECISION}), "always")  # type: ignore[arg-type]
+    check = FidelityChecker(FakeEmbedder(dim=256), stage=stage)
+    report = check.check_each([SOURCE], "The council voted 7 to 2. It met on Tuesday.", conversation=CONVERSATION)
+    assert [c.decided_by for c in report.claims] == ["judge", "judge"]
+    assert all(p[:3] == CONVERSATION for p in llm.prompts)
+    check.check_each([SOURCE], "The council voted 7 to 2.")  # no conversation: the passages are the source
+    assert llm.prompts[-1][0]["content"] == PROMPT.system and SOURCE in llm.prompts[-1][1]["content"]
