@@ -1,6 +1,6 @@
 """Fidelity-check cost: 5-sentence summaries against 700-word articles, word-overlap checker vs verifier.
 
-    .venv/bin/python bench/fidelity.py [--articles 20]
+    .venv/bin/python bench/fidelity.py [--articles 20] [--judge-runtime xllamacpp native] [--judge-articles 6]
 
 Both checkers run in one process on the same texts (each article new to each checker, its sentences
 embedded cold; the embedding model is loaded once beforehand); the verifier runs twice, as shipped and
@@ -8,6 +8,12 @@ reading every picked window of every claim (no stop once a window supports the c
 sentences of the same article's OneStopEnglish elementary version. Reports p50/p95 per check and per claim for each, the
 verifier's cold load, and the peak RSS before and after the verifier ran (its added memory). Goals: at
 most 100 ms per claim p50 and 200 MB added, cold load at most 2 s. Writes bench/results/fidelity.json.
+
+``--judge-runtime``: the language model's cost per judged claim on each named runtime of the embedded model
+(a server of each, side by side), the articles taking turns between them: each of ``--judge-articles``
+articles with its five claims asked one after another, so the first claim reads the article (cold) and the
+others read only their own tokens after it (the cached prefix). Reports p50/p95 of both, per runtime, with
+llama.cpp's system-info line.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -24,8 +31,12 @@ from service.embeddings.minilm import MiniLMEmbedder
 from service.evals.corpus import load_onestopenglish
 from service.fidelity.calibration import fitted
 from service.fidelity.checker import FidelityChecker
+from service.fidelity.claim_judge import ClaimJudge
 from service.fidelity.verifier import CrossEncoderVerifier
-from service.settings import load_settings
+from service.llm.factory import build_llm
+from service.llm.runtime_choice import runtime_system_info, servers_for
+from service.prompts import load_prompt
+from service.settings import Settings, load_settings
 from service.text import sentences
 
 
@@ -43,9 +54,30 @@ def run(checker: FidelityChecker, texts: list[tuple[str, str]]) -> dict[str, dic
     }
 
 
+def judge_cost(settings: Settings, runtimes: list[str], texts: list[tuple[str, str]]) -> dict[str, Any]:
+    """Seconds per judged claim, first (the article read) and further (the article cached), per runtime."""
+    prompt = load_prompt(settings.prompts_dir, "fidelity-claim")
+    first: dict[str, list[float]] = {r: [] for r in runtimes}
+    further: dict[str, list[float]] = {r: [] for r in runtimes}
+    with servers_for(settings, runtimes) as servers:
+        llms = {r: build_llm(settings, server) for r, server in servers.items()}
+        judges = {r: ClaimJudge(lambda llm=llms[r]: llm, prompt) for r in runtimes}
+        for n, (source, text) in enumerate(texts):
+            for runtime in runtimes if n % 2 == 0 else runtimes[::-1]:
+                for k, claim in enumerate(span.text for span in sentences(text)):
+                    started = time.perf_counter()
+                    judges[runtime].probability(source, claim)
+                    (first if k == 0 else further)[runtime].append(time.perf_counter() - started)
+    return {r: {"first_claim_s": {k: round(v, 2) for k, v in summary(first[r]).items()},
+                "further_claim_s": {k: round(v, 2) for k, v in summary(further[r]).items()},
+                "system_info": runtime_system_info(settings, r)} for r in runtimes}  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=20)
+    parser.add_argument("--judge-runtime", nargs="*", default=[], choices=["xllamacpp", "native"])
+    parser.add_argument("--judge-articles", type=int, default=6)
     args = parser.parse_args()
     settings = load_settings()  # the shipped defaults: threads and batch sizes as the app uses them
     embedder = MiniLMEmbedder(threads=settings.embed_threads, batch_size=settings.embed_batch_size)
@@ -71,6 +103,8 @@ def main() -> None:
         "verifier_every_window": every_window,
         "peak_rss_mb": {"before_verifier": round(rss_before), "after_verifier": round(peak_rss_mb())},
     }
+    if args.judge_runtime:
+        figures["judge"] = judge_cost(settings, args.judge_runtime, texts[: args.judge_articles])
     path = write_result("fidelity", figures)
     for key, value in figures.items():
         print(f"{key:<14} {value}")

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -30,10 +29,9 @@ from bench.common import write_result
 from service.evals.corpus import load_onestopenglish
 from service.llm.endpoint import LOCAL_ALIAS
 from service.llm.factory import build_llm
-from service.llm.local_server import LocalServer
 from service.llm.model_file import QWEN_CODER_15B, ensure_model_file
 from service.llm.native import NativeRuntime
-from service.llm.runtime_choice import runtime_system_info
+from service.llm.runtime_choice import runtime_system_info, servers_for
 from service.prompts import load_prompt
 from service.rewrite.service import LEVELS
 from service.settings import Settings, load_settings
@@ -111,48 +109,38 @@ def _job(base_url: str, messages: list[dict[str, str]]) -> tuple[dict[str, float
 
 
 def run(
-    runtime: str, threads: int, speculative: str, models_dir: Path, runtime_dir: Path, texts: list[str]
+    settings: Settings, runtime: str, threads: int, speculative: str, texts: list[str]
 ) -> tuple[dict[str, float | str], dict[str, str]]:
-    with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp)
-        (data / "models").symlink_to(models_dir)
-        (data / "runtime").symlink_to(runtime_dir, target_is_directory=True)
-        settings = load_settings(
-            data_dir=data, local_threads=threads, llm_max_tokens=64, local_runtime=runtime,
-            local_speculative=speculative,
-        )  # fmt: skip
-        server = LocalServer(settings)
-        started = time.perf_counter()
+    started = time.perf_counter()
+    with servers_for(settings, [runtime], local_threads=threads, local_speculative=speculative) as servers:
+        server = servers[runtime]
         base_url = server.ensure().base_url
         load_s = time.perf_counter() - started
         llm = build_llm(settings, server)
-        try:
-            figures: dict[str, float | str] = {
-                "runtime": runtime, "threads": threads, "speculative": speculative, "load_s": round(load_s, 1)
-            }  # fmt: skip
-            info = runtime_system_info(settings, runtime)
-            figures["avx512"] = str("AVX512 = 1" in info)
-            texts_out: dict[str, str] = {}
-            for name, text, question in [
-                ("cold_450", texts[0], "Who is this article about?"),
-                ("cold_900", texts[1], "Who is this article about?"),
-                ("followup_900", texts[1], "What happened first, according to the article?"),
-            ]:
-                messages = _prompt(text, question)
-                tokens = _count(base_url, messages)
-                ttft, gen_rate, _ = _timed_stream(llm, messages)
-                figures[f"{name}_prompt_tokens"] = tokens
-                figures[f"{name}_ttft_s"] = round(ttft, 2)
-                if name.startswith("cold"):
-                    figures[f"{name}_prompt_tok_s"] = round(tokens / ttft, 1)
-                figures[f"{name}_gen_tok_s"] = round(gen_rate, 1)
-            for name, messages in _jobs(settings, texts):
-                job, texts_out[name] = _job(base_url, messages)
-                figures |= {f"{name}_{key}": value for key, value in job.items()}
-            figures["peak_rss_mb"] = round(_rss_peak_mb(server.ensure().pid))
-            figures["system_info"] = info
-        finally:
-            server.stop()
+        info = runtime_system_info(settings, runtime)
+        figures: dict[str, float | str] = {
+            "runtime": runtime, "threads": threads, "speculative": speculative, "load_s": round(load_s, 1),
+            "avx512": str("AVX512 = 1" in info),
+        }  # fmt: skip
+        texts_out: dict[str, str] = {}
+        for name, text, question in [
+            ("cold_450", texts[0], "Who is this article about?"),
+            ("cold_900", texts[1], "Who is this article about?"),
+            ("followup_900", texts[1], "What happened first, according to the article?"),
+        ]:
+            messages = _prompt(text, question)
+            tokens = _count(base_url, messages)
+            ttft, gen_rate, _ = _timed_stream(llm, messages)
+            figures[f"{name}_prompt_tokens"] = tokens
+            figures[f"{name}_ttft_s"] = round(ttft, 2)
+            if name.startswith("cold"):
+                figures[f"{name}_prompt_tok_s"] = round(tokens / ttft, 1)
+            figures[f"{name}_gen_tok_s"] = round(gen_rate, 1)
+        for name, messages in _jobs(settings, texts):
+            job, texts_out[name] = _job(base_url, messages)
+            figures |= {f"{name}_{key}": value for key, value in job.items()}
+        figures["peak_rss_mb"] = round(_rss_peak_mb(server.ensure().pid))
+        figures["system_info"] = info
     return figures, texts_out
 
 
@@ -164,10 +152,8 @@ def main() -> None:
     )
     parser.add_argument("--speculative", nargs="+", default=["off"], choices=["off", "lookup"])
     args = parser.parse_args()
-    settings = load_settings()
+    settings = load_settings(llm_max_tokens=64)
     models_dir = settings.models_dir.resolve()
-    runtime_dir = NativeRuntime(settings).root.resolve()
-    runtime_dir.mkdir(parents=True, exist_ok=True)
     if "native" in args.runtime and not NativeRuntime(settings).available():
         raise SystemExit(f"native runtime {NativeRuntime(settings).state().line()}")
     started = time.perf_counter()
@@ -177,10 +163,7 @@ def main() -> None:
     short = " ".join(ose["Amsterdam"].advanced.split()[:300])  # about 450 tokens with the template
     long = " ".join(ose["Arctic mapping"].advanced.split()[:620])  # about 900 tokens
     runs = [
-        run(r, t, sp, models_dir, runtime_dir, [short, long])
-        for r in args.runtime
-        for t in args.threads
-        for sp in args.speculative
+        run(settings, r, t, sp, [short, long]) for r in args.runtime for t in args.threads for sp in args.speculative
     ]
     rows = [figures for figures, _ in runs]
     for figures, outputs in runs:

@@ -92,10 +92,7 @@ class Newsdesk:
     @cached_property
     def claim_judge(self) -> ClaimJudge:
         """The language model asked one claim at a time (the fidelity decision's judge)."""
-        prompts = self.settings.prompts_dir
-        return ClaimJudge(
-            lambda: self.llm, load_prompt(prompts, "fidelity-claim"), follow_up=load_prompt(prompts, "fidelity-answer")
-        )
+        return ClaimJudge(lambda: self.llm, load_prompt(self.settings.prompts_dir, "fidelity-claim"))
 
     @cached_property
     def keyword_index(self) -> KeywordIndex:

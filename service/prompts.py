@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import string
 import tomllib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
@@ -44,11 +43,6 @@ class Prompt:
             {"role": "system", "content": self.system},
             {"role": "user", "content": self.user.format_map(values)},
         ]
-
-    def follow_up(self, conversation: Sequence[Message], **values: str) -> list[Message]:
-        """The conversation with this prompt's user turn added (its system text is not used): a question
-        about the conversation, which keeps the conversation's rendered prefix byte for byte."""
-        return [*conversation, self.render(**values)[1]]
 
 
 def load_prompt(directory: Path, prompt_id: str) -> Prompt:

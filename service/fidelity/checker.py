@@ -32,7 +32,6 @@ from service.fidelity.report import ClaimVerdict, FidelityReport, Kind
 from service.fidelity.signals import IGNORED, lcs, name_like, negated, negation_clash, unique
 from service.fidelity.source_index import Source, index_source
 from service.fidelity.verifier import Verifier
-from service.prompts import Message
 from service.text import (
     Span,
     content_words,
@@ -126,19 +125,19 @@ class FidelityChecker:
         text: str,
         kind: CheckKind = "answer",
         judged: bool = True,
-        conversation: Sequence[Message] = (),
+        question: str = "",
     ) -> FidelityReport:
         """Each claim against separate sources (retrieved passages), keeping its best fast verdict. Unlike
         checking their concatenation, no sentence window spans two passages, so a name from one and a
         number from another do not make a claim supported. The judge, which reads meaning rather than
-        windows, reads the passages together: as the next turn of ``conversation`` (the one that produced
-        ``text``) when it is given, else with the passages as one cached prefix for all the claims."""
+        windows, reads the passages together (one cached prefix for all the claims), and a short answer joined
+        to its ``question``."""
         reports = [self._fast(source, text) for source in sources] or [self._fast("", text)]
         per_claim = zip(*(r.claims for r in reports), strict=True)
         best = FidelityReport.of([max(options, key=lambda v: (v.supported, v.score)) for options in per_claim])
         if not judged or self.stage is None or not sources:
             return best
-        return self.stage.apply(best, "\n\n".join(sources), kind, conversation)
+        return self.stage.apply(best, "\n\n".join(sources), kind, question)
 
     def _verdict(self, src: Source, claim: Span, m: _Measured) -> ClaimVerdict:
         cal = self.calibration

@@ -3,8 +3,7 @@
 One call per (source, claim) with one output token; P(yes) comes from the first token's log-probabilities
 (``yes_probability``). The prompt puts the source first and the claim last, and the claims of one source are
 asked one after another, so llama.cpp's prompt cache reads the source once and every further claim pays only
-for its own tokens. An answer sentence is asked as the next turn of the conversation that produced it
-(``probability_in``): the passages, question and answer are then the prefix llama.cpp has just computed.
+for its own tokens.
 A source longer than ``max_source_words`` is not read whole: each claim is judged on the window of the source
 that its words point at (``window_for``), as MiniCheck chunks long documents.
 The same code runs on any OpenAI-compatible endpoint that returns log-probabilities.
@@ -16,7 +15,7 @@ import math
 from collections.abc import Callable, Sequence
 
 from service.llm.client import LLM
-from service.prompts import Message, Prompt
+from service.prompts import Prompt
 from service.text import content_words, sentences, stem
 
 MAX_SOURCE_WORDS = 1800  # ~2,500 tokens: with the prompt and claim it fits the embedded model's 4,096
@@ -31,11 +30,9 @@ class ClaimJudge:
         prompt: Prompt,
         max_source_words: int = MAX_SOURCE_WORDS,
         window_words: int = WINDOW_WORDS,
-        follow_up: Prompt | None = None,
     ) -> None:
         self._llm = llm
         self.prompt = prompt
-        self.follow_up = follow_up
         self.max_source_words = max_source_words
         self.window_words = window_words
 
@@ -44,15 +41,6 @@ class ClaimJudge:
         if len(source.split()) > self.max_source_words:
             source = window_for(source, claim, self.window_words)
         answer, choices = self._llm().first_token_choices(self.prompt.render(source=source, claim=claim))
-        return yes_probability(answer, choices)
-
-    def probability_in(self, conversation: Sequence[Message], claim: str) -> float:
-        """P(yes) asked as the next turn of the conversation that produced the claim (its answer is the
-        conversation's last message): the conversation is the cached prefix, and the claim is read with the
-        question it answers. Without a follow-up prompt, the claim is judged against the conversation's text."""
-        if self.follow_up is None:
-            return self.probability("\n\n".join(m["content"] for m in conversation), claim)
-        answer, choices = self._llm().first_token_choices(self.follow_up.follow_up(conversation, claim=claim))
         return yes_probability(answer, choices)
 
     def probabilities(self, source: str, claims: Sequence[str]) -> list[float]:

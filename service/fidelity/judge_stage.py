@@ -10,14 +10,12 @@ verdict and the report says why (``judge_note``): a check never fails because th
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 
 from service.errors import LLMUnavailable
 from service.fidelity.claim_judge import ClaimJudge
-from service.fidelity.claims import without_citations
+from service.fidelity.claims import in_context, without_citations
 from service.fidelity.decision import CheckKind, JudgedDecisions, JudgeMode, judged_verdict
 from service.fidelity.report import FidelityReport
-from service.prompts import Message
 
 log = logging.getLogger("newsdesk.fidelity")
 
@@ -28,10 +26,9 @@ class JudgeStage:
         self.decisions = decisions
         self.mode = mode
 
-    def apply(
-        self, report: FidelityReport, source: str, kind: CheckKind, conversation: Sequence[Message] = ()
-    ) -> FidelityReport:
-        """``conversation``: the one that produced the text (an answer): each claim is asked as its next turn."""
+    def apply(self, report: FidelityReport, source: str, kind: CheckKind, question: str = "") -> FidelityReport:
+        """``question``: the one the text answers; a short answer is judged joined to it ("2009" says nothing
+        on its own; "In which year was the constitution adopted: 2009" does)."""
         decision = self.decisions.kinds.get(kind)
         if self.mode == "off" or decision is None:
             return report
@@ -42,11 +39,7 @@ class JudgeStage:
                 continue
             try:
                 claim = without_citations(fast.text)
-                yes = (
-                    self.judge.probability_in(conversation, claim)
-                    if conversation
-                    else self.judge.probability(source, claim)
-                )
+                yes = self.judge.probability(source, in_context(question, claim) if question else claim)
             except LLMUnavailable as exc:
                 note = f"the language model did not answer, so claims kept the fast verdict: {exc}"
                 log.warning("fidelity judge unavailable: %s", exc)

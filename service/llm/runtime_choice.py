@@ -11,20 +11,25 @@ runtime from the next start, and any other value forces one.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
 from service.llm.endpoint import LOCAL_ALIAS
 from service.llm.native import BuildFailed, NativeRuntime, system_info
 from service.settings import Settings
+
+if TYPE_CHECKING:
+    from service.llm.local_server import LocalServer
 
 MARGIN = 0.05  # the native runtime must do the job this much faster to be chosen
 ROUNDS = 3
@@ -104,32 +109,42 @@ def resolve_runtime(settings: Settings) -> str:
     return "xllamacpp"
 
 
-def probe(settings: Settings, rounds: int = ROUNDS, on_line: Callable[[str], None] | None = None) -> Choice:
-    """Time the prebuilt and the native runtime on the fixed job, alternating, and record the choice."""
+@contextlib.contextmanager
+def servers_for(settings: Settings, runtimes: Sequence[str], **overrides: object) -> Iterator[dict[str, LocalServer]]:
+    """A started embedded server of each runtime, each with a temporary data folder that shares this one's model
+    file and native build, so that they run side by side; all stopped on leaving."""
     from service.llm.local_server import LocalServer  # the server module resolves runtimes through this one
 
-    native = NativeRuntime(settings)
-    names = ["xllamacpp", "native"] if native.available() else ["xllamacpp"]
-    with tempfile.TemporaryDirectory(prefix="newsdesk-probe-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="newsdesk-runtimes-") as tmp:
         servers: dict[str, LocalServer] = {}
-        urls: dict[str, str] = {}
         try:
-            for name in names:
+            for name in runtimes:
                 data = Path(tmp) / name
                 data.mkdir()
-                (data / "models").symlink_to(settings.models_dir.resolve())
-                (data / "runtime").symlink_to(native.root.resolve(), target_is_directory=True)
-                servers[name] = LocalServer(settings.model_copy(update={"data_dir": data, "local_runtime": name}))
-                urls[name] = servers[name].ensure().base_url
-            runs: dict[str, list[dict[str, float]]] = {name: [] for name in names}
-            for n in range(rounds):
-                for name in names if n % 2 == 0 else names[::-1]:
-                    runs[name].append(_job(urls[name]))
-                    if on_line is not None:
-                        on_line(f"round {n + 1}/{rounds} {name}: {_describe(runs[name][-1])}")
+                (data / "models").symlink_to(settings.models_dir.resolve(), target_is_directory=True)
+                native = NativeRuntime(settings).root
+                native.mkdir(parents=True, exist_ok=True)
+                (data / "runtime").symlink_to(native.resolve(), target_is_directory=True)
+                update = {"data_dir": data, "local_runtime": name, **overrides}
+                servers[name] = LocalServer(settings.model_copy(update=update))
+                servers[name].ensure()
+            yield servers
         finally:
             for server in servers.values():
                 server.stop()
+
+
+def probe(settings: Settings, rounds: int = ROUNDS, on_line: Callable[[str], None] | None = None) -> Choice:
+    """Time the prebuilt and the native runtime on the fixed job, alternating, and record the choice."""
+    names = ["xllamacpp", "native"] if NativeRuntime(settings).available() else ["xllamacpp"]
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in names}
+    with servers_for(settings, names) as servers:
+        urls = {name: server.ensure().base_url for name, server in servers.items()}
+        for n in range(rounds):
+            for name in names if n % 2 == 0 else names[::-1]:
+                runs[name].append(_job(urls[name]))
+                if on_line is not None:
+                    on_line(f"round {n + 1}/{rounds} {name}: {_describe(runs[name][-1])}")
     figures = {name: _figures(runs[name], runtime_system_info(settings, name)) for name in names}
     choice = Choice(choose(figures), time.time(), figures)
     write_choice(settings, choice)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from service.fidelity.report import FidelityReport
-from service.prompts import Message
 from service.qa.retriever import Passage
 
 REFUSAL = "The articles don't say."
@@ -50,7 +49,6 @@ class Answer:
     withheld: str | None = None  # an uncited answer none of whose sentences the passages support
     conflicts: list[Conflict] = field(default_factory=list)  # passages of other articles that say otherwise
     request_id: str = ""  # ties the answer to its log line
-    conversation: list[Message] = field(default_factory=list)  # the prompt and reply that produced the text
 
     @classmethod
     def refusal(

@@ -112,10 +112,9 @@ class QAService:
             retry = yield from self._generate(llm, "newsdesk-answer-second-look", single, timings, "second_look_s")
             prompt_chars += _chars(single)
             if not is_refusal(retry):
-                raw, passages, others, messages = retry, best, [p for p in passages if p not in best], single
+                raw, passages, others = retry, best, [p for p in passages if p not in best]
         yield Stage("checking the answer against the passages")
-        conversation: list[Message] = [*messages, {"role": "assistant", "content": raw}]  # the judge's prefix
-        answer = self._verifier.verify(question, raw, passages, timings, others, conversation)
+        answer = self._verifier.verify(question, raw, passages, timings, others)
         answer.prompt_chars = prompt_chars
         answer.guarded_passages = guarded
         yield answer

@@ -8,8 +8,8 @@ import time
 from collections.abc import Callable, Sequence
 
 from service.fidelity.checker import FidelityChecker
+from service.fidelity.claims import in_context
 from service.fidelity.report import FidelityReport
-from service.prompts import Message
 from service.qa.answer import Answer
 from service.qa.citations import (
     attach_markers,
@@ -27,7 +27,6 @@ from service.qa.retriever import Passage
 from service.text import content_words, sentences, stem, words
 
 MIN_UNCITED_COVERAGE = 0.5  # an uncited answer with less of its words in the passages came from elsewhere
-FRAGMENT_WORDS = 5  # a claim this short is compared across passages joined to its question
 _YES_NO = ("yes", "no")
 
 
@@ -43,11 +42,9 @@ class AnswerVerifier:
         passages: list[Passage],
         timings: dict[str, float],
         others: Sequence[Passage] = (),
-        conversation: Sequence[Message] = (),
     ) -> Answer:
         """The model's reply as an Answer: shown with its sentences checked, or a refusal. ``others`` are
-        retrieved passages the model did not see this time (after a second look): they can still disagree.
-        ``conversation`` produced the reply: the judge asks about each sentence as its next turn."""
+        retrieved passages the model did not see this time (after a second look): they can still disagree."""
         text, _, removed = clean_citations(attach_markers(raw.strip()), passages)
         if not strip_markers(text) or is_refusal(text):
             return Answer.refusal(question, passages, timings, removed_citations=removed)
@@ -61,7 +58,12 @@ class AnswerVerifier:
             text, repaired = self._repair_citations(text, passages, check)
         text, citations, _ = clean_citations(text, passages)
         seen = [seen_text(c.passage) for c in citations] or [seen_text(p) for p in passages]
-        fidelity = self._checker.check_each(seen, strip_markers(text), conversation=conversation)
+        fidelity = self._checker.check_each(seen, strip_markers(text), question=question)
+        if self.policy.repair_citations and not citations:
+            text, cited = _cite_supported(text, fidelity, passages, check)
+            if cited:
+                text, citations, _ = clean_citations(text, passages)
+                repaired += cited
         timings["check_s"] = time.perf_counter() - checked
         if self.policy.withhold and invented(fidelity, cited=bool(citations)):
             return Answer.refusal(question, passages, timings, withheld=text)
@@ -73,7 +75,7 @@ class AnswerVerifier:
         return Answer(
             question, text, False, with_both_sides(citations, every, conflicts), passages, fidelity,
             quote_problems=unverified_quotes(text, citations), removed_citations=removed,
-            repaired_citations=repaired, timings=timings, conflicts=conflicts, conversation=list(conversation),
+            repaired_citations=repaired, timings=timings, conflicts=conflicts,
         )  # fmt: skip
 
     def _repair_citations(
@@ -99,6 +101,26 @@ class AnswerVerifier:
         return " ".join(out), repaired
 
 
+def _cite_supported(
+    text: str, fidelity: FidelityReport, passages: list[Passage], check: Callable[[str, str], FidelityReport]
+) -> tuple[str, int]:
+    """An answer that cites nothing but has sentences the check (the judge, reading every passage) found
+    supported: each such sentence cites the passage whose fast verdict scores it highest, so a reader can open
+    the passage behind it."""
+    supported = {" ".join(c.text.split()) for c in fidelity.claims if c.supported}
+    out: list[str] = []
+    cited = 0
+    for sentence in sentences(text):
+        claim = strip_markers(sentence.text)
+        if " ".join(claim.split()) not in supported:
+            out.append(sentence.text)
+            continue
+        scores = {n: check(seen_text(p), claim).score for n, p in enumerate(passages, start=1)}
+        out.append(set_markers(sentence.text, [max(scores, key=lambda n: scores[n])]))
+        cited += 1
+    return " ".join(out), cited
+
+
 def _once(check: Callable[[str, str], FidelityReport]) -> Callable[[str, str], FidelityReport]:
     """``check`` remembering its verdicts for one answer."""
     done: dict[tuple[str, str], FidelityReport] = {}
@@ -109,14 +131,6 @@ def _once(check: Callable[[str, str], FidelityReport]) -> Callable[[str, str], F
         return done[source, text]
 
     return checked
-
-
-def in_context(question: str, claim: str) -> str:
-    """A short answer joined to its question ("When will the bridge reopen: In May."), as one
-    sentence the checker can compare across passages (conflicts.py); a longer answer stands on its own."""
-    if len(words(claim)) > FRAGMENT_WORDS:
-        return claim
-    return f"{question.strip().rstrip('?').rstrip()}: {claim.strip()}"
 
 
 def echoes_question(answer: str, question: str) -> bool:

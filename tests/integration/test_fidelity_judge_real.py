@@ -50,3 +50,17 @@ def test_every_claim_judged_gets_a_verdict_that_says_the_language_model_decided(
     assert all(c.decided_by in ("judge", "rule") for c in report.claims)
     assert all(0.0 <= c.features["judge_yes"] <= 1.0 for c in report.claims if c.decided_by == "judge")
     assert not report.claims[1].supported  # the source says nothing of a pool
+
+
+def test_a_short_answer_is_judged_with_the_question_it_answers(desk: Newsdesk) -> None:
+    """ "£36,200" is true of five days and false of forty: only the question tells which (the unit twin:
+    tests/unit/test_judge.py)."""
+    passage = (
+        "Within five days, he had hit his target and raised £36,200. So popular was his campaign that within "
+        "40 days he had raised a colossal £400,000."
+    )
+    check = desk.checker_judging("always")
+    right = check.check_each([passage], "£36,200.", question="How much did he raise within five days?")
+    wrong = check.check_each([passage], "£36,200.", question="How much had he raised within 40 days?")
+    yes_right, yes_wrong = (r.claims[0].features["judge_yes"] for r in (right, wrong))
+    assert yes_right > yes_wrong, (yes_right, yes_wrong)  # 0.91 against 0.84 on the embedded model

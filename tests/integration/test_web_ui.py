@@ -127,6 +127,17 @@ def test_the_fedus_question_gets_a_cited_answer(page: Page) -> None:
     expect(source.locator("blockquote")).to_contain_text("taken over by William (Liam) Fedus")
     expect(page.locator("#ask-timings")).to_contain_text("first token")
     shot(page, "ask")
+    # the follow-up is answered from "he worked on ... mixture-of-experts models at Google Brain", which no
+    # word of the question names: the language model's judgement marks it supported, and it cites its passage
+    page.locator("#ask-question textarea").fill("What did he work on at Google?")
+    page.locator("#ask-question textarea").press("Enter")
+    replies = page.locator("#ask-chat [data-testid=bot]")
+    expect(replies).to_have_count(2, timeout=LLM_WAIT_MS)
+    follow_up = replies.nth(1)
+    expect(follow_up).to_contain_text("by the cited passages", timeout=LLM_WAIT_MS)
+    expect(follow_up).to_contain_text("Google")
+    expect(follow_up).to_contain_text("Every sentence is supported by the cited passages")
+    expect(follow_up.locator("details").first.locator("summary")).to_contain_text("[1]")
 
 
 def test_a_question_the_articles_do_not_answer_is_shown_as_such(page: Page) -> None:

@@ -144,32 +144,35 @@ def test_the_fitted_decisions_load_and_refuse_a_kind_without_the_judge() -> None
         JudgedDecisions.from_json(JudgedDecisions({"article": broken}).to_json())
 
 
-FOLLOW_UP = load_prompt(ROOT / "prompts", "fidelity-answer")
-CONVERSATION = [
-    {"role": "system", "content": "You answer questions about news articles."},
-    {"role": "user", "content": f"Passages:\n[1] {SOURCE}\n\nQuestion: How did the council vote?"},
-    {"role": "assistant", "content": "The council voted 7 to 2 [1]. It met on Tuesday [1]."},
-]
-
-
-def test_an_answer_sentence_is_judged_as_the_next_turn_of_its_conversation() -> None:
-    llm = ScriptedLLM(yes(0.9), yes(0.2))
-    judge = ClaimJudge(lambda: llm, PROMPT, follow_up=FOLLOW_UP)  # type: ignore[arg-type,return-value]
-    assert judge.probability_in(CONVERSATION, "The council voted 7 to 2.") == pytest.approx(0.9)
-    judge.probability_in(CONVERSATION, "It met on Tuesday.")
-    first, second = llm.prompts
-    assert first[:3] == CONVERSATION and second[:3] == CONVERSATION  # the conversation is the shared prefix
-    assert first[3]["role"] == "user" and "The council voted 7 to 2." in first[3]["content"]
-    assert "It met on Tuesday." in second[3]["content"] and len(first) == len(second) == 4
-
-
-def test_the_judge_stage_asks_in_the_conversation_when_it_has_one() -> None:
-    llm = ScriptedLLM(yes(0.95), yes(0.95), yes(0.95))
-    judge = ClaimJudge(lambda: llm, PROMPT, follow_up=FOLLOW_UP)  # type: ignore[arg-type,return-value]
+def test_a_short_answer_is_judged_with_its_question_and_the_passages_are_the_shared_prefix() -> None:
+    llm = ScriptedLLM(yes(0.9), yes(0.9))
+    judge = ClaimJudge(lambda: llm, PROMPT)  # type: ignore[arg-type,return-value]
     stage = JudgeStage(judge, JudgedDecisions({"answer": DECISION}), "always")  # type: ignore[arg-type]
     check = FidelityChecker(FakeEmbedder(dim=256), stage=stage)
-    report = check.check_each([SOURCE], "The council voted 7 to 2. It met on Tuesday.", conversation=CONVERSATION)
+    text = "7 to 2. The council voted to close the bridge on Tuesday."
+    report = check.check_each([SOURCE], text, question="How did the council vote?")
     assert [c.decided_by for c in report.claims] == ["judge", "judge"]
-    assert all(p[:3] == CONVERSATION for p in llm.prompts)
-    check.check_each([SOURCE], "The council voted 7 to 2.")  # no conversation: the passages are the source
-    assert llm.prompts[-1][0]["content"] == PROMPT.system and SOURCE in llm.prompts[-1][1]["content"]
+    short, whole = (p[1]["content"] for p in llm.prompts)
+    assert "Claim: How did the council vote: 7 to 2." in short  # two words say nothing without the question
+    assert "Claim: The council voted to close the bridge on Tuesday." in whole  # a sentence stands alone
+    assert short.split("Claim:")[0] == whole.split("Claim:")[0] and SOURCE in short  # one cached prefix
+
+
+def test_an_uncited_answer_the_judge_supports_cites_the_passage_that_scores_it_best() -> None:
+    from service.model import Chunk
+    from service.qa.policy import QAPolicy
+    from service.qa.retriever import Passage
+    from service.qa.verify import AnswerVerifier
+
+    texts = ["The council of Lyon met on Tuesday.", "Fedus worked on mixture-of-experts models at Google Brain."]
+    passages = [Passage(Chunk("a", i, 0, len(t), t, "Title"), 0.1, 0.5, 1.0) for i, t in enumerate(texts)]
+    reply = "At Google Brain, Fedus researched sparse expert networks."
+    for policy, cited in ((QAPolicy(), [2]), (QAPolicy(repair_citations=False), [])):
+        llm = ScriptedLLM(yes(0.99))
+        judge = ClaimJudge(lambda llm=llm: llm, PROMPT)  # type: ignore[arg-type,misc]
+        stage = JudgeStage(judge, JudgedDecisions({"answer": KindDecision(JUDGED, (0.0, 1.0))}))  # type: ignore[arg-type]
+        answer = AnswerVerifier(FidelityChecker(FakeEmbedder(dim=256), stage=stage), policy).verify(
+            "What did Fedus work on at Google?", reply, passages, {}
+        )
+        assert answer.fidelity is not None and answer.fidelity.claims[0].decided_by == "judge"
+        assert answer.fidelity.supported and [c.number for c in answer.citations] == cited

@@ -7,6 +7,7 @@ import pytest
 from service.app import Newsdesk
 from service.errors import InvalidInput
 from service.fidelity.checker import FidelityChecker
+from service.fidelity.claims import in_context
 from service.model import Chunk
 from service.progress import Stage
 from service.prompts import PromptError, load_prompt
@@ -15,7 +16,7 @@ from service.qa.citations import attach_markers, clean_citations, is_refusal, un
 from service.qa.policy import QAPolicy
 from service.qa.retriever import Passage, fuse
 from service.qa.service import SECOND_LOOK, QAService
-from service.qa.verify import AnswerVerifier, echoes_question, in_context
+from service.qa.verify import AnswerVerifier, echoes_question
 from tests.conftest import ROOT, SEED
 from tests.fakes import FakeEmbedder
 from tests.llm_fakes import FakeLLM
