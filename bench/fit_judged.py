@@ -14,7 +14,7 @@ Needs the judge's P(yes) per claim (bench/judge_claims.py, cached in data/) and 
 2. ``rewrite`` (the `rewrite` suite's editors' rewrites, every claim supported, and `fidelity-synthetic`'s
    faithful and corrupted texts): the article weights, its own threshold and band by the same rules,
    balanced accuracy over claims (editors' and faithful supported, corrupted not).
-3. ``answer``: no labelled answer sentences are judged yet: the article decision is used.
+3. ``answer``: fitted on labelled answer sentences by bench/fit_answer.py, kept here as shipped.
 4. Held apart, never tuned on: FRANK `test` (the judged article sample) and the 14 held-apart editors'
    rewrites, for every mode (off, auto, always), with the share of claims judged.
 """
@@ -41,7 +41,7 @@ from bench.judged_data import FAST, Claims, claim_decision, judge_cost, rewrite_
 from service.evals.frank import load_frank
 from service.evals.metrics import balanced_accuracy
 from service.fidelity.calibration import Calibration
-from service.fidelity.decision import JUDGED, JudgedDecisions, KindDecision
+from service.fidelity.decision import JUDGED, JudgedDecisions, KindDecision, fitted_decisions
 from service.fidelity.verifier import MODEL_PATH
 from service.settings import load_settings
 
@@ -157,7 +157,7 @@ def main() -> None:
              text_figures(rewrite_texts, rewrite_labels, groups, rewrite, "auto"))  # fmt: skip
     else:
         print("rewrite dev: not judged yet, the article decision is used")
-    decisions = JudgedDecisions({"article": article, "answer": article, "rewrite": rewrite})
+    decisions = JudgedDecisions({"article": article, "answer": fitted_decisions().kinds["answer"], "rewrite": rewrite})
     held_apart(args.data, settings, decisions)
     cost = judge_cost(args.data)
     print("judge cost per call (s):", json.dumps(cost))

@@ -6,12 +6,14 @@ speculative runs the draft tokens proposed and accepted; ``same_text`` says whet
 first setting's byte for byte).
 
     .venv/bin/python bench/llm.py [--threads 1 2] [--runtime xllamacpp native llama-cpp-python] \
-        [--speculative off lookup]
+        [--speculative off lookup] [--gguf bundled FILE]
 
 Each (runtime, threads, speculative) setting gets a fresh server (the GGUF is assembled once under
-data/models); naming several measures them side by side in one run (``native`` only once `make native` has
+data/models; ``--gguf FILE`` serves another model file, e.g. a requantised copy); naming several measures them
+side by side in one run (``native`` only once `make native` has
 built it, llama-cpp-python only if it is installed). Each run records llama.cpp's system-info line (the CPU
-features the runtime uses). Prints a table and writes bench/results/llm.json with the CPU model.
+features the runtime uses). Prints a table and writes bench/results/llm.json (llm-gguf.json with ``--gguf``)
+with the CPU model.
 """
 
 from __future__ import annotations
@@ -109,17 +111,20 @@ def _job(base_url: str, messages: list[dict[str, str]]) -> tuple[dict[str, float
 
 
 def run(
-    settings: Settings, runtime: str, threads: int, speculative: str, texts: list[str]
+    settings: Settings, runtime: str, threads: int, speculative: str, gguf: str, texts: list[str]
 ) -> tuple[dict[str, float | str], dict[str, str]]:
     started = time.perf_counter()
-    with servers_for(settings, [runtime], local_threads=threads, local_speculative=speculative) as servers:
+    model = None if gguf == "bundled" else Path(gguf).resolve()
+    options = {"local_threads": threads, "local_speculative": speculative, "local_gguf": model}
+    with servers_for(settings, [runtime], **options) as servers:
         server = servers[runtime]
         base_url = server.ensure().base_url
         load_s = time.perf_counter() - started
         llm = build_llm(settings, server)
         info = runtime_system_info(settings, runtime)
         figures: dict[str, float | str] = {
-            "runtime": runtime, "threads": threads, "speculative": speculative, "load_s": round(load_s, 1),
+            "runtime": runtime, "model": Path(gguf).name, "threads": threads, "speculative": speculative,
+            "load_s": round(load_s, 1),
             "avx512": str("AVX512 = 1" in info),
         }  # fmt: skip
         texts_out: dict[str, str] = {}
@@ -151,6 +156,7 @@ def main() -> None:
         "--runtime", nargs="+", default=["xllamacpp"], choices=["xllamacpp", "native", "llama-cpp-python"]
     )
     parser.add_argument("--speculative", nargs="+", default=["off"], choices=["off", "lookup"])
+    parser.add_argument("--gguf", nargs="+", default=["bundled"], help="model files: 'bundled' or a GGUF path")
     args = parser.parse_args()
     settings = load_settings(llm_max_tokens=64)
     models_dir = settings.models_dir.resolve()
@@ -163,20 +169,26 @@ def main() -> None:
     short = " ".join(ose["Amsterdam"].advanced.split()[:300])  # about 450 tokens with the template
     long = " ".join(ose["Arctic mapping"].advanced.split()[:620])  # about 900 tokens
     runs = [
-        run(settings, r, t, sp, [short, long]) for r in args.runtime for t in args.threads for sp in args.speculative
+        run(settings, r, t, sp, g, [short, long])
+        for r in args.runtime
+        for t in args.threads
+        for sp in args.speculative
+        for g in args.gguf
     ]
     rows = [figures for figures, _ in runs]
     for figures, outputs in runs:
         for job in outputs:
             figures[f"{job}_same_text"] = str(outputs[job] == runs[0][1][job])
     path = write_result(
-        "llm", {"model": QWEN_CODER_15B.name, "assemble_or_verify_s": round(assemble_s, 1), "runs": rows}
+        "llm" if args.gguf == ["bundled"] else "llm-gguf",
+        {"model": QWEN_CODER_15B.name, "assemble_or_verify_s": round(assemble_s, 1), "runs": rows},
     )
     keys = list(rows[0])
     print(f"model {QWEN_CODER_15B.name}; assemble/verify {assemble_s:.1f} s")
     print(f"{'figure':<30}" + "".join(f"{str(r['runtime'])[:10]:>12}" for r in rows))
+    print(f"{'model':<30}" + "".join(f"{str(r['model'])[:10]:>12}" for r in rows))
     for key in keys[1:]:
-        if key != "system_info":
+        if key not in ("system_info", "model"):
             print(f"{key:<30}" + "".join(f"{r.get(key, ''):>12}" for r in rows))
     for r in rows:
         print(f"{r['runtime']}: {r['system_info']}")

@@ -58,13 +58,17 @@ def table() -> list[tuple[str, str]]:
             f = d[key]
             rows.append((label, f"p50 {f['check_s']['p50']:.2f} s per 5-sentence summary, "
                          f"{f['per_claim_s']['p50'] * 1000:.0f} ms per claim"))  # fmt: skip
+        for runtime, j in d.get("judge", {}).items():
+            rows.append((f"judged claim p50, {runtime} runtime", f"first (the article read) {j['first_claim_s']['p50']:.1f} s, "
+                         f"further (the article cached) {j['further_claim_s']['p50']:.2f} s"))  # fmt: skip
         rss = d["peak_rss_mb"]
         rows.append(("verifier cold load, added peak RSS", f"{d['verifier']['cold_load_s']:.2f} s, "
                      f"{rss['after_verifier'] - rss['before_verifier']} MB"))  # fmt: skip
     if d := _load("llm"):
-        r = d["runs"][0]
-        ttft = f"cold 1,000-token TTFT {r['cold_1000_ttft_s']:.1f} s, follow-up {r['followup_1000_ttft_s']:.2f} s"
-        rows.append(("LLM (1 thread)", f"{ttft}, {r['cold_1000_gen_tok_s']:.0f} tok/s, RSS {r['peak_rss_mb']} MB"))
+        for r in d["runs"]:
+            ttft = f"cold 900-token TTFT {r['cold_900_ttft_s']:.1f} s, follow-up {r['followup_900_ttft_s']:.2f} s"
+            rows.append((f"LLM ({r['runtime']}, 1 thread)", f"{ttft}, prompt {r['cold_900_prompt_tok_s']:.0f} tok/s, "
+                         f"{r['cold_900_gen_tok_s']:.0f} tok/s, RSS {r['peak_rss_mb']} MB"))  # fmt: skip
     for name in ("qa", "qa-interleaved"):
         if not (d := _load(name)):
             continue

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from service.errors import ConfigError
 from service.settings import Settings
 
 SDIST = "xllamacpp==2026.10.11549"  # the same release as the prebuilt wheel in pyproject.toml
@@ -99,9 +100,11 @@ class NativeRuntime:
               command: list[str] | None = None) -> NativeState:  # fmt: skip
         """Compile the pinned source distribution for this CPU. ``command`` replaces pip's (for tests)."""
         self.root.mkdir(parents=True, exist_ok=True)
+        previous = self.state()
+        if previous.state == "building":
+            raise ConfigError(f"a native build is already running (process {previous.pid}): {previous.line()}")
         staging = self.root / "native.building"
         shutil.rmtree(staging, ignore_errors=True)
-        previous = self.state()
         started = time.time()
         self._write(NativeState("building", started=started, pid=os.getpid()))
         try:

@@ -93,6 +93,15 @@ def test_a_failed_rebuild_keeps_the_previous_build(settings: Settings) -> None:
     assert state.state == "built" and "a rebuild failed" in state.line() and native.available()
 
 
+def test_a_second_build_is_refused_while_one_runs(settings: Settings) -> None:
+    native = NativeRuntime(settings)
+    native.root.mkdir(parents=True)
+    native.state_file.write_text(json.dumps({"state": "building", "started": time.time(), "pid": os.getpid()}))
+    with pytest.raises(ConfigError, match="already running"):
+        native.build(command=_fake_build(native.root))
+    assert native.state().state == "building"
+
+
 def test_an_interrupted_build_is_reported_as_such(settings: Settings) -> None:
     native = NativeRuntime(settings)
     native.root.mkdir(parents=True)
