@@ -59,8 +59,9 @@ def table() -> list[tuple[str, str]]:
             rows.append((label, f"p50 {f['check_s']['p50']:.2f} s per 5-sentence summary, "
                          f"{f['per_claim_s']['p50'] * 1000:.0f} ms per claim"))  # fmt: skip
         for runtime, j in d.get("judge", {}).items():
-            rows.append((f"judged claim p50, {runtime} runtime", f"first (the article read) {j['first_claim_s']['p50']:.1f} s, "
-                         f"further (the article cached) {j['further_claim_s']['p50']:.2f} s"))  # fmt: skip
+            first, further = j["first_claim_s"]["p50"], j["further_claim_s"]["p50"]
+            value = f"first (the article read) {first:.1f} s, further (the article cached) {further:.2f} s"
+            rows.append((f"judged claim p50, {runtime} runtime", value))
         rss = d["peak_rss_mb"]
         rows.append(("verifier cold load, added peak RSS", f"{d['verifier']['cold_load_s']:.2f} s, "
                      f"{rss['after_verifier'] - rss['before_verifier']} MB"))  # fmt: skip
