@@ -29,6 +29,7 @@ from service.llm.embedded_server import LOOKUP_DRAFT
 from service.llm.endpoint import LOCAL_ALIAS
 from service.llm.model_file import QWEN_CODER_15B, ensure_model_file
 from service.llm.native import NativeRuntime
+from service.llm.processes import alive
 from service.llm.runtime_choice import resolve_runtime
 from service.settings import Settings
 
@@ -136,7 +137,7 @@ class LocalServer:
             listed = {int(pid) for pid in json.loads(self.users_file.read_text())}
         except (OSError, ValueError, TypeError):
             return set()
-        return {pid for pid in listed if _alive(pid)}
+        return {pid for pid in listed if alive(pid)}
 
     def _write_users(self, users: set[int]) -> None:
         self.users_file.write_text(json.dumps(sorted(users)))
@@ -225,16 +226,6 @@ def server_command(runtime: str, model: str, port: int, ctx: int, threads: int, 
     ]  # fmt: skip
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _terminate(pid: int, process: subprocess.Popen[bytes] | None) -> None:
     """Stop the server's process group (it runs in its own session): politely, then by force."""
     with contextlib.suppress(ProcessLookupError):
@@ -243,7 +234,7 @@ def _terminate(pid: int, process: subprocess.Popen[bytes] | None) -> None:
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
             return
-        if process is None and not _alive(pid):
+        if process is None and not alive(pid):
             return
         time.sleep(0.1)
     with contextlib.suppress(ProcessLookupError):

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Literal
 
 from service.errors import ConfigError
+from service.llm.processes import alive
 from service.settings import Settings
 
 SDIST = "xllamacpp==2026.10.11549"  # the same release as the prebuilt wheel in pyproject.toml
@@ -87,7 +88,7 @@ class NativeRuntime:
             state = NativeState(**json.loads(self.state_file.read_text()))
         except (OSError, ValueError, TypeError):
             state = NativeState("absent")
-        if state.state == "building" and not _alive(state.pid):
+        if state.state == "building" and not alive(state.pid):
             return NativeState("failed", "the build was interrupted (run `make native` again)", started=state.started)
         if state.state == "built" and not (self.site / "xllamacpp").is_dir():
             return NativeState("absent")
@@ -177,15 +178,3 @@ def _reason(lines: list[str]) -> str:
         if any(key in text.lower() for key in ("error:", "error ", "failed", "not found")):
             return text[:200]
     return next((line.strip()[:200] for line in reversed(lines) if line.strip()), "no output")
-
-
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
