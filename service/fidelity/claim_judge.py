@@ -3,9 +3,8 @@
 One call per (source, claim) with one output token; P(yes) comes from the first token's log-probabilities
 (``yes_probability``). The prompt puts the source first and the claim last, and the claims of one source are
 asked one after another, so llama.cpp's prompt cache reads the source once and every further claim pays only
-for its own tokens.
-A source longer than ``max_source_words`` is not read whole: each claim is judged on the window of the source
-that its words point at (``window_for``), as MiniCheck chunks long documents.
+for its own tokens. A source longer than ``max_source_words`` is not read whole: each claim is judged on
+the window of the source that its words point at (``window_for``), as MiniCheck chunks long documents.
 The same code runs on any OpenAI-compatible endpoint that returns log-probabilities.
 """
 
