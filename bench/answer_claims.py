@@ -7,15 +7,16 @@ fast verdict and features, and the judge's P(yes) with the passages joined as th
   included in ``check_s``, the answer's whole check after its last token;
 - ``judge`` (``--readings``): the sentence as it stands.
 
-The `qa` set also holds ``judge_turn``: P(yes) asked as the next turn of the conversation that produced the
-answer (its prefix cached from the generation, so nearly free), measured once on 2026-12-02 with the follow-up
+The committed sets also hold ``judge_turn`` (and ``check_s`` is its cost): P(yes) asked as the next turn of the
+conversation that produced the answer (its prefix cached from the generation, so nearly free), measured once
+on 2026-12-02, when this script collected with it, with the follow-up
 prompt "Check this sentence of your answer against the passages: {claim} / Do the passages state everything in
 it (names, numbers, who did what)? Answer yes or no." (docs/fidelity.md: it ranks no better than chance).
 
     .venv/bin/python bench/answer_claims.py qa              # the suite the answer decision is fitted on
     .venv/bin/python bench/answer_claims.py qa-held-apart   # measured on, never fitted on
     .venv/bin/python bench/answer_claims.py qa --plant      # then: one planted error per answer sentence
-    .venv/bin/python bench/answer_claims.py qa --readings   # then: the other two readings, to compare
+    .venv/bin/python bench/answer_claims.py qa --readings   # then: the other reading, timed
 
 ``--plant`` adds, for each answer sentence that has one, a copy with one planted error (a number swapped for
 another number of its passages of the same kind, or else a name of two or more words for another such name
