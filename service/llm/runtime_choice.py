@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from service.errors import LLMUnavailable
 from service.llm.endpoint import LOCAL_ALIAS
 from service.llm.native import BuildFailed, NativeRuntime, system_info
 from service.settings import Settings
@@ -121,6 +122,7 @@ def servers_for(settings: Settings, runtimes: Sequence[str], **overrides: object
             for name in runtimes:
                 data = Path(tmp) / name
                 data.mkdir()
+                settings.models_dir.mkdir(parents=True, exist_ok=True)  # the first server may assemble the file
                 (data / "models").symlink_to(settings.models_dir.resolve(), target_is_directory=True)
                 native = NativeRuntime(settings).root
                 native.mkdir(parents=True, exist_ok=True)
@@ -154,8 +156,11 @@ def probe(settings: Settings, rounds: int = ROUNDS, on_line: Callable[[str], Non
 def _job(base_url: str) -> dict[str, float]:
     body = {"model": LOCAL_ALIAS, "messages": PROMPT, "max_tokens": GENERATED, "temperature": 0,
             "cache_prompt": False, "ignore_eos": True}  # fmt: skip
-    timings = httpx.post(f"{base_url}/chat/completions", json=body, timeout=900, trust_env=False).json()["timings"]
-    return {key: float(timings[key]) for key in ("prompt_n", "prompt_ms", "predicted_n", "predicted_ms")}
+    try:
+        reply = httpx.post(f"{base_url}/chat/completions", json=body, timeout=900, trust_env=False).json()
+        return {key: float(reply["timings"][key]) for key in ("prompt_n", "prompt_ms", "predicted_n", "predicted_ms")}
+    except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+        raise LLMUnavailable(f"the runtime probe got no timings from {base_url}: {exc}") from None
 
 
 def _figures(runs: list[dict[str, float]], info: str) -> RuntimeFigures:

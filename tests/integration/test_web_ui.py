@@ -137,7 +137,10 @@ def test_the_fedus_question_gets_a_cited_answer(page: Page) -> None:
     expect(follow_up).to_contain_text("by the cited passages", timeout=LLM_WAIT_MS)
     expect(follow_up).to_contain_text("Google")
     expect(follow_up).to_contain_text("Every sentence is supported by the cited passages")
-    expect(follow_up.locator("details").first.locator("summary")).to_contain_text("[1]")
+    cited = follow_up.locator("details").first
+    expect(cited.locator("summary")).to_contain_text(re.compile(r"\[\d\] OpenAI brain drain"))
+    cited.locator("summary").click()
+    expect(cited.locator("blockquote")).to_contain_text("While working at Google Brain")
 
 
 def test_a_question_the_articles_do_not_answer_is_shown_as_such(page: Page) -> None:

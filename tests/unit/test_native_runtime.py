@@ -141,3 +141,11 @@ def test_forcing_a_native_runtime_that_is_not_built_is_a_clear_error(tmp_path: P
 def test_state_lines_read_well() -> None:
     assert NativeState("absent").line().startswith("not built")
     assert "min so far" in NativeState("building", started=time.time() - 600).line()
+
+
+def test_a_probe_that_gets_no_timings_is_a_clear_error() -> None:
+    from service.errors import LLMUnavailable
+    from service.llm.runtime_choice import _job
+
+    with pytest.raises(LLMUnavailable, match="no timings"):
+        _job("http://127.0.0.1:9/v1")  # nothing listens on the discard port
