@@ -116,16 +116,16 @@ def servers_for(settings: Settings, runtimes: Sequence[str], **overrides: object
     file and native build, so that they run side by side; all stopped on leaving."""
     from service.llm.local_server import LocalServer  # the server module resolves runtimes through this one
 
+    models, native = settings.models_dir, NativeRuntime(settings).root
+    models.mkdir(parents=True, exist_ok=True)  # the first server may assemble the model file in it
+    native.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="newsdesk-runtimes-") as tmp:
         servers: dict[str, LocalServer] = {}
         try:
             for name in runtimes:
                 data = Path(tmp) / name
                 data.mkdir()
-                settings.models_dir.mkdir(parents=True, exist_ok=True)  # the first server may assemble the file
-                (data / "models").symlink_to(settings.models_dir.resolve(), target_is_directory=True)
-                native = NativeRuntime(settings).root
-                native.mkdir(parents=True, exist_ok=True)
+                (data / "models").symlink_to(models.resolve(), target_is_directory=True)
                 (data / "runtime").symlink_to(native.resolve(), target_is_directory=True)
                 update = {"data_dir": data, "local_runtime": name, **overrides}
                 servers[name] = LocalServer(settings.model_copy(update=update))

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from service.fidelity.claim_judge import yes_probability
+from service.llm.client import LLM
 from service.llm.factory import build_llm
 from service.llm.local_server import LocalServer
 from service.llm.native import NativeRuntime
+from service.prompts import Message
 from service.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,24 +45,25 @@ def test_the_native_server_runs_the_native_build(native: tuple[Settings, LocalSe
     assert str(BUILT.site.resolve()) in maps  # its xllamacpp extension is the one built here
 
 
-def test_the_native_server_streams_an_answer(native: tuple[Settings, LocalServer]) -> None:
+def _ask(native: tuple[Settings, LocalServer], system: str, question: str) -> tuple[LLM, list[Message]]:
     settings, server = native
-    llm = build_llm(settings, server)
-    messages = [
-        {"role": "system", "content": "Answer from the text only, in one short sentence."},
-        {"role": "user", "content": f"{TEXT}\nQuestion: On which day did the council vote?"},
+    messages: list[Message] = [
+        {"role": "system", "content": system},
+        {"role": "user", "content": f"{TEXT}\n{question}"},
     ]
-    pieces = list(llm.stream(messages))  # type: ignore[arg-type]
+    return build_llm(settings, server), messages
+
+
+def test_the_native_server_streams_an_answer(native: tuple[Settings, LocalServer]) -> None:
+    llm, messages = _ask(native, "Answer from the text only, in one short sentence.",
+                         "Question: On which day did the council vote?")  # fmt: skip
+    pieces = list(llm.stream(messages))
     assert len(pieces) > 1 and "Tuesday" in "".join(pieces)
 
 
 def test_the_native_server_returns_log_probabilities(native: tuple[Settings, LocalServer]) -> None:
-    settings, server = native
-    llm = build_llm(settings, server)
-    ask = [
-        {"role": "system", "content": "Answer with one word: yes or no."},
-        {"role": "user", "content": f"{TEXT}\nDoes the text say the council voted on Tuesday? Answer yes or no."},
-    ]
-    answer, choices = llm.first_token_choices(ask)  # type: ignore[arg-type]
+    llm, messages = _ask(native, "Answer with one word: yes or no.",
+                         "Does the text say the council voted on Tuesday? Answer yes or no.")  # fmt: skip
+    answer, choices = llm.first_token_choices(messages)
     assert len(choices) > 1 and 0 < sum(choices.values()) <= 1.001
     assert yes_probability(answer, choices) > 0.5
