@@ -32,6 +32,7 @@ from service.qa.policy import QAPolicy
 from service.qa.retriever import HybridRetriever
 from service.qa.service import QAService
 from service.rewrite.service import RewriteService
+from service.rewrite.unit_check import policy_without
 from service.search.service import SearchService
 from service.settings import Settings
 
@@ -131,4 +132,5 @@ class Newsdesk:
     @cached_property
     def rewriter(self) -> RewriteService:
         prompt = load_prompt(self.settings.prompts_dir, "rewrite-sentence")
-        return RewriteService(lambda: self.llm, self.checker, prompt)
+        policy = policy_without(self.settings.rewrite_rules_off)
+        return RewriteService(lambda: self.llm, self.checker, prompt, policy)

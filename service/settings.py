@@ -120,6 +120,11 @@ class Settings(BaseSettings):
         description="Q&A rules to switch off, for measurement (comma-separated): second_look, "
         "echo, repair_citations, withhold (each rule's reason: docs/qa.md).",
     )
+    rewrite_rules_off: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Rewrite rules to switch off, for measurement (comma-separated): split_clauses, "
+        "name_hard_words, skip_plain, retry, require_easier, keep_original, drop_repeats (docs/rewrite.md).",
+    )
     max_file_mb: float = Field(10.0, gt=0, description="Largest file or download accepted, in MB.")
     max_article_chars: int = Field(500_000, ge=1000, description="Longest article text accepted, in characters.")
     fetch_timeout_s: float = Field(15.0, gt=0, description="Time limit for fetching one URL, in seconds.")
@@ -168,6 +173,18 @@ class Settings(BaseSettings):
         unknown = [v for v in value if v not in RULES] if isinstance(value, list) else []
         if unknown:
             raise ValueError(f"unknown Q&A rule(s) {', '.join(map(str, unknown))} (rules: {', '.join(RULES)})")
+        return value
+
+    @field_validator("rewrite_rules_off", mode="before")
+    @classmethod
+    def _rewrite_rules(cls, value: object) -> object:
+        from service.rewrite.unit_check import SWITCHES
+
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        unknown = [v for v in value if v not in SWITCHES] if isinstance(value, list) else []
+        if unknown:
+            raise ValueError(f"unknown rewrite rule(s) {', '.join(map(str, unknown))} (rules: {', '.join(SWITCHES)})")
         return value
 
     @field_validator("chroma_url")

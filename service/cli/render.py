@@ -163,9 +163,11 @@ def rewrite_report(result: RewriteResult) -> Table:
         table.add_row(
             Text("not in the original", style="red"), Text(f"{claim.text}  [{', '.join(claim.unsupported_words)}]")
         )
+    table.add_row("split into shorter sentences", f"{result.split_units}")
     table.add_row(
-        "time", f"{result.seconds:.0f} s ({100 * result.seconds / max(1, result.source_words):.1f} s per 100 words)"
-    )
+        "time", f"{result.seconds:.0f} s ({100 * result.seconds / max(1, result.source_words):.1f} s per 100 words; "
+        f"floor {result.timings.get('floor_s', 0.0):.0f} s: the output once at the model's speed)",
+    )  # fmt: skip
     return table
 
 

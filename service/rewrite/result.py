@@ -12,7 +12,9 @@ from service.rewrite.units import Unit
 from service.text import sentences
 
 MIN_CHANGED_SHARE = 0.3  # below this share of changed sentences the text is a copy, not a rewrite
-Status = Literal["rewritten", "already plain", "kept original", "dropped: promotion", "dropped: repeat"]
+Status = Literal[
+    "rewritten", "already plain", "split by rule", "kept original", "dropped: promotion", "dropped: repeat"
+]
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,11 @@ class RewriteResult:
     @property
     def kept_original(self) -> int:
         return sum(u.status == "kept original" for u in self.units)
+
+    @property
+    def split_units(self) -> int:
+        """Source sentences rewritten as more than one sentence (by rule or by the model)."""
+        return sum(len(u.sentences) > 1 for u in self.units if not u.status.startswith("dropped"))
 
     @property
     def sentence_summary(self) -> str:

@@ -14,10 +14,13 @@ from service.logs import current_request, new_request_id
 from service.logs import event as log_event
 from service.progress import Stage
 from service.prompts import Prompt
+from service.rewrite.clauses import load_parser, split_clauses
+from service.rewrite.floor import GenerationMeter
 from service.rewrite.measures import changed_share, fact_recall, readability
 from service.rewrite.result import AlignedUnit, RewriteResult, UnitDone
 from service.rewrite.unit_check import RewritePolicy, UnitCheck, already_plain, check_unit
 from service.rewrite.units import Unit, join_units, restates, split_units
+from service.rewrite.vocabulary import hard_words
 from service.streams import final
 from service.text import sentences, words
 
@@ -50,12 +53,15 @@ class RewriteService:
             raise InvalidInput("the text is nothing but the publisher's promotional lines")
         started = time.perf_counter()
         llm = self._llm()
+        parse = load_parser() if self.policy.split_clauses else None
         done: list[AlignedUnit] = []
         said: list[set[str]] = []  # the words of every output sentence so far
         timings = {"first_unit_s": 0.0, "generation_s": 0.0, "check_s": 0.0}
+        meter = GenerationMeter()
         for unit in units:
             yield Stage("rewriting", unit.index, len(units), "sentence")
-            aligned = self._unit(llm, unit, units, done, level, said, timings)
+            pieces = split_clauses(unit.text, parse) if parse and not unit.skip else [unit.text]
+            aligned = self._unit(llm, unit, pieces, units, done, level, said, timings, meter)
             if not done:
                 timings["first_unit_s"] = time.perf_counter() - started
             done.append(aligned)
@@ -63,6 +69,8 @@ class RewriteService:
         output = join_units([(u.paragraph, u.text) for u in done])
         kept_source = join_units([(u.paragraph, u.source) for u in done if u.status != "dropped: promotion"])
         recall, dropped = fact_recall(kept_source, output)
+        timings["floor_s"] = meter.floor_s(output)
+        timings["decode_tokens_per_s"] = meter.tokens_per_s
         result = RewriteResult(
             title=title,
             level=level,
@@ -90,22 +98,28 @@ class RewriteService:
         return final(self.rewrite(text, title, level), RewriteResult)
 
     def _unit(
-        self, llm: LLM, unit: Unit, units: list[Unit], done: list[AlignedUnit], level: str,
-        said: list[set[str]], timings: dict[str, float],
+        self, llm: LLM, unit: Unit, pieces: list[str], units: list[Unit], done: list[AlignedUnit], level: str,
+        said: list[set[str]], timings: dict[str, float], meter: GenerationMeter,
     ) -> AlignedUnit:  # fmt: skip
+        """One source sentence: skipped, kept plain, split by rule, or generated, checked and maybe retried."""
         policy = self.policy
         if unit.skip:
             return AlignedUnit.of(unit, "", "dropped: promotion" if unit.skip == "promotion" else "dropped: repeat")
         if policy.skip_plain and already_plain(unit.text, level):
             said.append(set(words(unit.text)))
             return AlignedUnit.of(unit, _tidy(unit.text), "already plain")
+        split = " ".join(pieces) if len(pieces) > 1 else ""
+        if split and policy.skip_plain and all(already_plain(p, level) for p in pieces):
+            ruled = self._ruled(unit, split, level, said, timings)  # plain once split: no model call
+            if ruled:
+                return ruled
         before = units[unit.index - 1].text if unit.index and units[unit.index - 1].paragraph == unit.paragraph else ""
         previous_out = next((u.text for u in reversed(done) if u.text), "")
         attempts: list[tuple[str, UnitCheck, int]] = []
         problems = ""
         for _ in range(2 if policy.retry else 1):
             clock = time.perf_counter()
-            raw = "".join(self._generate(llm, level, before, previous_out, unit.text, problems))
+            raw = "".join(meter.stream(self._generate(llm, level, before, previous_out, split or unit.text, problems)))
             timings["generation_s"] += time.perf_counter() - clock
             output = _without_repeats(clean_output(raw), said) if policy.drop_repeats else clean_output(raw)
             clock = time.perf_counter()
@@ -119,12 +133,28 @@ class RewriteService:
         retried = len(attempts) > 1
         copied = words(output) == words(unit.text)
         if (not output or copied or check.failed) and policy.keep_original:
+            ruled = self._ruled(unit, split, level, said, timings, retried) if split else None
+            if ruled:
+                return ruled
             said.append(set(words(unit.text)))
             reasons = ["the model returned nothing"] if not output else check.problems()
             reasons = ["the model returned it unchanged"] if copied else reasons
             return AlignedUnit.of(unit, _tidy(unit.text), "kept original", retried, reasons)
         said.extend(set(words(s.text)) for s in sentences(output))
         return AlignedUnit.of(unit, output, "rewritten", retried, check.problems(), check.unsupported, claims)
+
+    def _ruled(
+        self, unit: Unit, split: str, level: str, said: list[set[str]], timings: dict[str, float],
+        retried: bool = False,
+    ) -> AlignedUnit | None:  # fmt: skip
+        """The sentence split by rule, if it passes the same check as a model's rewrite."""
+        clock = time.perf_counter()
+        check, claims = check_unit(self._checker, unit.text, split, self.policy, level)
+        timings["check_s"] += time.perf_counter() - clock
+        if check.failed:
+            return None
+        said.extend(set(words(s.text)) for s in sentences(split))
+        return AlignedUnit.of(unit, split, "split by rule", retried, check.problems(), check.unsupported, claims)
 
     def _generate(
         self, llm: LLM, level: str, before: str, previous_out: str, sentence: str, problems: str
@@ -134,7 +164,11 @@ class RewriteService:
             context = f"Context, the sentence before it (do not rewrite): {before}\n"
             if previous_out:
                 context += f"Your rewrite of the text so far ends: {sentences(previous_out)[-1].text}\n"
-        messages = self._prompt.render(level=LEVELS[level], context=context, problems=problems, sentence=sentence)
+        hard = hard_words(sentence) if self.policy.name_hard_words else []
+        named = f"Hard words to replace with common words that mean the same: {', '.join(hard)}.\n" if hard else ""
+        messages = self._prompt.render(
+            level=LEVELS[level], context=context, problems=problems, hard=named, sentence=sentence
+        )
         max_tokens = max(48, 3 * len(words(sentence)) + 24)
         return llm.stream(messages, max_tokens=max_tokens)
 

@@ -37,6 +37,19 @@ class RewritePolicy:
     long_factor: float = 1.34  # plain: 20 words; simple: 13
     keep_original: bool = True  # a unit that still fails keeps its source sentence, marked
     drop_repeats: bool = True  # a sentence restating an earlier one (in the source or the output) is dropped
+    split_clauses: bool = True  # long sentences are split by grammar rules before the model sees them; a
+    # split whose pieces are all plain needs no model, and a split that passes the check replaces "kept as written"
+    name_hard_words: bool = True  # the prompt names the sentence's rare words (service/rewrite/vocabulary.py)
+
+
+SWITCHES = (
+    "split_clauses", "name_hard_words", "skip_plain", "retry", "require_easier", "keep_original", "drop_repeats",
+)  # fmt: skip  # the rules NEWSDESK_REWRITE_RULES_OFF can switch off
+
+
+def policy_without(rules_off: list[str]) -> RewritePolicy:
+    """The default policy with the named rules switched off."""
+    return RewritePolicy(**{rule: False for rule in rules_off if rule in SWITCHES})
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ def aligned_html(title: str, units: list[AlignedUnit], pending: list[str]) -> st
             out += ' <span class="note">(kept as written)</span>'
         else:
             out = highlighted(unit.text, list(unit.unsupported))
+            if unit.status == "split by rule":
+                out += ' <span class="note">(split by rule)</span>'
         rows.append(
             f'<tr class="unit {status}"><td class="src">{escape(unit.source)}</td><td class="out">{out}</td></tr>'
         )
@@ -70,7 +72,9 @@ def report_html(result: RewriteResult, original: str) -> str:
         ("Sentences changed", f"{result.changed_share:.0%}"),
         ("Sentences", result.sentence_summary),
         ("Retried after the check", f"{retried}"),
+        ("Split into shorter sentences", f"{result.split_units}"),
         ("Time", f"{result.seconds:.0f} s ({100 * result.seconds / max(1, result.source_words):.1f} s per 100 words)"),
+        ("Time floor (the output once at the model's speed)", f"{result.timings.get('floor_s', 0.0):.0f} s"),
     ]
     ok = result.is_rewrite and not result.unsupported
     parts = [

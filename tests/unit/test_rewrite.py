@@ -222,3 +222,41 @@ def test_an_output_sentence_over_the_length_limit_is_retried_with_a_split_asked_
     result = _service(llm).run(SOURCE, "Bridge closes")
     assert "has 21 words: split it into shorter sentences" in llm.prompts[1][1].content
     assert result.units[0].text == FIRST and result.units[0].retried
+
+
+APPOSITIVE = "Luke Metz, one of the main contributors to the o1 model, posted a long message on social media."
+
+
+def test_a_sentence_plain_once_split_by_rule_needs_no_model() -> None:
+    llm = FakeLLM([])
+    result = _service(llm).run(APPOSITIVE, "Metz")
+    unit = result.units[0]
+    assert unit.status == "split by rule" and llm.prompts == []
+    assert unit.sentences == [
+        "Luke Metz posted a long message on social media.",
+        "Luke Metz is one of the main contributors to the o1 model.",
+    ]
+    assert result.split_units == 1 and result.unsupported == [] and result.kept_original == 0
+
+
+def test_the_model_gets_the_split_sentence_and_a_failing_rewrite_falls_back_to_the_split() -> None:
+    sentence = (
+        "Luke Metz, one of the main contributors to the o1 model, posted a long message about the heavyweights "
+        "of the company's internal research culture and its changing priorities on social media."
+    )
+    invented = "Luke Metz wrote about OpenAI's research culture in 1999. He is one of its contributors."
+    llm = FakeLLM([invented, invented])
+    result = _service(llm).run(sentence, "Metz")
+    user = llm.prompts[0][1].content
+    assert "Sentence to rewrite:\nLuke Metz posted a long message" in user
+    assert "Luke Metz is one of the main contributors to the o1 model." in user
+    assert "Hard words to replace with common words that mean the same: heavyweights." in user
+    unit = result.units[0]
+    assert unit.status == "split by rule" and unit.retried and "1999" not in result.text
+    assert len(unit.sentences) == 2 and result.kept_original == 0
+
+
+def test_with_splitting_switched_off_the_model_gets_the_sentence_as_written() -> None:
+    llm = FakeLLM(["Luke Metz posted a long message on social media. He helped build the o1 model."] * 2)
+    _service(llm, RewritePolicy(split_clauses=False, name_hard_words=False)).run(APPOSITIVE, "Metz")
+    assert f"Sentence to rewrite:\n{APPOSITIVE}" in llm.prompts[0][1].content

@@ -48,8 +48,11 @@ class RewriteSuite:
         cases: list[CaseResult] = []
         totals: dict[str, list[float]] = {
             k: []
-            for k in ("fact_recall", "grade_drop", "gap", "changed", "per100", "rewritten", "retried", "kept", "harder")
-        }
+            for k in (
+                "fact_recall", "grade_drop", "gap", "changed", "per100", "rewritten", "retried", "kept", "harder",
+                "split", "ruled", "floor100", "over_floor",
+            )
+        }  # fmt: skip
         unsupported = claims = repeats = out_sentences = 0
         for n, row in enumerate(rows):
             article = build_article(drafts[row["article"]], 10**7)
@@ -64,6 +67,12 @@ class RewriteSuite:
             rewritable = [u for u in result.units if not u.status.startswith("dropped")]
             totals["retried"].extend(float(u.retried) for u in rewritable)
             totals["kept"].extend(float(u.status == "kept original") for u in rewritable)
+            totals["split"].extend(float(len(u.sentences) > 1) for u in rewritable)
+            totals["ruled"].extend(float(u.status == "split by rule") for u in rewritable)
+            floor = result.timings.get("floor_s", 0.0)
+            if floor > 0:
+                totals["floor100"].append(100 * floor / max(1, result.source_words))
+                totals["over_floor"].append(result.seconds / floor)
             totals["harder"].append(float(result.after.grade > result.before.grade))
             repeats += repeated_sentences(result.text)
             out_sentences += len(sentences(result.text))
@@ -80,6 +89,8 @@ class RewriteSuite:
                 "kept as written": f"{result.kept_original} of {len(result.units)}",
                 "changed": f"{result.changed_share:.0%}",
                 "s/100 words": f"{100 * result.seconds / max(1, result.source_words):.1f}",
+                "floor s/100 words": f"{100 * result.timings.get('floor_s', 0.0) / max(1, result.source_words):.1f}",
+                "split": f"{sum(len(u.sentences) > 1 for u in rewritable)} of {len(rewritable)}",
                 "text": result.text,
             }
             passed = result.is_rewrite and result.fact_recall >= 0.9 and not result.unsupported
@@ -102,6 +113,10 @@ class RewriteSuite:
             "retried_units": mean(totals["retried"]),
             "kept_original_units": mean(totals["kept"]),
             "harder_articles": mean(totals["harder"]),
+            "split_units": mean(totals["split"]),  # output of more than one sentence, by rule or by the model
+            "rule_split_units": mean(totals["ruled"]),
             "seconds_per_100_words": mean(totals["per100"]),
+            "floor_seconds_per_100_words": mean(totals["floor100"]),  # the output once at decoding speed
+            "time_over_floor": mean(totals["over_floor"]),
         }
         return SuiteResult(self.name, self.description, metrics, cases, time.perf_counter() - started)
