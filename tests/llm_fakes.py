@@ -101,6 +101,7 @@ class FakeLLM:
 
     def __init__(self, replies: list[str]) -> None:
         self.chat = RecordingChat(replies)
+        self.samples: list[Any] = []  # the sampling of each ``stream`` call (None: the configured temperature)
         self.endpoint = Endpoint("local", "http://fake/v1", "fake", None)
         self.timeout_s = 5.0
 
@@ -111,9 +112,10 @@ class FakeLLM:
     def langchain_model(self, **_: Any) -> Any:
         return self.chat.model
 
-    def stream(self, messages: Sequence[Message], max_tokens: int | None = None) -> Iterator[str]:
+    def stream(self, messages: Sequence[Message], max_tokens: int | None = None, sample: Any = None) -> Iterator[str]:
         from langchain_core.messages import HumanMessage, SystemMessage
 
+        self.samples.append(sample)
         self.chat.prompts.append(
             [SystemMessage(m["content"]) if m["role"] == "system" else HumanMessage(m["content"]) for m in messages]
         )

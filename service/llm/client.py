@@ -34,6 +34,12 @@ _RETRYABLE = (openai.APIConnectionError, openai.RateLimitError, openai.InternalS
 _BACKOFF_CAP_S = 8.0
 
 
+@dataclass(frozen=True)
+class Sampling:
+    temperature: float
+    seed: int
+
+
 class LLM:
     def __init__(
         self,
@@ -94,9 +100,13 @@ class LLM:
         except (AttributeError, IndexError, TypeError) as exc:
             raise self._unavailable(exc) from None
 
-    def stream(self, messages: Sequence[Message], max_tokens: int | None = None) -> Iterator[str]:
-        """The answer piece by piece (about one token each)."""
-        chunks = self._create(messages, max_tokens, stream=True)
+    def stream(
+        self, messages: Sequence[Message], max_tokens: int | None = None, sample: Sampling | None = None
+    ) -> Iterator[str]:
+        """The answer piece by piece (about one token each); ``sample`` draws it at a temperature instead of
+        the configured one (a seed keeps the draw repeatable where the server honours it)."""
+        extra: dict[str, Any] = {"temperature": sample.temperature, "seed": sample.seed} if sample else {}
+        chunks = self._create(messages, max_tokens, stream=True, **extra)
         yielded = False
         finished = False
         try:
@@ -141,9 +151,8 @@ class LLM:
                     model=self.endpoint.model,
                     messages=list(messages),
                     max_tokens=max_tokens or self._max_tokens,
-                    temperature=self._temperature,
                     stream=stream,
-                    **extra,
+                    **{"temperature": self._temperature, **extra},
                 )
             except openai.APITimeoutError as exc:
                 raise self._unavailable(exc) from None

@@ -7,9 +7,11 @@ import re
 import time
 from collections.abc import Callable, Iterator
 
+import textstat
+
 from service.errors import InvalidInput
 from service.fidelity.checker import FidelityChecker
-from service.llm.client import LLM
+from service.llm.client import LLM, Sampling
 from service.logs import current_request, new_request_id
 from service.logs import event as log_event
 from service.progress import Stage
@@ -23,6 +25,9 @@ from service.rewrite.units import Unit, join_units, restates, split_units
 from service.rewrite.vocabulary import hard_words
 from service.streams import final
 from service.text import sentences, words
+
+SAMPLE_TEMPERATURE = 0.8  # the third candidate is drawn, not greedy: at temperature 0 a 1.5B model tends to
+# repeat its own failed attempt (or the sentence unchanged)
 
 LEVELS = {
     "plain": "plain English for a general adult reader (about school grade 8): sentences under 15 words, "
@@ -117,9 +122,12 @@ class RewriteService:
         previous_out = next((u.text for u in reversed(done) if u.text), "")
         attempts: list[tuple[str, UnitCheck, int]] = []
         problems = ""
-        for _ in range(2 if policy.retry else 1):
+        rounds = (3 if policy.sample_candidate else 2) if policy.retry else 1
+        for attempt in range(rounds):
+            sample = Sampling(SAMPLE_TEMPERATURE, seed=unit.index) if attempt == 2 else None
             clock = time.perf_counter()
-            raw = "".join(meter.stream(self._generate(llm, level, before, previous_out, split or unit.text, problems)))
+            stream = self._generate(llm, level, before, previous_out, split or unit.text, problems, sample)
+            raw = "".join(meter.stream(stream))
             timings["generation_s"] += time.perf_counter() - clock
             output = _without_repeats(clean_output(raw), said) if policy.drop_repeats else clean_output(raw)
             clock = time.perf_counter()
@@ -128,8 +136,8 @@ class RewriteService:
             attempts.append((output, check, claims))
             if output and not check.problems():
                 break
-            problems = check.retry_request()
-        output, check, claims = min(attempts, key=lambda a: (not a[0], a[1].score))
+            problems = problems or check.retry_request()  # a sampled candidate gets the first problems named
+        output, check, claims = min(attempts, key=lambda a: (not a[0], a[1].score, _grade(a[0])))
         retried = len(attempts) > 1
         copied = words(output) == words(unit.text)
         if (not output or copied or check.failed) and policy.keep_original:
@@ -157,8 +165,9 @@ class RewriteService:
         return AlignedUnit.of(unit, split, "split by rule", retried, check.problems(), check.unsupported, claims)
 
     def _generate(
-        self, llm: LLM, level: str, before: str, previous_out: str, sentence: str, problems: str
-    ) -> Iterator[str]:
+        self, llm: LLM, level: str, before: str, previous_out: str, sentence: str, problems: str,
+        sample: Sampling | None = None,
+    ) -> Iterator[str]:  # fmt: skip
         context = ""
         if before:
             context = f"Context, the sentence before it (do not rewrite): {before}\n"
@@ -170,7 +179,11 @@ class RewriteService:
             level=LEVELS[level], context=context, problems=problems, hard=named, sentence=sentence
         )
         max_tokens = max(48, 3 * len(words(sentence)) + 24)
-        return llm.stream(messages, max_tokens=max_tokens)
+        return llm.stream(messages, max_tokens=max_tokens, sample=sample)
+
+
+def _grade(text: str) -> float:
+    return float(textstat.flesch_kincaid_grade(text)) if text else 99.0
 
 
 def _tidy(sentence: str) -> str:

@@ -29,6 +29,8 @@ class RewritePolicy:
 
     skip_plain: bool = True  # a sentence already within the level is kept as written: no model call
     retry: bool = True  # a unit that fails a check is generated once more with its problems named
+    sample_candidate: bool = True  # if the retry fails too, one more candidate is drawn at a temperature; the
+    # easiest attempt that passes is kept
     check_coverage: bool = False  # the reverse check: the output must support the whole source sentence
     # (off: a plain-English sentence that drops filler never supports its source whole; the names, numbers,
     # dates and quotes are checked exactly either way; docs/rewrite.md measures both)
@@ -43,7 +45,8 @@ class RewritePolicy:
 
 
 SWITCHES = (
-    "split_clauses", "name_hard_words", "skip_plain", "retry", "require_easier", "keep_original", "drop_repeats",
+    "split_clauses", "name_hard_words", "sample_candidate", "skip_plain", "retry", "require_easier", "keep_original",
+    "drop_repeats",
 )  # fmt: skip  # the rules NEWSDESK_REWRITE_RULES_OFF can switch off
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from service.errors import LLMUnavailable
+from service.llm.client import Sampling
 from service.llm.factory import build_llm
 from service.llm.local_server import LocalServer
 from service.llm.model_file import QWEN_CODER_15B
@@ -47,6 +48,16 @@ def test_a_streamed_answer_about_a_short_text(local: tuple[Settings, LocalServer
     pieces = list(llm.stream(_ask("On which day did the council vote?")))  # type: ignore[arg-type]
     assert len(pieces) > 1
     assert "Tuesday" in "".join(pieces)
+
+
+def test_a_sampled_answer_is_repeatable_by_seed_and_differs_from_greedy(local: tuple[Settings, LocalServer]) -> None:
+    settings, server = local
+    llm = build_llm(settings, server)
+    ask = _ask("Write three different words about the bridge, comma-separated.")
+    draw = ["".join(llm.stream(ask, max_tokens=24, sample=Sampling(1.2, seed))) for seed in (7, 7, 8, 9)]  # type: ignore[arg-type]
+    greedy = "".join(llm.stream(ask, max_tokens=24))  # type: ignore[arg-type]
+    assert draw[0] == draw[1]  # the same seed, the same draw
+    assert len({greedy, *draw}) > 1  # the temperature reached the server
 
 
 def test_two_concurrent_requests_both_come_back_whole(local: tuple[Settings, LocalServer]) -> None:

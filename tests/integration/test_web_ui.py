@@ -189,6 +189,23 @@ def test_a_short_article_is_rewritten_with_a_report(page: Page) -> None:
     shot(page, "rewrite")
 
 
+def test_the_seed_article_is_rewritten_with_its_people_and_relations_kept(page: Page) -> None:
+    open_tab(page, "Rewrite")
+    page.locator("#rewrite-article input").click()
+    page.get_by_role("option", name="OpenAI brain drain: Luke Metz and Barret Zoph leave").click()
+    page.locator("#rewrite-run").click()
+    expect(page.locator("#rewrite-report")).to_contain_text("Split into shorter sentences", timeout=2 * LLM_WAIT_MS)
+    rows = page.locator("#rewrite-output tr.unit")
+    expect(rows.locator("td.out", has_text="…")).to_have_count(0)
+    pairs = [(r.locator("td.src").inner_text(), r.locator("td.out").inner_text()) for r in rows.all()]
+    people = ("Metz", "Zoph", "Fedus", "heavyweight")
+    for source, out in pairs:  # no person (or "heavyweight") becomes a company
+        if any(p in source for p in people) and "compan" not in source.lower():
+            assert "compan" not in out.lower(), (source, out)
+    fedus = next(out for source, out in pairs if "taken over by William (Liam) Fedus" in source)
+    assert "Fedus" in fedus and "Zoph" in fedus and "Metz" not in fedus  # Fedus replaced Zoph alone
+
+
 def test_an_eval_suite_runs_from_the_evals_tab(page: Page) -> None:
     open_tab(page, "Evals")
     page.get_by_label("Cases per suite (0 = all)").fill("6")

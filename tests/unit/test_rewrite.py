@@ -107,13 +107,14 @@ def test_each_sentence_is_rewritten_checked_and_aligned() -> None:
     assert llm.prompts[0][0].content == llm.prompts[1][0].content  # byte-stable system text: a cached prefix
 
 
-def test_an_addition_is_retried_once_with_the_problem_named_then_the_sentence_is_kept() -> None:
+def test_an_addition_is_retried_then_sampled_with_the_problem_named_then_the_sentence_is_kept() -> None:
     invented = FIRST + " The bridge was built in 1890 by Gustave Eiffel."
-    llm = FakeLLM([invented, invented, SECOND])
+    llm = FakeLLM([invented, invented, invented, SECOND])
     result = _service(llm).run(SOURCE, "Bridge closes")
-    assert len(llm.prompts) == 3  # never a third attempt for one sentence
-    retry = llm.prompts[1][1].content
-    assert "Your previous version had problems" in retry and "1890" in retry
+    assert len(llm.prompts) == 4  # never a fourth attempt for one sentence
+    retry, sampled = llm.prompts[1][1].content, llm.prompts[2][1].content
+    assert "Your previous version had problems" in retry and "1890" in retry and sampled == retry
+    assert llm.samples[:2] == [None, None] and llm.samples[2].temperature > 0 and llm.samples[3] is None
     first = result.units[0]
     assert first.status == "kept original" and first.retried and first.text == first.source
     assert any("1890" in p for p in first.problems)
@@ -128,9 +129,16 @@ def test_a_dropped_number_fails_the_unit_and_a_fixed_retry_is_used() -> None:
     assert '"4"' in llm.prompts[2][1].content  # the retry names what was left out
 
 
+def test_a_sampled_candidate_that_passes_is_kept() -> None:
+    invented = FIRST + " The bridge was built in 1890 by Gustave Eiffel."
+    llm = FakeLLM([invented, invented, FIRST, SECOND])
+    result = _service(llm).run(SOURCE, "Bridge closes")
+    assert result.units[0].status == "rewritten" and result.units[0].text == FIRST and result.units[0].retried
+
+
 def test_with_the_fallback_switched_off_a_failure_is_flagged_not_hidden() -> None:
     invented = FIRST + " The bridge was built in 1890 by Gustave Eiffel."
-    llm = FakeLLM([invented, invented, SECOND])
+    llm = FakeLLM([invented, invented, invented, SECOND])
     result = _service(llm, RewritePolicy(keep_original=False)).run(SOURCE, "Bridge closes")
     assert [c.text for c in result.unsupported] == ["The bridge was built in 1890 by Gustave Eiffel."]
     assert "1 sentence(s) not supported" in result.verdict
@@ -154,7 +162,7 @@ def test_an_output_sentence_restating_an_earlier_one_is_dropped() -> None:
 
 def test_a_copy_is_kept_as_the_original_and_not_called_a_rewrite() -> None:
     sentences = SOURCE.split(". ")
-    llm = FakeLLM([sentences[0] + ".", sentences[0] + ".", sentences[1], sentences[1]])
+    llm = FakeLLM([sentences[0] + "."] * 3 + [sentences[1]] * 3)
     result = _service(llm).run(SOURCE, "Bridge closes")
     assert all(u.problems == ("the model returned it unchanged",) for u in result.units)
     assert not result.is_rewrite and result.verdict.startswith("not a rewrite")
@@ -245,7 +253,7 @@ def test_the_model_gets_the_split_sentence_and_a_failing_rewrite_falls_back_to_t
         "of the company's internal research culture and its changing priorities on social media."
     )
     invented = "Luke Metz wrote about OpenAI's research culture in 1999. He is one of its contributors."
-    llm = FakeLLM([invented, invented])
+    llm = FakeLLM([invented] * 3)
     result = _service(llm).run(sentence, "Metz")
     user = llm.prompts[0][1].content
     assert "Sentence to rewrite:\nLuke Metz posted a long message" in user
@@ -257,6 +265,6 @@ def test_the_model_gets_the_split_sentence_and_a_failing_rewrite_falls_back_to_t
 
 
 def test_with_splitting_switched_off_the_model_gets_the_sentence_as_written() -> None:
-    llm = FakeLLM(["Luke Metz posted a long message on social media. He helped build the o1 model."] * 2)
+    llm = FakeLLM(["Luke Metz posted a long message on social media. He helped build the o1 model."] * 3)
     _service(llm, RewritePolicy(split_clauses=False, name_hard_words=False)).run(APPOSITIVE, "Metz")
     assert f"Sentence to rewrite:\n{APPOSITIVE}" in llm.prompts[0][1].content
