@@ -113,11 +113,14 @@ class FakeLLM:
         return self.chat.model
 
     def stream(self, messages: Sequence[Message], max_tokens: int | None = None, sample: Any = None) -> Iterator[str]:
-        from langchain_core.messages import HumanMessage, SystemMessage
+        from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
         self.samples.append(sample)
         self.chat.prompts.append(
-            [SystemMessage(m["content"]) if m["role"] == "system" else HumanMessage(m["content"]) for m in messages]
+            [
+                {"system": SystemMessage, "assistant": AIMessage}.get(m["role"], HumanMessage)(m["content"])
+                for m in messages
+            ]
         )
         reply = next(self.chat.model.messages)
         yield str(reply.content)

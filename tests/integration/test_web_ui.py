@@ -195,6 +195,8 @@ def test_the_seed_article_is_rewritten_with_its_people_and_relations_kept(page: 
     page.get_by_role("option", name="OpenAI brain drain: Luke Metz and Barret Zoph leave").click()
     page.locator("#rewrite-run").click()
     expect(page.locator("#rewrite-report")).to_contain_text("Split into shorter sentences", timeout=2 * LLM_WAIT_MS)
+    split = page.locator("#rewrite-report tr", has_text="Split into shorter sentences").locator("td")
+    assert int(split.inner_text()) > 0  # the seed's long sentences come back as shorter ones
     rows = page.locator("#rewrite-output tr.unit")
     expect(rows.locator("td.out", has_text="…")).to_have_count(0)
     pairs = [(r.locator("td.src").inner_text(), r.locator("td.out").inner_text()) for r in rows.all()]
