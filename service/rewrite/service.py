@@ -123,11 +123,12 @@ class RewriteService:
         previous_out = next((u.text for u in reversed(done) if u.text), "")
         attempts: list[tuple[str, UnitCheck, int]] = []
         messages = self._messages(level, before, previous_out, split or unit.text)
+        max_tokens = max(48, 3 * len(words(split or unit.text)) + 24)
         rounds = (3 if policy.sample_candidate else 2) if policy.retry else 1
         for attempt in range(rounds):
             sample = Sampling(SAMPLE_TEMPERATURE, seed=unit.index) if attempt == 2 else None
             clock = time.perf_counter()
-            stream = llm.stream(messages, max_tokens=max(48, 3 * len(words(unit.text)) + 24), sample=sample)
+            stream = llm.stream(messages, max_tokens=max_tokens, sample=sample)
             raw = "".join(meter.stream(stream))
             timings["generation_s"] += time.perf_counter() - clock
             output = _without_repeats(clean_output(raw), said) if policy.drop_repeats else clean_output(raw)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from pathlib import Path
 
 from service.evals.corpus import FILE_SUFFIXES, SEED_KEY, eval_drafts, load_onestopenglish
 from service.evals.suite import CaseResult, Progress, SuiteResult
 from service.ingest.articles import build_article
 from service.rewrite.measures import readability
+from service.rewrite.result import AlignedUnit
 from service.rewrite.service import RewriteService
 from service.rewrite.units import restates
 from service.text import sentences, words
@@ -26,6 +28,20 @@ def repeated_sentences(text: str) -> int:
         count += any(restates(own, earlier) for earlier in seen)
         seen.append(own)
     return count
+
+
+def kept_reasons(units: list[AlignedUnit]) -> str:
+    """Why sentences were kept as written, counted: " (3 unchanged, 2 adds, 1 drops)" (adds: a sentence the
+    source does not support; drops: a name, number, date or quote lost; empty: no reply)."""
+    counts: Counter[str] = Counter()
+    for unit in units:
+        if unit.status == "kept original":
+            said = " ".join(unit.problems)
+            if "unchanged" in said or "returned nothing" in said:
+                counts["unchanged" if "unchanged" in said else "empty"] += 1
+            else:
+                counts["adds" if "says something" in said else "drops"] += 1
+    return f" ({', '.join(f'{n} {why}' for why, n in counts.most_common())})" if counts else ""
 
 
 class RewriteSuite:
@@ -86,7 +102,7 @@ class RewriteSuite:
                 "facts kept": f"{result.fact_recall:.0%}",
                 "dropped": ", ".join(result.dropped_facts[:12]),
                 "unsupported": f"{len(result.unsupported)} of {result.claims}",
-                "kept as written": f"{result.kept_original} of {len(result.units)}",
+                "kept as written": f"{result.kept_original} of {len(result.units)}" + kept_reasons(result.units),
                 "changed": f"{result.changed_share:.0%}",
                 "s/100 words": f"{100 * result.seconds / max(1, result.source_words):.1f}",
                 "floor s/100 words": f"{100 * result.timings.get('floor_s', 0.0) / max(1, result.source_words):.1f}",
