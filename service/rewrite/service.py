@@ -1,6 +1,5 @@
-"""Rewrite an article sentence by sentence: each unit split by rule where safe, generated, checked both ways,
-retried with its problems named (then one drawn candidate), and kept as written when every attempt fails;
-every output sentence stays aligned to its source."""
+"""Rewrite an article sentence by sentence: each unit generated, checked both ways, retried once with its
+problems named, and kept as written when it still fails; every output sentence stays aligned to its source."""
 
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ from service.llm.client import LLM, Sampling
 from service.logs import current_request, new_request_id
 from service.logs import event as log_event
 from service.progress import Stage
-from service.prompts import Message, Prompt
+from service.prompts import Prompt
 from service.rewrite.clauses import load_parser, split_clauses
 from service.rewrite.floor import GenerationMeter
 from service.rewrite.measures import changed_share, fact_recall, readability
@@ -122,13 +121,12 @@ class RewriteService:
         before = units[unit.index - 1].text if unit.index and units[unit.index - 1].paragraph == unit.paragraph else ""
         previous_out = next((u.text for u in reversed(done) if u.text), "")
         attempts: list[tuple[str, UnitCheck, int]] = []
-        messages = self._messages(level, before, previous_out, split or unit.text)
-        max_tokens = max(48, 3 * len(words(split or unit.text)) + 24)
+        problems = ""
         rounds = (3 if policy.sample_candidate else 2) if policy.retry else 1
         for attempt in range(rounds):
             sample = Sampling(SAMPLE_TEMPERATURE, seed=unit.index) if attempt == 2 else None
             clock = time.perf_counter()
-            stream = llm.stream(messages, max_tokens=max_tokens, sample=sample)
+            stream = self._generate(llm, level, before, previous_out, split or unit.text, problems, sample)
             raw = "".join(meter.stream(stream))
             timings["generation_s"] += time.perf_counter() - clock
             output = _without_repeats(clean_output(raw), said) if policy.drop_repeats else clean_output(raw)
@@ -138,13 +136,7 @@ class RewriteService:
             attempts.append((output, check, claims))
             if output and not check.problems():
                 break
-            if attempt == 0:  # the retry continues the conversation: its prefix (and the reply) stay cached, and
-                # the drawn candidate asks the same question again
-                messages = [
-                    *messages,
-                    {"role": "assistant", "content": raw},
-                    {"role": "user", "content": check.retry_request()},
-                ]
+            problems = problems or check.retry_request()  # a sampled candidate gets the first problems named
         output, check, claims = min(attempts, key=lambda a: (not a[0], a[1].score, _grade(a[0])))
         retried = len(attempts) > 1
         copied = words(output) == words(unit.text)
@@ -172,7 +164,10 @@ class RewriteService:
         said.extend(set(words(s.text)) for s in sentences(split))
         return AlignedUnit.of(unit, split, "split by rule", retried, check.problems(), check.unsupported, claims)
 
-    def _messages(self, level: str, before: str, previous_out: str, sentence: str) -> list[Message]:
+    def _generate(
+        self, llm: LLM, level: str, before: str, previous_out: str, sentence: str, problems: str,
+        sample: Sampling | None = None,
+    ) -> Iterator[str]:  # fmt: skip
         context = ""
         if before:
             context = f"Context, the sentence before it (do not rewrite): {before}\n"
@@ -180,7 +175,11 @@ class RewriteService:
                 context += f"Your rewrite of the text so far ends: {sentences(previous_out)[-1].text}\n"
         hard = hard_words(sentence) if self.policy.name_hard_words else []
         named = f"Hard words to replace with common words that mean the same: {', '.join(hard)}.\n" if hard else ""
-        return self._prompt.render(level=LEVELS[level], context=context, hard=named, sentence=sentence)
+        messages = self._prompt.render(
+            level=LEVELS[level], context=context, problems=problems, hard=named, sentence=sentence
+        )
+        max_tokens = max(48, 3 * len(words(sentence)) + 24)
+        return llm.stream(messages, max_tokens=max_tokens, sample=sample)
 
 
 def _grade(text: str) -> float:

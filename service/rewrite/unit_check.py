@@ -80,8 +80,8 @@ class UnitCheck:
         return out
 
     def retry_request(self) -> str:
-        """What the retry's message says about the first attempt."""
-        return "Your version had problems: " + "; ".join(self.problems()) + ". Rewrite the sentence again, fixing them."
+        """What the retry's prompt says about the first attempt."""
+        return "Your previous version had problems: " + "; ".join(self.problems()) + ". Fix them.\n"
 
     @property
     def score(self) -> int:

@@ -112,9 +112,8 @@ def test_an_addition_is_retried_then_sampled_with_the_problem_named_then_the_sen
     llm = FakeLLM([invented, invented, invented, SECOND])
     result = _service(llm).run(SOURCE, "Bridge closes")
     assert len(llm.prompts) == 4  # never a fourth attempt for one sentence
-    first_ask, retry, sampled = llm.prompts[0], llm.prompts[1], llm.prompts[2]
-    assert retry[:2] == first_ask and retry[2].content == invented  # the conversation goes on: a cached prefix
-    assert "Your version had problems" in retry[3].content and "1890" in retry[3].content and sampled == retry
+    retry, sampled = llm.prompts[1][1].content, llm.prompts[2][1].content
+    assert "Your previous version had problems" in retry and "1890" in retry and sampled == retry
     assert llm.samples[:2] == [None, None] and llm.samples[2].temperature > 0 and llm.samples[3] is None
     first = result.units[0]
     assert first.status == "kept original" and first.retried and first.text == first.source
@@ -127,7 +126,7 @@ def test_a_dropped_number_fails_the_unit_and_a_fixed_retry_is_used() -> None:
     result = _service(llm).run(SOURCE, "Bridge closes")
     second = result.units[1]
     assert second.status == "rewritten" and second.retried and second.text == SECOND
-    assert '"4"' in llm.prompts[2][-1].content  # the retry names what was left out
+    assert '"4"' in llm.prompts[2][1].content  # the retry names what was left out
 
 
 def test_a_sampled_candidate_that_passes_is_kept() -> None:
@@ -229,7 +228,7 @@ def test_an_output_sentence_over_the_length_limit_is_retried_with_a_split_asked_
     long = "The council of Lyon voted on Tuesday to close the Pont Wilson bridge in the middle of the city for good."
     llm = FakeLLM([long, FIRST, SECOND])
     result = _service(llm).run(SOURCE, "Bridge closes")
-    assert "has 21 words: split it into shorter sentences" in llm.prompts[1][-1].content
+    assert "has 21 words: split it into shorter sentences" in llm.prompts[1][1].content
     assert result.units[0].text == FIRST and result.units[0].retried
 
 
