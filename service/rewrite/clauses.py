@@ -7,7 +7,8 @@ meaning and needs no guess about who is meant:
   left." -> "Barret Zoph left. Barret Zoph was in charge of the team."): the relative pronoun becomes the
   phrase it stands for, repeated, never a pronoun; only "who"/"which" as the clause's subject, set off by commas;
 - an appositive on a name ("Luke Metz, one of the main contributors to o1, posted..." -> "Luke Metz posted...
-  Luke Metz was one of the main contributors to o1."), the copula in the main verb's tense and the name's number;
+  Luke Metz is one of the main contributors to o1."): the copula in the present (an appositive states what the
+  name is as the article is written) and in the name's number;
 - coordinated main clauses, each with its own subject ("Zoph had resigned, and his position was taken over by
   Fedus." -> "Zoph had resigned. His position was taken over by Fedus."); "but" is kept as "But".
 
