@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlparse
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from service.errors import ConfigError
@@ -163,28 +163,18 @@ class Settings(BaseSettings):
             raise ValueError("use 3-50 letters, digits, '-' or '_'")
         return value
 
-    @field_validator("qa_rules_off", mode="before")
+    @field_validator("qa_rules_off", "rewrite_rules_off", mode="before")
     @classmethod
-    def _rules(cls, value: object) -> object:
+    def _rules(cls, value: object, info: ValidationInfo) -> object:
         from service.qa.policy import RULES
-
-        if isinstance(value, str):
-            value = [v.strip() for v in value.split(",") if v.strip()]
-        unknown = [v for v in value if v not in RULES] if isinstance(value, list) else []
-        if unknown:
-            raise ValueError(f"unknown Q&A rule(s) {', '.join(map(str, unknown))} (rules: {', '.join(RULES)})")
-        return value
-
-    @field_validator("rewrite_rules_off", mode="before")
-    @classmethod
-    def _rewrite_rules(cls, value: object) -> object:
         from service.rewrite.unit_check import SWITCHES
 
+        kind, known = ("Q&A", RULES) if info.field_name == "qa_rules_off" else ("rewrite", SWITCHES)
         if isinstance(value, str):
             value = [v.strip() for v in value.split(",") if v.strip()]
-        unknown = [v for v in value if v not in SWITCHES] if isinstance(value, list) else []
+        unknown = [v for v in value if v not in known] if isinstance(value, list) else []
         if unknown:
-            raise ValueError(f"unknown rewrite rule(s) {', '.join(map(str, unknown))} (rules: {', '.join(SWITCHES)})")
+            raise ValueError(f"unknown {kind} rule(s) {', '.join(map(str, unknown))} (rules: {', '.join(known)})")
         return value
 
     @field_validator("chroma_url")

@@ -268,3 +268,15 @@ def test_with_splitting_switched_off_the_model_gets_the_sentence_as_written() ->
     llm = FakeLLM(["Luke Metz posted a long message on social media. He helped build the o1 model."] * 3)
     _service(llm, RewritePolicy(split_clauses=False, name_hard_words=False)).run(APPOSITIVE, "Metz")
     assert f"Sentence to rewrite:\n{APPOSITIVE}" in llm.prompts[0][1].content
+
+
+def test_rewrite_rules_are_switched_off_by_name_and_an_unknown_name_is_refused() -> None:
+    from service.errors import ConfigError
+    from service.rewrite.unit_check import policy_without
+    from service.settings import load_settings
+
+    settings = load_settings(rewrite_rules_off="split_clauses, sample_candidate")
+    policy = policy_without(settings.rewrite_rules_off)
+    assert not policy.split_clauses and not policy.sample_candidate and policy.retry and policy.name_hard_words
+    with pytest.raises(ConfigError, match="unknown rewrite rule"):
+        load_settings(rewrite_rules_off="split, retry")
