@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import textstat
 
@@ -65,8 +66,7 @@ class RewriteService:
         meter = GenerationMeter()
         for unit in units:
             yield Stage("rewriting", unit.index, len(units), "sentence")
-            pieces = split_clauses(unit.text, parse) if parse and not unit.skip else [unit.text]
-            aligned = self._unit(llm, unit, pieces, units, done, level, said, timings, meter)
+            aligned = self._unit(llm, unit, parse, units, done, level, said, timings, meter)
             if not done:
                 timings["first_unit_s"] = time.perf_counter() - started
             done.append(aligned)
@@ -103,8 +103,8 @@ class RewriteService:
         return final(self.rewrite(text, title, level), RewriteResult)
 
     def _unit(
-        self, llm: LLM, unit: Unit, pieces: list[str], units: list[Unit], done: list[AlignedUnit], level: str,
-        said: list[set[str]], timings: dict[str, float], meter: GenerationMeter,
+        self, llm: LLM, unit: Unit, parse: Callable[[str], Any] | None, units: list[Unit], done: list[AlignedUnit],
+        level: str, said: list[set[str]], timings: dict[str, float], meter: GenerationMeter,
     ) -> AlignedUnit:  # fmt: skip
         """One source sentence: skipped, kept plain, split by rule, or generated, checked and maybe retried."""
         policy = self.policy
@@ -113,11 +113,14 @@ class RewriteService:
         if policy.skip_plain and already_plain(unit.text, level):
             said.append(set(words(unit.text)))
             return AlignedUnit.of(unit, _tidy(unit.text), "already plain")
+        pieces = split_clauses(unit.text, parse) if parse else [unit.text]
         split = " ".join(pieces) if len(pieces) > 1 else ""
+        fallback = bool(split)  # the split, if the model's attempts fail, unless it failed its check already
         if split and policy.skip_plain and all(already_plain(p, level) for p in pieces):
             ruled = self._ruled(unit, split, level, said, timings)  # plain once split: no model call
             if ruled:
                 return ruled
+            fallback = False
         before = units[unit.index - 1].text if unit.index and units[unit.index - 1].paragraph == unit.paragraph else ""
         previous_out = next((u.text for u in reversed(done) if u.text), "")
         attempts: list[tuple[str, UnitCheck, int]] = []
@@ -141,7 +144,7 @@ class RewriteService:
         retried = len(attempts) > 1
         copied = words(output) == words(unit.text)
         if (not output or copied or check.failed) and policy.keep_original:
-            ruled = self._ruled(unit, split, level, said, timings, retried) if split else None
+            ruled = self._ruled(unit, split, level, said, timings, retried) if fallback else None
             if ruled:
                 return ruled
             said.append(set(words(unit.text)))

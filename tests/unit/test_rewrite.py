@@ -264,6 +264,29 @@ def test_the_model_gets_the_split_sentence_and_a_failing_rewrite_falls_back_to_t
     assert len(unit.sentences) == 2 and result.kept_original == 0
 
 
+def test_a_plain_split_that_fails_its_check_is_checked_once_and_is_no_fallback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from service.rewrite import service as service_module
+    from service.rewrite.unit_check import UnitCheck
+
+    checked: list[str] = []
+    real = service_module.check_unit
+
+    def check(checker, source, output, policy, level):  # type: ignore[no-untyped-def]
+        checked.append(output)
+        if output.startswith("Luke Metz posted a long message on social media. Luke Metz is"):
+            return UnitCheck(uncovered=True), 0  # the split fails, whatever the real check would say
+        return real(checker, source, output, policy, level)
+
+    monkeypatch.setattr(service_module, "check_unit", check)
+    llm = FakeLLM(["Luke Metz posted on social media in 1999."] * 3)
+    result = _service(llm).run(APPOSITIVE, "Metz")
+    split = [c for c in checked if c.startswith("Luke Metz posted a long message on social media. Luke Metz is")]
+    assert len(split) == 1 and len(llm.prompts) == 3
+    assert result.units[0].status == "kept original"
+
+
 def test_with_splitting_switched_off_the_model_gets_the_sentence_as_written() -> None:
     llm = FakeLLM(["Luke Metz posted a long message on social media. He helped build the o1 model."] * 3)
     _service(llm, RewritePolicy(split_clauses=False, name_hard_words=False)).run(APPOSITIVE, "Metz")
