@@ -1,7 +1,9 @@
 """Prompt templates as versioned files in prompts/, rendered strictly.
 
 A template declares its variables; rendering with a missing or an undeclared variable, or a
-template whose placeholders differ from its declaration, raises PromptError at once.
+template whose placeholders differ from its declaration, raises PromptError at once. The system text is
+the model's cached prefix: it may hold only variables listed in ``system_variables``, each of which takes
+one of a few fixed values (a reading level), so every value is its own byte-stable prefix.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class Prompt:
     system: str
     user: str
     variables: frozenset[str]
+    system_variables: frozenset[str] = frozenset()
 
     def render(self, **values: str) -> list[Message]:
         given = set(values)
@@ -40,7 +43,7 @@ class Prompt:
             missing, extra = sorted(self.variables - given), sorted(given - self.variables)
             raise PromptError(f"prompt {self.id} v{self.version}: missing {missing}, unexpected {extra}")
         return [
-            {"role": "system", "content": self.system},
+            {"role": "system", "content": self.system.format_map(values) if self.system_variables else self.system},
             {"role": "user", "content": self.user.format_map(values)},
         ]
 
@@ -55,14 +58,26 @@ def load_prompt(directory: Path, prompt_id: str) -> Prompt:
             system=str(data["system"]),
             user=str(data["user"]),
             variables=frozenset(data["variables"]),
+            system_variables=frozenset(data.get("system_variables", [])),
         )
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
         raise PromptError(f"cannot load prompt {path}: {exc.__class__.__name__}: {exc}") from None
     if prompt.id != prompt_id:
         raise PromptError(f"{path} declares id '{prompt.id}', expected '{prompt_id}'")
-    placeholders = {name for _, name, _, _ in string.Formatter().parse(prompt.user) if name}
-    if "{" in prompt.system.replace("{{", "") or placeholders != prompt.variables:
+    in_user, in_system = _placeholders(prompt.user), _placeholders(prompt.system)
+    if prompt.system_variables and in_system != prompt.system_variables:
+        raise PromptError(f"{path}: system placeholders {sorted(in_system)} differ from system_variables")
+    if not prompt.system_variables and "{" in prompt.system.replace("{{", ""):
+        raise PromptError(f"{path}: placeholders in the system text must be declared in system_variables")
+    if in_user | in_system != prompt.variables:
         raise PromptError(
-            f"{path}: placeholders {sorted(placeholders)} differ from variables {sorted(prompt.variables)}"
+            f"{path}: placeholders {sorted(in_user | in_system)} differ from variables {sorted(prompt.variables)}"
         )
     return prompt
+
+
+def _placeholders(template: str) -> set[str]:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    except ValueError as exc:
+        raise PromptError(f"malformed template: {exc}") from None

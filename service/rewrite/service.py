@@ -66,7 +66,7 @@ class RewriteService:
         meter = GenerationMeter()
         for unit in units:
             yield Stage("rewriting", unit.index, len(units), "sentence")
-            aligned = self._unit(llm, unit, parse, units, done, level, said, timings, meter)
+            aligned = self._unit(llm, unit, parse, units, level, said, timings, meter)
             if not done:
                 timings["first_unit_s"] = time.perf_counter() - started
             done.append(aligned)
@@ -103,8 +103,8 @@ class RewriteService:
         return final(self.rewrite(text, title, level), RewriteResult)
 
     def _unit(
-        self, llm: LLM, unit: Unit, parse: Callable[[str], Any] | None, units: list[Unit], done: list[AlignedUnit],
-        level: str, said: list[set[str]], timings: dict[str, float], meter: GenerationMeter,
+        self, llm: LLM, unit: Unit, parse: Callable[[str], Any] | None, units: list[Unit], level: str,
+        said: list[set[str]], timings: dict[str, float], meter: GenerationMeter,
     ) -> AlignedUnit:  # fmt: skip
         """One source sentence: skipped, kept plain, split by rule, or generated, checked and maybe retried."""
         policy = self.policy
@@ -122,14 +122,13 @@ class RewriteService:
                 return ruled
             fallback = False
         before = units[unit.index - 1].text if unit.index and units[unit.index - 1].paragraph == unit.paragraph else ""
-        previous_out = next((u.text for u in reversed(done) if u.text), "")
         attempts: list[tuple[str, UnitCheck, int]] = []
         problems = ""
         rounds = (3 if policy.sample_candidate else 2) if policy.retry else 1
         for attempt in range(rounds):
             sample = Sampling(SAMPLE_TEMPERATURE, seed=unit.index) if attempt == 2 else None
             clock = time.perf_counter()
-            stream = self._generate(llm, level, before, previous_out, split or unit.text, problems, sample)
+            stream = self._generate(llm, level, before, split or unit.text, problems, sample)
             raw = "".join(meter.stream(stream))
             timings["generation_s"] += time.perf_counter() - clock
             output = _without_repeats(clean_output(raw), said) if policy.drop_repeats else clean_output(raw)
@@ -168,14 +167,10 @@ class RewriteService:
         return AlignedUnit.of(unit, split, "split by rule", retried, check.problems(), check.unsupported, claims)
 
     def _generate(
-        self, llm: LLM, level: str, before: str, previous_out: str, sentence: str, problems: str,
+        self, llm: LLM, level: str, before: str, sentence: str, problems: str,
         sample: Sampling | None = None,
     ) -> Iterator[str]:  # fmt: skip
-        context = ""
-        if before:
-            context = f"Context, the sentence before it (do not rewrite): {before}\n"
-            if previous_out:
-                context += f"Your rewrite of the text so far ends: {sentences(previous_out)[-1].text}\n"
+        context = f"Context, the sentence before it (do not rewrite): {before}\n" if before else ""
         hard = hard_words(sentence) if self.policy.name_hard_words else []
         named = f"Hard words to replace with common words that mean the same: {', '.join(hard)}.\n" if hard else ""
         messages = self._prompt.render(
@@ -205,7 +200,7 @@ def _without_repeats(text: str, said: list[set[str]]) -> str:
 
 _ECHO_CUT = re.compile(r"^\s*(Sentence to rewrite:|Text to rewrite:)", re.IGNORECASE | re.MULTILINE)
 _ECHO_LINE = re.compile(
-    r"^\s*(Reading level:|Context, the sentence before it|Your rewrite of the text so far ends:|Rewritten"
+    r"^\s*(Reading level:|Context, the sentence before it|Rewritten"
     r"( sentence)?s?:).*$\n?",
     re.IGNORECASE | re.MULTILINE,
 )

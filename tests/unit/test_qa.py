@@ -84,6 +84,16 @@ def test_prompt_renders_strictly_and_keeps_the_system_text_stable(tmp_path: Path
     (tmp_path / "bad.toml").write_text('id = "bad"\nversion = 1\nvariables = ["a"]\nsystem = "s"\nuser = "{b}"\n')
     with pytest.raises(PromptError, match="placeholders"):
         load_prompt(tmp_path, "bad")
+    (tmp_path / "sys.toml").write_text('id = "sys"\nversion = 1\nvariables = ["a"]\nsystem = "{a}"\nuser = "u"\n')
+    with pytest.raises(PromptError, match="system_variables"):
+        load_prompt(tmp_path, "sys")  # a variable in the cached system text must be declared as such
+    (tmp_path / "sys.toml").write_text(
+        'id = "sys"\nversion = 1\nvariables = ["a", "b"]\nsystem_variables = ["a"]\nsystem = "S {a}"\nuser = "{b}"\n'
+    )
+    assert load_prompt(tmp_path, "sys").render(a="x", b="y") == [
+        {"role": "system", "content": "S x"},
+        {"role": "user", "content": "y"},
+    ]
 
 
 @pytest.fixture

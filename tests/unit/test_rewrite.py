@@ -105,6 +105,11 @@ def test_each_sentence_is_rewritten_checked_and_aligned() -> None:
     assert "Sentence to rewrite:\nThe council of Lyon" in first_user and "Context" not in first_user
     assert "Context, the sentence before it (do not rewrite): The council of Lyon" in second_user
     assert llm.prompts[0][0].content == llm.prompts[1][0].content  # byte-stable system text: a cached prefix
+    assert "school grade 8" in llm.prompts[0][0].content and "grade" not in first_user + second_user
+    assert first_user.startswith("Sentence to rewrite:")  # only what differs per sentence is left to read
+    simple = FakeLLM([FIRST, SECOND])
+    list(_service(simple).rewrite(SOURCE, "Bridge closes", "simple"))
+    assert "school grade 6" in simple.prompts[0][0].content  # each level is its own stable prefix
 
 
 def test_an_addition_is_retried_then_sampled_with_the_problem_named_then_the_sentence_is_kept() -> None:
