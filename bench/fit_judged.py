@@ -3,8 +3,9 @@ development data only, and measure it on held-apart data.
 
     .venv/bin/python bench/fit_judged.py [--dry-run]        # fit on FRANK valid + rewrite dev, measure on test
 
-Needs the judge's P(yes) per claim (bench/judge_claims.py, cached in data/) and the fast signals per claim
-(bench/fit_fidelity.py's caches, made here if missing). Steps, each printed:
+Needs the judge's P(yes) per claim for the current judge prompt (bench/judge_claims.py, kept in
+evals/datasets/judged/) and the fast signals per claim (bench/fit_fidelity.py's caches in data/, made here if
+missing). Steps, each printed:
 
 1. ``article`` (FRANK `valid`): a logistic regression on each summary's worst signals, the judge's logit among
    them (each (dataset, label) group weighted equally, as bench/fit_fidelity.py does); the threshold
@@ -36,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import write_result
 from bench.fit_fidelity import SIGNALS, contradicted, fit, measure
-from bench.judge_claims import read_judged
+from bench.judge_claims import cache_path, read_judged
 from bench.judged_data import FAST, Claims, claim_decision, judge_cost, rewrite_set, text_figures, with_judge
 from service.evals.frank import load_frank
 from service.evals.metrics import balanced_accuracy
@@ -102,14 +103,14 @@ def show(label: str, m: dict[str, Any]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=Path("data"), help="where the judge and signal caches are")
+    ap.add_argument("--data", type=Path, default=Path("data"), help="where the fast signal caches are")
     ap.add_argument("--dry-run", action="store_true")
     args = ap.parse_args()
     settings = load_settings()
     rows = load_frank(settings.datasets_dir, split="valid")
     fast = measure(rows, MODEL_PATH, args.data / "fit-fidelity-valid.json")
     contradicted(fast, FAST)
-    judged = {r["id"]: r for r in read_judged(args.data / "judge-frank-valid-whole.jsonl")}
+    judged = {r["id"]: r for r in read_judged(cache_path("frank-valid"))}
     keep = [i for i, r in enumerate(rows) if r.id in judged]
     print(f"FRANK valid: {len(keep)} of {len(rows)} summaries judged")
     ids = [rows[i].id for i in keep]
@@ -159,7 +160,7 @@ def main() -> None:
         print("rewrite dev: not judged yet, the article decision is used")
     decisions = JudgedDecisions({"article": article, "answer": fitted_decisions().kinds["answer"], "rewrite": rewrite})
     held_apart(args.data, settings, decisions)
-    cost = judge_cost(args.data)
+    cost = judge_cost()
     print("judge cost per call (s):", json.dumps(cost))
     if not args.dry_run:
         JUDGED.write_text(decisions.to_json() + "\n", encoding="utf-8")
@@ -171,7 +172,7 @@ def main() -> None:
 
 def held_apart(data: Path, settings: Any, decisions: JudgedDecisions) -> None:
     """Measured, never tuned on: FRANK `test`'s judged sample and the held-apart editors' rewrites."""
-    judged = {r["id"]: r for r in read_judged(data / "judge-frank-test-whole.jsonl")}
+    judged = {r["id"]: r for r in read_judged(cache_path("frank-test"))}
     if judged:
         rows = load_frank(settings.datasets_dir, split="test")
         fast = measure(rows, MODEL_PATH, data / "fit-fidelity-test.json")
@@ -183,7 +184,7 @@ def held_apart(data: Path, settings: Any, decisions: JudgedDecisions) -> None:
         for mode in ("off", "auto", "always"):
             show(f"HELD APART FRANK test ({len(keep)} summaries), {mode}",
                  text_figures(texts, labels, groups, decisions.kinds["article"], mode))  # fmt: skip
-    if read_judged(data / "judge-rewrite-held-apart-whole.jsonl"):
+    if read_judged(cache_path("rewrite-held-apart")):
         texts, labels = rewrite_set(data, "rewrite-held-apart")
         for mode in ("off", "auto", "always"):
             for kind in ("rewrite", "article"):

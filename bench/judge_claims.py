@@ -11,9 +11,12 @@ against the advanced original (every claim labelled supported: the editors kept 
 suite's articles (dev) or of the 14 articles no suite uses (held apart); `fidelity-synthetic`'s faithful and
 corrupted texts (dev). Claims are split as the checker splits them. ``whole``: the source is the judge's
 cached prefix (texts of one source are adjacent); ``window``: each claim on the ~250-word window its words
-point at, as MiniCheck chunks long documents. One JSON line per text in data/judge-<set>-<mode>.jsonl
-(with ``--shard K/N``, one file per shard, each on its own model server via its own NEWSDESK_DATA_DIR).
-Resumable. Runs on the configured LLM. Long: run it niced in the background.
+point at, as MiniCheck chunks long documents. One JSON line per text in
+evals/datasets/judged/judge-<set>-<mode>-v<prompt version>.jsonl (``cache_path``): project data, committed,
+so a refit needs no model, and named by the judge prompt's version, so a new prompt starts a new file instead
+of mixing its readings with the old one's (with ``--shard K/N``, one file per shard, each on its own model
+server via its own NEWSDESK_DATA_DIR). Resumable. Runs on the configured LLM. Long: run it niced in the
+background.
 """
 
 from __future__ import annotations
@@ -38,6 +41,15 @@ from service.ingest.articles import build_article
 from service.settings import Settings, load_settings
 
 SETS = ("frank-valid", "frank-test", "rewrite-dev", "rewrite-held-apart")
+CACHE_DIR = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "judged"
+
+
+def cache_path(name: str, mode: str = "whole", settings: Settings | None = None) -> Path:
+    """Where the judge's readings of set ``name`` live, for the judge prompt newsdesk uses now."""
+    from service.prompts import load_prompt
+
+    prompt = load_prompt((settings or load_settings()).prompts_dir, "fidelity-claim")
+    return CACHE_DIR / f"judge-{name}-{mode}-v{prompt.version}.jsonl"
 
 
 @dataclass(frozen=True)
@@ -90,7 +102,7 @@ def main() -> None:
     args = ap.parse_args()
     shard, shards = (int(x) for x in args.shard.split("/"))
     desk = Newsdesk(load_settings())
-    out = args.out or desk.settings.data_dir / f"judge-{args.set}-{args.mode}.jsonl"
+    out = args.out or cache_path(args.set, args.mode, desk.settings)
     done = {r["id"] for r in read_judged(out)}
     if shards > 1:
         out = out.with_name(f"{out.stem}.shard{shard}{out.suffix}")

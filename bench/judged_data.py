@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import summary
 from bench.fit_fidelity import ALL_RULES, contradicted
-from bench.judge_claims import read_judged
+from bench.judge_claims import cache_path, read_judged
 from service.embeddings.minilm import MiniLMEmbedder
 from service.evals.metrics import balanced_accuracy, roc_auc
 from service.fidelity.calibration import fitted
@@ -70,14 +70,14 @@ def with_judge(claims: list[Claims], judged: dict[str, dict[str, Any]], ids: lis
     return out
 
 
-def judge_cost(data: Path) -> dict[str, Any]:
+def judge_cost() -> dict[str, Any]:
     """Seconds per judge call on FRANK, from the judge caches: the first claim of an article (the article is
     read) and every further claim of it (the article is the cached prefix). Each shard file is one server."""
     first: list[float] = []
     further: list[float] = []
     for split in ("valid", "test"):
-        base = data / f"judge-frank-{split}-whole.jsonl"
-        for path in [base, *sorted(data.glob(f"{base.stem}.shard*.jsonl"))]:
+        base = cache_path(f"frank-{split}")
+        for path in [base, *sorted(base.parent.glob(f"{base.stem}.shard*.jsonl"))]:
             previous = None
             for line in path.read_text().splitlines() if path.is_file() else []:
                 record = json.loads(line)
@@ -97,7 +97,7 @@ def judge_cost(data: Path) -> dict[str, Any]:
 
 def rewrite_set(data: Path, name: str) -> tuple[list[Claims], list[bool]]:
     """Claims of a rewrite set, each one text: the editors' claims (supported) and the synthetic texts."""
-    judged = {r["id"]: r for r in read_judged(data / f"judge-{name}-whole.jsonl")}
+    judged = {r["id"]: r for r in read_judged(cache_path(name))}
     items = [t for t in texts_of(name) if t.id in judged]
     cache = data / f"fit-fidelity-{name}.json"
     known: dict[str, Claims] = json.loads(cache.read_text()) if cache.is_file() else {}
