@@ -1,4 +1,4 @@
-"""Rewrite an article sentence by sentence: each unit generated, checked both ways, retried once with its
+"""Rewrite an article sentence by sentence: each unit generated on its own, checked both ways, retried with its
 problems named, and kept as written when it still fails; every output sentence stays aligned to its source."""
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ class RewriteService:
         meter = GenerationMeter()
         for unit in units:
             yield Stage("rewriting", unit.index, len(units), "sentence")
-            aligned = self._unit(llm, unit, parse, units, level, said, timings, meter)
+            aligned = self._unit(llm, unit, parse, level, said, timings, meter)
             if not done:
                 timings["first_unit_s"] = time.perf_counter() - started
             done.append(aligned)
@@ -103,8 +103,8 @@ class RewriteService:
         return final(self.rewrite(text, title, level), RewriteResult)
 
     def _unit(
-        self, llm: LLM, unit: Unit, parse: Callable[[str], Any] | None, units: list[Unit], level: str,
-        said: list[set[str]], timings: dict[str, float], meter: GenerationMeter,
+        self, llm: LLM, unit: Unit, parse: Callable[[str], Any] | None, level: str, said: list[set[str]],
+        timings: dict[str, float], meter: GenerationMeter,
     ) -> AlignedUnit:  # fmt: skip
         """One source sentence: skipped, kept plain, split by rule, or generated, checked and maybe retried."""
         policy = self.policy
@@ -121,14 +121,13 @@ class RewriteService:
             if ruled:
                 return ruled
             fallback = False
-        before = units[unit.index - 1].text if unit.index and units[unit.index - 1].paragraph == unit.paragraph else ""
         attempts: list[tuple[str, UnitCheck, int]] = []
         problems = ""
         rounds = (3 if policy.sample_candidate else 2) if policy.retry else 1
         for attempt in range(rounds):
             sample = Sampling(SAMPLE_TEMPERATURE, seed=unit.index) if attempt == 2 else None
             clock = time.perf_counter()
-            stream = self._generate(llm, level, before, split or unit.text, problems, sample)
+            stream = self._generate(llm, level, split or unit.text, problems, sample)
             raw = "".join(meter.stream(stream))
             timings["generation_s"] += time.perf_counter() - clock
             output = _without_repeats(clean_output(raw), said) if policy.drop_repeats else clean_output(raw)
@@ -167,15 +166,12 @@ class RewriteService:
         return AlignedUnit.of(unit, split, "split by rule", retried, check.problems(), check.unsupported, claims)
 
     def _generate(
-        self, llm: LLM, level: str, before: str, sentence: str, problems: str,
+        self, llm: LLM, level: str, sentence: str, problems: str,
         sample: Sampling | None = None,
     ) -> Iterator[str]:  # fmt: skip
-        context = f"Context, the sentence before it (do not rewrite): {before}\n" if before else ""
         hard = hard_words(sentence) if self.policy.name_hard_words else []
         named = f"Hard words to replace with common words that mean the same: {', '.join(hard)}.\n" if hard else ""
-        messages = self._prompt.render(
-            level=LEVELS[level], context=context, problems=problems, hard=named, sentence=sentence
-        )
+        messages = self._prompt.render(level=LEVELS[level], problems=problems, hard=named, sentence=sentence)
         max_tokens = max(48, 3 * len(words(sentence)) + 24)
         return llm.stream(messages, max_tokens=max_tokens, sample=sample)
 
@@ -200,7 +196,7 @@ def _without_repeats(text: str, said: list[set[str]]) -> str:
 
 _ECHO_CUT = re.compile(r"^\s*(Sentence to rewrite:|Text to rewrite:)", re.IGNORECASE | re.MULTILINE)
 _ECHO_LINE = re.compile(
-    r"^\s*(Reading level:|Context, the sentence before it|Rewritten"
+    r"^\s*(Reading level:|Rewritten"
     r"( sentence)?s?:).*$\n?",
     re.IGNORECASE | re.MULTILINE,
 )
