@@ -23,7 +23,8 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Newsdesk]:
 
 def test_the_source_is_read_once_for_all_the_claims_of_it(desk: Newsdesk) -> None:
     """llama.cpp's own count of the prompt tokens it evaluated: the second claim of a source pays only for the
-    tokens after the shared prefix (the source first, the claim last, byte-stable)."""
+    tokens after the shared prefix (the question and the source first, byte-stable; the claim last, with
+    nothing after it but the chat template's few closing tokens)."""
     source = SEED.read_text(encoding="utf-8")
     judge = desk.claim_judge
     url = f"{desk.llm.endpoint.base_url}/chat/completions"
@@ -33,7 +34,7 @@ def test_the_source_is_read_once_for_all_the_claims_of_it(desk: Newsdesk) -> Non
         body = {"model": "local", "messages": messages, "max_tokens": 1, "temperature": 0}
         reply = httpx.post(url, json=body, timeout=600, trust_env=False).json()
         evaluated.append(reply["timings"]["prompt_n"])
-    assert evaluated[0] > 500 and evaluated[1] < 60, evaluated
+    assert evaluated[0] > 500 and evaluated[1] < 30, evaluated
 
 
 def test_the_judge_tells_a_faithful_claim_from_an_invented_one(desk: Newsdesk) -> None:

@@ -69,12 +69,14 @@ def test_yes_probability(answer: str, choices: dict[str, float], expected: float
 
 
 def test_the_claim_prompt_puts_the_source_first_and_the_claim_last() -> None:
-    assert (PROMPT.id, PROMPT.version) == ("fidelity-claim", 1)
+    assert (PROMPT.id, PROMPT.version) == ("fidelity-claim", 2)
     first = PROMPT.render(source=SOURCE, claim="A ferry will run.")
     second = PROMPT.render(source=SOURCE, claim="The mayor is Grégory Doucet.")
     prefix = first[1]["content"].split("Claim:")[0]
     assert first[0] == second[0] and second[1]["content"].startswith(prefix)  # the cached prefix is shared
-    assert SOURCE in prefix and "yes or no" in first[0]["content"]
+    assert SOURCE in prefix and "yes or no" in first[0]["content"] and "yes or no" in prefix
+    assert first[1]["content"].endswith("Claim: A ferry will run.")  # nothing after the claim: each further
+    # claim of a source pays for its own tokens only
     with pytest.raises(PromptError):
         PROMPT.render(source="S")
 
@@ -97,8 +99,7 @@ def test_auto_sends_only_the_unsure_claims_and_the_judge_decides_them() -> None:
     assert fast.claims[0].score > 0.8 and 0.2 <= fast.claims[1].score <= 0.8  # what the test relies on
     llm = ScriptedLLM(yes(0.05))
     report = checker(llm).check(SOURCE, f"{sure} {unsure}")
-    assert len(llm.prompts) == 1 and llm.prompts[0][1]["content"].rstrip().endswith("Answer yes or no.")
-    assert unsure in llm.prompts[0][1]["content"]
+    assert len(llm.prompts) == 1 and llm.prompts[0][1]["content"].endswith(f"Claim: {unsure}")  # the unsure one
     assert [c.decided_by for c in report.claims] == ["signals", "judge"]
     assert report.claims[1].features["judge"] == pytest.approx(logit(0.05)) and not report.supported
     assert report.judged == 1 and "language model" in report.claims[1].reason
