@@ -32,6 +32,7 @@ ARTICLE = (
     f"After a blank line the passage goes on: {PAYLOAD} The ferry will run twice a day from May."
 )
 REPLY = f"The ferry will run twice a day from May. {PAYLOAD} [1]"
+WORK_MS = 120_000  # an answer or rewrite is checked (verifier, parser) before it shows: slow on a busy 2-core machine
 
 
 class ScriptedModel(BaseHTTPRequestHandler):
@@ -117,7 +118,7 @@ def test_an_injected_answer_and_passage_are_shown_as_text(page: Page) -> None:
     page.locator("#ask-question textarea").fill("When will the ferry run?")
     page.locator("#ask-question textarea").press("Enter")
     answer = page.locator("#ask-chat [data-testid=bot]").last
-    expect(answer).to_contain_text("by the cited passages")
+    expect(answer).to_contain_text("by the cited passages", timeout=WORK_MS)
     expect(answer).to_contain_text("![pixel](http://")  # the reader sees the markup as written
     expect(answer).to_contain_text("<script>alert(1)</script>")
     answer.locator("details summary").first.click()
@@ -132,7 +133,7 @@ def test_an_injected_rewrite_and_report_are_shown_as_text(page: Page) -> None:
     page.locator("#rewrite-article input").click()
     page.get_by_role("option", name="Harbour council meets about the ferry").click()
     page.locator("#rewrite-run").click()
-    expect(page.locator("#rewrite-report")).to_contain_text("Reading grade")
+    expect(page.locator("#rewrite-report")).to_contain_text("Reading grade", timeout=WORK_MS)
     expect(page.locator("#rewrite-output")).to_contain_text("![pixel](http://")
     for root in ("#rewrite-output", "#rewrite-report"):
         assert injected(page, root) == 0, root
