@@ -38,6 +38,7 @@ from service.evals.corpus import eval_drafts, load_onestopenglish
 from service.evals.frank import article_sample, fixed_sample, load_frank
 from service.fidelity.claims import claim_spans, without_citations
 from service.ingest.articles import build_article
+from service.prompts import load_prompt
 from service.settings import Settings, load_settings
 
 SETS = ("frank-valid", "frank-test", "rewrite-dev", "rewrite-held-apart")
@@ -46,8 +47,6 @@ CACHE_DIR = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "judged
 
 def cache_path(name: str, mode: str = "whole", settings: Settings | None = None) -> Path:
     """Where the judge's readings of set ``name`` live, for the judge prompt newsdesk uses now."""
-    from service.prompts import load_prompt
-
     prompt = load_prompt((settings or load_settings()).prompts_dir, "fidelity-claim")
     return CACHE_DIR / f"judge-{name}-{mode}-v{prompt.version}.jsonl"
 
