@@ -65,10 +65,8 @@ def load_prompt(directory: Path, prompt_id: str) -> Prompt:
     if prompt.id != prompt_id:
         raise PromptError(f"{path} declares id '{prompt.id}', expected '{prompt_id}'")
     in_user, in_system = _placeholders(prompt.user), _placeholders(prompt.system)
-    if prompt.system_variables and in_system != prompt.system_variables:
+    if in_system != prompt.system_variables:
         raise PromptError(f"{path}: system placeholders {sorted(in_system)} differ from system_variables")
-    if not prompt.system_variables and "{" in prompt.system.replace("{{", ""):
-        raise PromptError(f"{path}: placeholders in the system text must be declared in system_variables")
     if in_user | in_system != prompt.variables:
         raise PromptError(
             f"{path}: placeholders {sorted(in_user | in_system)} differ from variables {sorted(prompt.variables)}"
