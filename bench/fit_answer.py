@@ -52,7 +52,8 @@ def load(name: str) -> list[Row]:
 def decide(row: Row, decision: KindDecision, mode: str, reading: str) -> tuple[float, bool, bool]:
     """(score, supported, judged) of one answer sentence, as JudgeStage decides it."""
     fast, features = row["fast_score"], row["features"]
-    if mode == "off" or decision.ruled_out_features(features) or not (mode == "always" or decision.unsure(fast)):
+    unsure = decision.unsure(fast, bool(row["fast_supported"]))
+    if mode == "off" or decision.ruled_out_features(features) or not (mode == "always" or unsure):
         return fast, bool(row["fast_supported"]), False
     yes = row[reading]
     score = decision.calibration.score({**features, "fast": logit(fast), "judge": logit(yes)})

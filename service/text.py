@@ -101,6 +101,7 @@ _CARDINALS = dict(
     )
 )
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_BILLIONS = re.compile(r"\d+(?:[.,]\d+)*bn")
 
 
 def number_value(word: str) -> str | None:
@@ -115,6 +116,8 @@ def number_value(word: str) -> str | None:
 def number_values(tokens: list[str]) -> set[str]:
     """The numbers some words name, in digits; "a" and "an" name one ("one man" says what "a man" says)."""
     values = {v for v in map(number_value, tokens) if v is not None}
+    if any(_BILLIONS.fullmatch(t) for t in tokens):
+        values.add(_CARDINALS["billion"])  # news style: "$240bn" names what "$240 billion" names
     return values | ({"1"} if {"a", "an"} & set(tokens) else set())
 
 
@@ -160,3 +163,34 @@ def zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
     return float(zipf_frequency(word, "en"))
+
+
+_JOINERS = frozenset({"of", "and", "for", "the", "&"})  # may stand inside a name without giving it a letter
+
+
+def acronyms(text: str) -> set[str]:
+    """The all-capital words of a text (2 to 6 letters): "UN", "IEA", "FAO"."""
+    return {t for t in _WORD.findall(text) if 2 <= len(t) <= 6 and t.isalpha() and t.isupper()}
+
+
+def acronym_expansions(text: str, known: set[str]) -> set[str]:
+    """The words (lower-cased) of runs of capitalised words in ``text`` whose initials spell one of the
+    ``known`` acronyms: "United Nations" for "UN", "Food and Agriculture Organization" for "FAO". News writes
+    an organisation's acronym; a plain-English rewrite spells it out, which adds no fact."""
+    tokens = _WORD.findall(text)
+    found: set[str] = set()
+    for start, first in enumerate(tokens):
+        if not first[:1].isupper():
+            continue
+        initials, run = "", []
+        for token in tokens[start:]:
+            if token[:1].isupper() and not token.isupper():
+                initials += token[0]
+                run.append(token)
+                if len(initials) >= 2 and initials in known:
+                    found.update(w.lower() for w in run)
+            elif token.lower() in _JOINERS and run:
+                run.append(token)
+            else:
+                break
+    return found

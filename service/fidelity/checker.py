@@ -34,6 +34,7 @@ from service.fidelity.source_index import Source, index_source
 from service.fidelity.verifier import Verifier
 from service.text import (
     Span,
+    acronym_expansions,
     content_words,
     is_number,
     number_value,
@@ -145,7 +146,12 @@ class FidelityChecker:
         plain = without_citations(claim.text)  # what is claimed, without citation markers
         claim_words = words(plain)
         with_negation = negated(claim_words)
-        novel = unique(w for w in claim_words if not _uses(w, src.all_stems, src.all_numbers) and w not in IGNORED)
+        spelled_out = acronym_expansions(plain, src.acronyms)  # "United Nations" for the source's "UN"
+        novel = unique(
+            w
+            for w in claim_words
+            if not _uses(w, src.all_stems, src.all_numbers) and w not in IGNORED and w not in spelled_out
+        )
         names = proper_nouns(claim.text)
         first, last = m.window
         window_words: set[str] = set().union(*src.every[first:last])

@@ -9,7 +9,10 @@ the passages it cites), ``rewrite`` (a rewritten text against its source). A ``K
   cheap signals (each, or ``fast``: the logit of the fast calibration's score, which combines them), its
   threshold, and the override rules kept with it;
 - ``band``: under ``auto``, only a claim whose fast score lies in [low, high] reaches the judge (the cascade);
-  the others keep the fast verdict.
+  the others keep the fast verdict;
+- ``failures_only``: under ``auto``, a claim in the band reaches the judge only if the fast checker failed
+  it, so the judge confirms or overturns a failure and a passed claim stays passed (the rewrite: a
+  failure costs a retry, a pass costs nothing).
 
 All of it is fitted on development data only (`bench/fit_judged.py`) and written to model/judged.json.
 This module is policy: pure functions over verdicts. The judge calls are made by ``JudgeStage``
@@ -45,10 +48,11 @@ _RULE_KIND: dict[str, Kind] = {
 class KindDecision:
     calibration: Calibration  # weights include "judge"
     band: tuple[float, float] = (0.0, 1.0)  # fast scores that are sent to the judge under ``auto``
+    failures_only: bool = False  # under ``auto``, only the claims the fast checker failed
 
-    def unsure(self, fast_score: float) -> bool:
+    def unsure(self, fast_score: float, fast_supported: bool = False) -> bool:
         low, high = self.band
-        return low <= fast_score <= high
+        return low <= fast_score <= high and not (self.failures_only and fast_supported)
 
     def ruled_out(self, fast: ClaimVerdict) -> bool:
         """An override rule kept with the judge already fails the claim: the judge cannot change that (the
@@ -88,10 +92,10 @@ class JudgedDecisions:
     kinds: dict[str, KindDecision]
 
     def to_json(self) -> str:
-        return json.dumps(
-            {k: {**json.loads(d.calibration.to_json()), "band": list(d.band)} for k, d in self.kinds.items()},
-            indent=1,
-        )
+        entries = {k: {**json.loads(d.calibration.to_json()), "band": list(d.band)} for k, d in self.kinds.items()}
+        for k, d in self.kinds.items():
+            entries[k]["failures_only"] = d.failures_only
+        return json.dumps(entries, indent=1)
 
     @classmethod
     def from_json(cls, text: str) -> JudgedDecisions:
@@ -102,10 +106,11 @@ class JudgedDecisions:
         kinds = {}
         for kind, entry in raw.items():
             band = entry.pop("band", [0.0, 1.0])
+            failures_only = bool(entry.pop("failures_only", False))
             calibration = Calibration.from_json(json.dumps(entry))
             if "judge" not in calibration.weights:
                 raise ValueError(f"the {kind} decision has no weight for the judge")
-            kinds[kind] = KindDecision(calibration, (float(band[0]), float(band[1])))
+            kinds[kind] = KindDecision(calibration, (float(band[0]), float(band[1])), failures_only)
         return cls(kinds)
 
 

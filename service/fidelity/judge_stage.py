@@ -1,7 +1,8 @@
 """The judge step of a fidelity check: the claims the decision sends to the language model are read by it,
 one after another with the source as the shared prefix, and get the fitted combined verdict.
 
-``auto``: only the claims whose fast score lies in their kind's band (the cascade); ``always``: every claim;
+``auto``: only the claims whose fast score lies in their kind's band (the cascade; for a kind that judges
+failures only, only those the fast checker failed); ``always``: every claim;
 ``off``: none (the fast checker alone). A claim that an override rule kept with the judge already fails is
 not sent (the judge cannot change it). When the model does not answer, the remaining claims keep their fast
 verdict and the report says why (``judge_note``): a check never fails because the judge is down.
@@ -35,7 +36,7 @@ class JudgeStage:
         verdicts = list(report.claims)
         note = ""
         for n, fast in enumerate(verdicts):
-            if decision.ruled_out(fast) or not (self.mode == "always" or decision.unsure(fast.score)):
+            if decision.ruled_out(fast) or not (self.mode == "always" or decision.unsure(fast.score, fast.supported)):
                 continue
             try:
                 claim = without_citations(fast.text)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from service.embeddings.base import Embedder
-from service.text import Span, content_words, number_values, sentences, stem, words
+from service.text import Span, acronyms, content_words, number_values, sentences, stem, words
 
 
 @dataclass
@@ -21,6 +21,7 @@ class Source:
     numbers: list[set[str]]  # the numbers each sentence names, in digits ("two" and "2m" are both "2")
     all_numbers: set[str]
     vectors: np.ndarray
+    acronyms: set[str]  # "UN", "IEA": a claim may spell them out
 
 
 def index_source(source: str, embedder: Embedder) -> Source:
@@ -39,4 +40,5 @@ def index_source(source: str, embedder: Embedder) -> Source:
         numbers=numbers,
         all_numbers=set().union(*numbers),
         vectors=vectors,
+        acronyms=acronyms(source),
     )

@@ -103,12 +103,16 @@ def key_facts(sentence: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+_MAGNITUDE = re.compile(r"(\d+(?:[.,]\d+)*)(bn|m)\b")  # news style: "$240bn", "£36.2m"
+
+
 def missing_facts(sentence: str, output: str) -> list[str]:
     have = " ".join(words(output))
     lost = []
     for fact in key_facts(sentence):
         wanted = " ".join(words(fact))
-        if wanted and not re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", have):
+        spelled = _MAGNITUDE.sub(lambda m: f"{m[1]} {'billion' if m[2] == 'bn' else 'million'}", wanted)
+        if wanted and not any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", have) for w in {wanted, spelled}):
             lost.append(fact)
     return lost
 

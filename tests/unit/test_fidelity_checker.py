@@ -49,6 +49,14 @@ def test_planted_errors_are_flagged_with_the_words_at_fault(
         assert word in claim.unsupported_words
 
 
+def test_an_acronym_spelled_out_adds_no_name_and_a_different_name_still_does(checker: FidelityChecker) -> None:
+    source = "In 2011, Bolivia notified the UN of its withdrawal from the convention."
+    spelled = checker.check(source, "In 2011, Bolivia notified the United Nations of its withdrawal.").claims[0]
+    assert spelled.features["rule_novel_name"] == 0.0 and spelled.kind != "novel"
+    other = checker.check(source, "In 2011, Bolivia notified the European Union of its withdrawal.").claims[0]
+    assert other.features["rule_novel_name"] == 1.0 and "european" in other.unsupported_words
+
+
 def test_content_absent_from_the_source_scores_low(checker: FidelityChecker) -> None:
     report = checker.check(SOURCE, "Scientists discovered water on a distant moon of Saturn last week.")
     assert not report.supported and report.score < 0.3

@@ -1,6 +1,17 @@
 import pytest
 
-from service.text import is_number, negation_scopes, number_value, number_values, proper_nouns, sentences, stem, words
+from service.text import (
+    acronym_expansions,
+    acronyms,
+    is_number,
+    negation_scopes,
+    number_value,
+    number_values,
+    proper_nouns,
+    sentences,
+    stem,
+    words,
+)
 
 
 @pytest.mark.parametrize(
@@ -57,3 +68,12 @@ def test_number_value_reads_digits_and_cardinal_words_alike() -> None:
     ]  # fmt: skip
     assert number_value("hundreds") is None and number_value("first") is None and number_value("bag") is None
     assert number_values(words("An owl and 3 cats")) == {"1", "3"}
+    assert number_values(words("$240bn in 2012")) == {"240", "1000000000", "2012"}  # "bn": billion
+
+
+def test_acronym_expansions_are_runs_of_capitalised_words_whose_initials_spell_a_known_acronym() -> None:
+    known = acronyms("The UN, the FAO and the US said so; the BBC reported it.")
+    assert known == {"UN", "FAO", "US", "BBC"}
+    text = "The United Nations and the Food and Agriculture Organization met Boris Johnson in the United States."
+    assert acronym_expansions(text, known) >= {"united", "nations", "food", "agriculture", "organization", "states"}
+    assert not {"boris", "johnson", "the"} & acronym_expansions(text, known)

@@ -113,6 +113,19 @@ def test_always_judges_every_claim_and_off_none() -> None:
     assert checker(llm, "off").check(SOURCE, text).judged == 0 and not llm.prompts
 
 
+def test_a_kind_that_judges_failures_only_sends_the_failed_claims_and_leaves_passed_ones() -> None:
+    passed = "Repairs will cost 4 million euros, said the mayor, Grégory Doucet."
+    failed = "The library will close after a vote."
+    fast = FidelityChecker(FakeEmbedder(dim=256)).check(SOURCE, f"{passed} {failed}")
+    assert fast.claims[0].supported and not fast.claims[1].supported  # what the test relies on
+    confirming = dataclasses.replace(DECISION, band=(0.0, 1.0), failures_only=True)
+    llm = ScriptedLLM(yes(0.97))
+    report = checker(llm, decision=confirming).check(SOURCE, f"{passed} {failed}")
+    assert len(llm.prompts) == 1 and llm.prompts[0][1]["content"].endswith(f"Claim: {failed}")
+    assert [c.decided_by for c in report.claims] == ["signals", "judge"] and report.supported
+    assert JudgedDecisions.from_json(JudgedDecisions({"rewrite": confirming}).to_json()).kinds["rewrite"] == confirming
+
+
 def test_a_claim_failed_by_a_rule_kept_with_the_judge_is_not_sent() -> None:
     llm = ScriptedLLM()
     report = checker(llm, "always").check(SOURCE, "Repairs will cost 9 million euros.")

@@ -56,6 +56,9 @@ def test_key_facts_are_names_numbers_and_quotes_as_written() -> None:
     sentence = 'In 2024 Sundar Pichai said "we are all in on AI" about the o1 model, which cost $6,442.50.'
     assert key_facts(sentence) == ["we are all in on AI", "Sundar", "Pichai", "AI", "2024", "o1", "6,442.50"]
     assert missing_facts(sentence, 'Sundar Pichai said "we are all in on AI" in 2024. It cost $6,442.50.') == ["o1"]
+    # news style's "bn" and "m" may be spelled out; a number left out is still missing
+    assert missing_facts("It raised $240bn and £36.2m.", "It raised $240 billion and £36.2 million.") == []
+    assert missing_facts("It raised $240bn and £36.2m.", "It raised a lot and £36.2 million.") == ["240bn"]
 
 
 def test_a_quote_inside_a_quote_is_not_cut_at_the_inner_opening_mark() -> None:
