@@ -101,7 +101,8 @@ _CARDINALS = dict(
     )
 )
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
-_BILLIONS = re.compile(r"\d+(?:[.,]\d+)*bn")
+_BILLIONS = re.compile(r"\d+(?:[.,]\d+)*bn\b")
+_MILLIONS = re.compile(r"[$£€]\s?\d+(?:[.,]\d+)*m\b")
 
 
 def number_value(word: str) -> str | None:
@@ -116,9 +117,14 @@ def number_value(word: str) -> str | None:
 def number_values(tokens: list[str]) -> set[str]:
     """The numbers some words name, in digits; "a" and "an" name one ("one man" says what "a man" says)."""
     values = {v for v in map(number_value, tokens) if v is not None}
-    if any(_BILLIONS.fullmatch(t) for t in tokens):
-        values.add(_CARDINALS["billion"])  # news style: "$240bn" names what "$240 billion" names
     return values | ({"1"} if {"a", "an"} & set(tokens) else set())
+
+
+def magnitudes(text: str) -> set[str]:
+    """The magnitudes news style abbreviates, in digits: "$240bn" names a billion as "$240 billion" does,
+    and "£2m" a million (a bare "2m" may be metres, so only after a currency sign)."""
+    found = {_CARDINALS["billion"]} if _BILLIONS.search(text) else set()
+    return found | ({_CARDINALS["million"]} if _MILLIONS.search(text) else set())
 
 
 _SCOPE_SKIP = frozenset({"yet", "already", "even", "still", "ever", "always", "really", "necessarily", "only"})

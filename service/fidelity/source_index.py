@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from service.embeddings.base import Embedder
-from service.text import Span, acronyms, content_words, number_values, sentences, stem, words
+from service.text import Span, acronyms, content_words, magnitudes, number_values, sentences, stem, words
 
 
 @dataclass
@@ -29,7 +29,7 @@ def index_source(source: str, embedder: Embedder) -> Source:
     vectors = np.array(embedder.embed_documents([s.text for s in spans])) if spans else np.zeros((0, 1))
     tokens = [words(s.text) for s in spans]
     every = [{stem(w) for w in t} for t in tokens]
-    numbers = [number_values(t) for t in tokens]
+    numbers = [number_values(t) | magnitudes(s.text) for t, s in zip(tokens, spans, strict=True)]
     return Source(
         text=source,
         spans=spans,

@@ -4,6 +4,7 @@ from service.text import (
     acronym_expansions,
     acronyms,
     is_number,
+    magnitudes,
     negation_scopes,
     number_value,
     number_values,
@@ -68,7 +69,8 @@ def test_number_value_reads_digits_and_cardinal_words_alike() -> None:
     ]  # fmt: skip
     assert number_value("hundreds") is None and number_value("first") is None and number_value("bag") is None
     assert number_values(words("An owl and 3 cats")) == {"1", "3"}
-    assert number_values(words("$240bn in 2012")) == {"240", "1000000000", "2012"}  # "bn": billion
+    assert magnitudes("$240bn in 2012, £36.2m, a 2m wall") == {"1000000000", "1000000"}
+    assert magnitudes("a 2m wall, 2 million people") == set()  # a bare "2m" may be metres
 
 
 def test_acronym_expansions_are_runs_of_capitalised_words_whose_initials_spell_a_known_acronym() -> None:
