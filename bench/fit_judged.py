@@ -120,6 +120,9 @@ def main() -> None:
     groups = [rows[i].dataset for i in keep]
     baseline = KindDecision(dataclasses.replace(FAST, weights={**FAST.weights, "judge": 0.0}))
     show("fast checker (shipped calibration)", text_figures(texts, labels, groups, baseline, "off"))
+    shipped = fitted_decisions().kinds
+    for mode in ("auto", "always"):
+        show(f"shipped article decision, {mode}", text_figures(texts, labels, groups, shipped["article"], mode))
     rules = frozenset(r for r in FAST.rules)
     control = fit([rows[i] for i in keep], texts, SIGNALS)  # the same refit without the judge: what it adds
     control_cal = Calibration(control.weights, control.bias, 0.5, rules, FAST.veto, FAST.veto_negated)
@@ -147,7 +150,7 @@ def main() -> None:
     article = best_band(texts, labels, groups, article)
     show(f"CHOSEN article, cascade band {article.band}", text_figures(texts, labels, groups, article, "auto"))
 
-    shipped = fitted_decisions().kinds  # the answer and rewrite kinds are fitted on their own data
+    # the answer and rewrite kinds are fitted on their own data (bench/fit_answer.py, bench/fit_rewrite.py)
     decisions = JudgedDecisions({"article": article, "answer": shipped["answer"], "rewrite": shipped["rewrite"]})
     held_apart(args.data, settings, decisions)
     cost = judge_cost()
