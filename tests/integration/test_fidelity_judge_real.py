@@ -65,3 +65,16 @@ def test_a_short_answer_is_judged_with_the_question_it_answers(desk: Newsdesk) -
     wrong = check.check_each([passage], "£36,200.", question="How much had he raised within 40 days?")
     yes_right, yes_wrong = (r.claims[0].features["judge_yes"] for r in (right, wrong))
     assert yes_right > yes_wrong, (yes_right, yes_wrong)  # 0.91 against 0.84 on the embedded model
+
+
+def test_the_rewrite_check_sends_its_fast_failures_to_the_judge_and_nothing_else(desk: Newsdesk) -> None:
+    """The shipped rewrite decision judges failures only (the unit twin: tests/unit/test_judge.py): a faithful
+    paraphrase the fast checker doubts is read by the model; a claim it passes, or one adding a name, is not."""
+    checker = desk.checker_judging("auto")
+    sentence = "The council voted 7 to 2 on Tuesday to close the library, which opened in 1901."
+    passed = checker.check(sentence, "The council voted 7 to 2 on Tuesday to close the library.", kind="rewrite")
+    assert passed.judged == 0 and passed.supported
+    doubted = checker.check(sentence, "Most of the council wanted the old library shut.", kind="rewrite")
+    assert doubted.claims[0].decided_by == "judge" and 0.0 <= doubted.claims[0].features["judge_yes"] <= 1.0
+    named = checker.check(sentence, "Mayor Anne Hidalgo closed the library.", kind="rewrite")
+    assert named.judged == 0 and not named.supported and named.claims[0].kind == "novel"
