@@ -8,7 +8,8 @@ docs/fidelity.md). Each row is one answer sentence with the passages it was chec
 and features, and the judge's P(yes) (``judge``; ``judge_in_context``: the same for a short answer asked with
 its question, "In which year was the constitution adopted: 2009.").
 
-The combination keeps the article decision's weights (a few dozen labelled sentences cannot fit weights
+The combination keeps the weights of the shipped `answer` entry (the judge and the fast score, from the
+article decision fitted on the judge's first prompt: a few dozen labelled sentences cannot fit weights
 reliably); fitted on `qa` alone: which judge reading is used, the threshold (the best balanced accuracy,
 judging every claim) and the cascade's band (the fewest judged claims within 0.01 of judging them all).
 Each choice is printed with its figures; the held-apart figures are printed for every mode, never fitted on.
@@ -113,7 +114,7 @@ def main() -> None:
     ap.add_argument("--dry-run", action="store_true")
     args = ap.parse_args()
     decisions = fitted_decisions()
-    article = decisions.kinds["article"]
+    article = decisions.kinds["answer"]  # its weights; its threshold and band are refitted below
     dev = load("qa")
     held = load("qa-held-apart") if (DATA / "answers-qa-held-apart.jsonl").is_file() else []
 
