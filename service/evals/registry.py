@@ -36,7 +36,11 @@ def _tasks() -> dict[str, Factory]:
     return {
         "check": lambda d, f: CheckSuite(d.checker, _dataset(f), lambda ref: d.catalog.show(ref).text or ""),
         "fidelity-pairs": lambda d, f: PairsSuite(d.checker, _dataset(f)),
-        "fidelity-synthetic": lambda d, f: SyntheticSuite(d.checker, _dataset(f), d.settings.datasets_dir),
+        "fidelity-synthetic": lambda d, f: SyntheticSuite(
+            d.checker_judging(_judge_mode(f)) if "judge" in f.options else d.checker,
+            _dataset(f),
+            d.settings.datasets_dir,
+        ),
         "fidelity-frank": lambda d, f: FrankSuite(
             d.checker_judging(_judge_mode(f)) if "judge" in f.options else d.checker,
             _dataset(f),
