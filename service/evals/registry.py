@@ -14,6 +14,7 @@ from service.fidelity.decision import JudgeMode
 
 if TYPE_CHECKING:
     from service.app import Newsdesk
+    from service.fidelity.checker import FidelityChecker
 
 Factory = Callable[["Newsdesk", SuiteFile], Suite]
 
@@ -36,13 +37,9 @@ def _tasks() -> dict[str, Factory]:
     return {
         "check": lambda d, f: CheckSuite(d.checker, _dataset(f), lambda ref: d.catalog.show(ref).text or ""),
         "fidelity-pairs": lambda d, f: PairsSuite(d.checker, _dataset(f)),
-        "fidelity-synthetic": lambda d, f: SyntheticSuite(
-            d.checker_judging(_judge_mode(f)) if "judge" in f.options else d.checker,
-            _dataset(f),
-            d.settings.datasets_dir,
-        ),
+        "fidelity-synthetic": lambda d, f: SyntheticSuite(_checker(d, f), _dataset(f), d.settings.datasets_dir),
         "fidelity-frank": lambda d, f: FrankSuite(
-            d.checker_judging(_judge_mode(f)) if "judge" in f.options else d.checker,
+            _checker(d, f),
             _dataset(f),
             articles=f.options.get("articles"),
         ),
@@ -52,6 +49,11 @@ def _tasks() -> dict[str, Factory]:
         ),
         "rewrite": lambda d, f: RewriteSuite(d.rewriter, _dataset(f), d.settings.datasets_dir),
     }
+
+
+def _checker(d: Newsdesk, f: SuiteFile) -> FidelityChecker:
+    """The suite's checker: the language model in it as its ``options.judge`` says, else as the settings say."""
+    return d.checker_judging(_judge_mode(f)) if "judge" in f.options else d.checker
 
 
 def _judge_mode(f: SuiteFile) -> JudgeMode:
