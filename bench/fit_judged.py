@@ -2,6 +2,7 @@
 development data only, and measure it on held-apart data.
 
     .venv/bin/python bench/fit_judged.py [--dry-run]        # fit on FRANK valid, measure on test
+    .venv/bin/python bench/fit_judged.py --band-only        # keep the shipped weights and threshold, refit the band
 
 Needs the judge's P(yes) per claim for the current judge prompt (bench/judge_claims.py, kept in
 evals/datasets/judged/) and the fast signals per claim (bench/fit_fidelity.py's caches in data/, made here if
@@ -106,6 +107,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=Path("data"), help="where the fast signal caches are")
     ap.add_argument("--dry-run", action="store_true")
+    ap.add_argument("--band-only", action="store_true",
+                    help="keep the shipped article weights and threshold; refit only the cascade's band")  # fmt: skip
     args = ap.parse_args()
     settings = load_settings()
     rows = load_frank(settings.datasets_dir, split="valid")
@@ -123,14 +126,36 @@ def main() -> None:
     shipped = fitted_decisions().kinds
     for mode in ("auto", "always"):
         show(f"shipped article decision, {mode}", text_figures(texts, labels, groups, shipped["article"], mode))
+    if args.band_only:
+        article = best_band(texts, labels, groups, dataclasses.replace(shipped["article"], band=(0.0, 1.0)))
+    else:
+        article = choose_article([rows[i] for i in keep], texts, labels, groups)
+    show(f"CHOSEN article, cascade band {article.band}", text_figures(texts, labels, groups, article, "auto"))
+
+    # the answer and rewrite kinds are fitted on their own data (bench/fit_answer.py, bench/fit_rewrite.py)
+    decisions = JudgedDecisions({"article": article, "answer": shipped["answer"], "rewrite": shipped["rewrite"]})
+    held_apart(args.data, settings, decisions)
+    cost = judge_cost()
+    print("judge cost per call (s):", json.dumps(cost))
+    if not args.dry_run:
+        JUDGED.write_text(decisions.to_json() + "\n", encoding="utf-8")
+        print(f"wrote {JUDGED}")
+        write_result(
+            "fit_judged", {"figures": RESULTS, "judge_cost": cost, "decisions": json.loads(decisions.to_json())}
+        )
+
+
+def choose_article(frank_rows: list[Any], texts: list[Claims], labels: list[bool], groups: list[str]
+                   ) -> KindDecision:  # fmt: skip
+    """The weights chosen by cross-validation among four candidate sets, their threshold, the override rules
+    that pay, then the cascade's band."""
     rules = frozenset(r for r in FAST.rules)
-    control = fit([rows[i] for i in keep], texts, SIGNALS)  # the same refit without the judge: what it adds
+    control = fit(frank_rows, texts, SIGNALS)  # the same refit without the judge: what it adds
     control_cal = Calibration(control.weights, control.bias, 0.5, rules, FAST.veto, FAST.veto_negated)
     show("refit without the judge (control)",
          text_figures(texts, labels, groups, best_threshold(texts, labels, groups, KindDecision(control_cal)),
                       "always"))  # fmt: skip
     candidates = []
-    frank_rows = [rows[i] for i in keep]
     for names in (("judge",), ("fast", "judge"), ("verifier", "judge"), (*SIGNALS, "judge")):
         cv = cross_validated(frank_rows, texts, labels, groups, names, rules)
         base = fit(frank_rows, texts, names)
@@ -147,20 +172,7 @@ def main() -> None:
         print(f"{'':52s} 5-fold cross-validated on valid (by article): mean {cv:.4f}")
         candidates.append((cv, -len(names), decision))
     article = max(candidates, key=lambda c: (c[0], c[1]))[2]
-    article = best_band(texts, labels, groups, article)
-    show(f"CHOSEN article, cascade band {article.band}", text_figures(texts, labels, groups, article, "auto"))
-
-    # the answer and rewrite kinds are fitted on their own data (bench/fit_answer.py, bench/fit_rewrite.py)
-    decisions = JudgedDecisions({"article": article, "answer": shipped["answer"], "rewrite": shipped["rewrite"]})
-    held_apart(args.data, settings, decisions)
-    cost = judge_cost()
-    print("judge cost per call (s):", json.dumps(cost))
-    if not args.dry_run:
-        JUDGED.write_text(decisions.to_json() + "\n", encoding="utf-8")
-        print(f"wrote {JUDGED}")
-        write_result(
-            "fit_judged", {"figures": RESULTS, "judge_cost": cost, "decisions": json.loads(decisions.to_json())}
-        )
+    return best_band(texts, labels, groups, article)
 
 
 def held_apart(data: Path, settings: Any, decisions: JudgedDecisions) -> None:
