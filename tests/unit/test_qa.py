@@ -96,6 +96,24 @@ def test_prompt_renders_strictly_and_keeps_the_system_text_stable(tmp_path: Path
     ]
 
 
+def test_worked_examples_are_fixed_turns_between_the_system_text_and_the_request(tmp_path: Path) -> None:
+    head = 'id = "ex"\nversion = 1\nvariables = ["b"]\nsystem = "S"\nuser = "{b}"\n'
+    (tmp_path / "ex.toml").write_text(head + '[[examples]]\nuser = "U1"\nassistant = "A1"\n')
+    assert load_prompt(tmp_path, "ex").render(b="y") == [
+        {"role": "system", "content": "S"},
+        {"role": "user", "content": "U1"},
+        {"role": "assistant", "content": "A1"},
+        {"role": "user", "content": "y"},
+    ]
+    (tmp_path / "ex.toml").write_text(head + '[[examples]]\nuser = "U {b}"\nassistant = "A1"\n')
+    with pytest.raises(PromptError, match="example holds a placeholder"):
+        load_prompt(tmp_path, "ex")  # an example is part of the cached prefix: nothing in it varies
+    rewrite = load_prompt(ROOT / "prompts", "rewrite-sentence")
+    one = rewrite.render(level="L", problems="", hard="", sentence="First.")
+    other = rewrite.render(level="L", problems="P. ", hard="", sentence="Second.")
+    assert one[:-1] == other[:-1] and len(one) > 2  # the examples are the same bytes for every sentence
+
+
 @pytest.fixture
 def seeded(make_desk: Callable[..., Newsdesk]) -> Newsdesk:
     desk = make_desk(embedder=FakeEmbedder(dim=256))

@@ -104,7 +104,7 @@ def test_each_sentence_is_rewritten_checked_and_aligned() -> None:
     assert [u.status for u in result.units] == ["rewritten", "rewritten"]
     assert [SOURCE[u.start : u.end] for u in result.units] == [u.source for u in result.units]
     assert len(llm.prompts) == 2  # one call per sentence, no retries
-    first_user, second_user = llm.prompts[0][1].content, llm.prompts[1][1].content
+    first_user, second_user = llm.prompts[0][-1].content, llm.prompts[1][-1].content
     assert first_user == f"Sentence to rewrite:\n{SOURCE.split(' Repairs')[0]}"
     assert "Lyon" not in second_user  # no neighbouring sentence: its names cannot be carried over
     assert llm.prompts[0][0].content == llm.prompts[1][0].content  # byte-stable system text: a cached prefix
@@ -119,7 +119,7 @@ def test_an_addition_is_retried_then_sampled_with_the_problem_named_then_the_sen
     llm = FakeLLM([invented, invented, invented, SECOND])
     result = _service(llm).run(SOURCE, "Bridge closes")
     assert len(llm.prompts) == 4  # never a fourth attempt for one sentence
-    retry, sampled = llm.prompts[1][1].content, llm.prompts[2][1].content
+    retry, sampled = llm.prompts[1][-1].content, llm.prompts[2][-1].content
     assert "Your previous version had problems" in retry and "1890" in retry and sampled == retry
     assert llm.samples[:2] == [None, None] and llm.samples[2].temperature > 0 and llm.samples[3] is None
     first = result.units[0]
@@ -133,7 +133,7 @@ def test_a_dropped_number_fails_the_unit_and_a_fixed_retry_is_used() -> None:
     result = _service(llm).run(SOURCE, "Bridge closes")
     second = result.units[1]
     assert second.status == "rewritten" and second.retried and second.text == SECOND
-    assert '"4"' in llm.prompts[2][1].content  # the retry names what was left out
+    assert '"4"' in llm.prompts[2][-1].content  # the retry names what was left out
 
 
 def test_a_sampled_candidate_that_passes_is_kept() -> None:
@@ -235,7 +235,7 @@ def test_an_output_sentence_over_the_length_limit_is_retried_with_a_split_asked_
     long = "The council of Lyon voted on Tuesday to close the Pont Wilson bridge in the middle of the city for good."
     llm = FakeLLM([long, FIRST, SECOND])
     result = _service(llm).run(SOURCE, "Bridge closes")
-    assert "has 21 words: split it into shorter sentences" in llm.prompts[1][1].content
+    assert "has 21 words: split it into shorter sentences" in llm.prompts[1][-1].content
     assert result.units[0].text == FIRST and result.units[0].retried
 
 
@@ -262,7 +262,7 @@ def test_the_model_gets_the_split_sentence_and_a_failing_rewrite_falls_back_to_t
     invented = "Luke Metz wrote about OpenAI's research culture in 1999. He is one of its contributors."
     llm = FakeLLM([invented] * 3)
     result = _service(llm).run(sentence, "Metz")
-    user = llm.prompts[0][1].content
+    user = llm.prompts[0][-1].content
     assert "Sentence to rewrite:\nLuke Metz posted a long message" in user
     assert "Luke Metz is one of the main contributors to the o1 model." in user
     assert "Hard words to replace with common words that mean the same: heavyweights." in user
@@ -297,7 +297,7 @@ def test_a_plain_split_that_fails_its_check_is_checked_once_and_is_no_fallback(
 def test_with_splitting_switched_off_the_model_gets_the_sentence_as_written() -> None:
     llm = FakeLLM(["Luke Metz posted a long message on social media. He helped build the o1 model."] * 3)
     _service(llm, RewritePolicy(split_clauses=False, name_hard_words=False)).run(APPOSITIVE, "Metz")
-    assert f"Sentence to rewrite:\n{APPOSITIVE}" in llm.prompts[0][1].content
+    assert f"Sentence to rewrite:\n{APPOSITIVE}" in llm.prompts[0][-1].content
 
 
 def test_rewrite_rules_are_switched_off_by_name_and_an_unknown_name_is_refused() -> None:
