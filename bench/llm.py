@@ -5,10 +5,14 @@ the rewrite of one sentence unit (prompt tokens, prompt time, generation tokens/
 speculative runs the draft tokens proposed and accepted; ``same_text`` says whether the output matches the
 first setting's byte for byte).
 
-    .venv/bin/python bench/llm.py [--threads 1 2] [--runtime xllamacpp native llama-cpp-python] \
-        [--speculative off lookup] [--gguf bundled FILE]
+    .venv/bin/python bench/llm.py [--threads 1 2] [--prompt-threads 0 2] \
+        [--runtime xllamacpp native llama-cpp-python] [--speculative off lookup] [--gguf bundled FILE]
 
-Each (runtime, threads, speculative) setting gets a fresh server (the GGUF is assembled once under
+Also a judged claim (``prompts/fidelity-claim.toml``, one output token) after the ~900-token article is cached:
+the mean prompt time of three further claims. ``--prompt-threads`` sets the threads that read prompts apart
+from the generation threads (0 = newsdesk's default, ``NEWSDESK_LOCAL_PROMPT_THREADS``).
+
+Each (runtime, threads, prompt threads, speculative) setting gets a fresh server (the GGUF is assembled once under
 data/models; ``--gguf FILE`` serves another model file, e.g. a requantised copy); naming several measures them
 side by side in one run (``native`` only once `make native` has
 built it, llama-cpp-python only if it is installed). Each run records llama.cpp's system-info line (the CPU
@@ -31,6 +35,7 @@ from bench.common import write_result
 from service.evals.corpus import load_onestopenglish
 from service.llm.endpoint import LOCAL_ALIAS
 from service.llm.factory import build_llm
+from service.llm.local_server import reading_threads
 from service.llm.model_file import QWEN_CODER_15B, ensure_model_file
 from service.llm.native import NativeRuntime
 from service.llm.runtime_choice import runtime_system_info, servers_for
@@ -87,7 +92,7 @@ def _jobs(settings: Settings, texts: list[str]) -> list[tuple[str, list[dict[str
     )
     first = sentences(texts[1])[0].text
     rewrite = load_prompt(settings.prompts_dir, "rewrite-sentence").render(
-        level=LEVELS["plain"], context="", problems="", sentence=first
+        level=LEVELS["plain"], problems="", hard="", sentence=first
     )
     return [("qa_answer", qa), ("rewrite_unit", rewrite)]
 
@@ -110,12 +115,33 @@ def _job(base_url: str, messages: list[dict[str, str]]) -> tuple[dict[str, float
     return figures, reply["choices"][0]["message"]["content"]
 
 
+JUDGED_CLAIMS = [
+    "Scientists are mapping the Arctic sea floor.",
+    "The mapping project was finished ten years ago by a single ship.",
+    "The maps will help people understand the region.",
+]
+
+
+def _judged_claim_s(settings: Settings, base_url: str, article: str) -> float:
+    """Mean prompt seconds of a judged claim once ``article`` is the cached prefix (the first claim reads it)."""
+    prompt = load_prompt(settings.prompts_dir, "fidelity-claim")
+    seconds = []
+    for claim in JUDGED_CLAIMS:
+        body = {"model": LOCAL_ALIAS, "messages": prompt.render(source=article, claim=claim), "max_tokens": 1}
+        reply = httpx.post(f"{base_url}/chat/completions", json=body, timeout=900).json()
+        seconds.append(reply.get("timings", {}).get("prompt_ms", 0) / 1000)
+    return sum(seconds[1:]) / len(seconds[1:])
+
+
 def run(
-    settings: Settings, runtime: str, threads: int, speculative: str, gguf: str, texts: list[str]
+    settings: Settings, runtime: str, threads: int, prompt_threads: int, speculative: str, gguf: str, texts: list[str]
 ) -> tuple[dict[str, float | str], dict[str, str]]:
     started = time.perf_counter()
     model = None if gguf == "bundled" else Path(gguf).resolve()
-    options = {"local_threads": threads, "local_speculative": speculative, "local_gguf": model}
+    options = {
+        "local_threads": threads, "local_prompt_threads": prompt_threads, "local_speculative": speculative,
+        "local_gguf": model,
+    }  # fmt: skip
     with servers_for(settings, [runtime], **options) as servers:
         server = servers[runtime]
         base_url = server.ensure().base_url
@@ -123,7 +149,8 @@ def run(
         llm = build_llm(settings, server)
         info = runtime_system_info(settings, runtime)
         figures: dict[str, float | str] = {
-            "runtime": runtime, "model": Path(gguf).name, "threads": threads, "speculative": speculative,
+            "runtime": runtime, "model": Path(gguf).name, "threads": threads,
+            "prompt_threads": reading_threads(settings.model_copy(update=options)), "speculative": speculative,
             "load_s": round(load_s, 1),
             "avx512": str("AVX512 = 1" in info),
         }  # fmt: skip
@@ -144,6 +171,7 @@ def run(
         for name, messages in _jobs(settings, texts):
             job, texts_out[name] = _job(base_url, messages)
             figures |= {f"{name}_{key}": value for key, value in job.items()}
+        figures["judged_claim_cached_s"] = round(_judged_claim_s(settings, base_url, texts[1]), 2)
         figures["peak_rss_mb"] = round(_rss_peak_mb(server.ensure().pid))
         figures["system_info"] = info
     return figures, texts_out
@@ -155,6 +183,7 @@ def main() -> None:
     parser.add_argument(
         "--runtime", nargs="+", default=["xllamacpp"], choices=["xllamacpp", "native", "llama-cpp-python"]
     )
+    parser.add_argument("--prompt-threads", type=int, nargs="+", default=[0], help="0 = the default")
     parser.add_argument("--speculative", nargs="+", default=["off"], choices=["off", "lookup"])
     parser.add_argument("--gguf", nargs="+", default=["bundled"], help="model files: 'bundled' or a GGUF path")
     args = parser.parse_args()
@@ -169,9 +198,10 @@ def main() -> None:
     short = " ".join(ose["Amsterdam"].advanced.split()[:300])  # about 450 tokens with the template
     long = " ".join(ose["Arctic mapping"].advanced.split()[:620])  # about 900 tokens
     runs = [
-        run(settings, r, t, sp, g, [short, long])
+        run(settings, r, t, pt, sp, g, [short, long])
         for r in args.runtime
         for t in args.threads
+        for pt in args.prompt_threads
         for sp in args.speculative
         for g in args.gguf
     ]

@@ -68,8 +68,10 @@ def table() -> list[tuple[str, str]]:
     if d := _load("llm"):
         for r in d["runs"]:
             ttft = f"cold 900-token TTFT {r['cold_900_ttft_s']:.1f} s, follow-up {r['followup_900_ttft_s']:.2f} s"
-            rows.append((f"LLM ({r['runtime']}, 1 thread)", f"{ttft}, prompt {r['cold_900_prompt_tok_s']:.0f} tok/s, "
-                         f"{r['cold_900_gen_tok_s']:.0f} tok/s, RSS {r['peak_rss_mb']} MB"))  # fmt: skip
+            threads = f"{r['threads']} thread, prompts on {r.get('prompt_threads', r['threads'])}"
+            judged = f", judged claim {r['judged_claim_cached_s']:.2f} s" if "judged_claim_cached_s" in r else ""
+            rows.append((f"LLM ({r['runtime']}, {threads})", f"{ttft}, prompt {r['cold_900_prompt_tok_s']:.0f} tok/s, "
+                         f"{r['cold_900_gen_tok_s']:.0f} tok/s{judged}, RSS {r['peak_rss_mb']} MB"))  # fmt: skip
     for name in ("qa", "qa-interleaved"):
         if not (d := _load(name)):
             continue

@@ -97,7 +97,14 @@ class Settings(BaseSettings):
         "CPU; `llama-cpp-python` its server (not installed by default: it compiles llama.cpp).",
     )
     local_threads: int = Field(
-        1, ge=1, le=64, description="CPU threads for the embedded model (docs/benchmarks.md measures 1 and 2)."
+        1, ge=1, le=64, description="CPU threads the embedded model generates with (docs/benchmarks.md: 1 and 2)."
+    )
+    local_prompt_threads: int = Field(
+        0,
+        ge=0,
+        le=64,
+        description="CPU threads the embedded model reads prompts with (generation keeps `NEWSDESK_LOCAL_THREADS`); "
+        "0 = two where this process may use two CPUs, else `NEWSDESK_LOCAL_THREADS` (docs/benchmarks.md).",
     )
     local_speculative: Literal["off", "lookup"] = Field(
         "off",

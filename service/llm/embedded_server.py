@@ -2,7 +2,7 @@
 ``xllamacpp`` wheel (no compiler needed). Run as its own process by ``LocalServer``:
 
     python -m service.llm.embedded_server --model FILE --alias local --port P --ctx 4096 --threads 1 \
-        [--speculative lookup]
+        [--prompt-threads 2] [--speculative lookup]
 
 One slot (requests queue and are answered one at a time, never interrupted), prompt caching on (a prompt
 that shares its start with the previous one reuses the cached prefix). Stops on SIGTERM or SIGINT.
@@ -18,15 +18,20 @@ LOOKUP_MATCH = 3  # tokens that must match before a draft is proposed
 LOOKUP_DRAFT = 8  # draft tokens per proposal
 
 
-def main(argv: list[str] | None = None) -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", required=True)
     ap.add_argument("--alias", default="local")
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--ctx", type=int, default=4096)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--prompt-threads", type=int, default=0, help="threads for prompt processing (0 = --threads)")
     ap.add_argument("--speculative", choices=["off", "lookup"], default="off")
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
     import xllamacpp
 
     params = xllamacpp.CommonParams()
@@ -38,7 +43,7 @@ def main(argv: list[str] | None = None) -> None:
     params.n_parallel = 1
     params.cache_prompt = True
     params.cpuparams.n_threads = args.threads
-    params.cpuparams_batch.n_threads = args.threads
+    params.cpuparams_batch.n_threads = args.prompt_threads or args.threads
     params.warmup = False
     if args.speculative == "lookup":
         # prompt-lookup decoding: when the last LOOKUP_MATCH tokens occur earlier in the context, the tokens

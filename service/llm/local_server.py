@@ -145,7 +145,9 @@ class LocalServer:
     def _start(self, model: str, runtime: str) -> ServerInfo:
         s = self._settings
         port = s.local_port or _free_port()
-        command = server_command(runtime, model, port, s.local_ctx, s.local_threads, s.local_speculative)
+        command = server_command(
+            runtime, model, port, s.local_ctx, s.local_threads, s.local_speculative, reading_threads(s)
+        )
         native = NativeRuntime(s)
         if runtime == "native" and not native.available():
             raise ConfigError(f"NEWSDESK_LOCAL_RUNTIME=native: the native runtime is {native.state().line()}")
@@ -202,11 +204,23 @@ class LocalServer:
         return " | ".join(line.strip()[:200] for line in tail) or "no output"
 
 
-def server_command(runtime: str, model: str, port: int, ctx: int, threads: int, speculative: str = "off") -> list[str]:
+def reading_threads(settings: Settings) -> int:
+    """Threads that read prompts: as set, or two where this process may use two CPUs (prompt processing is
+    compute-bound and nearly halves on the second core; generation is bound by memory and keeps its own)."""
+    if settings.local_prompt_threads:
+        return settings.local_prompt_threads
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(settings.local_threads, min(2, usable))
+
+
+def server_command(
+    runtime: str, model: str, port: int, ctx: int, threads: int, speculative: str = "off", prompt_threads: int = 0
+) -> list[str]:
     """The command that serves ``model`` on 127.0.0.1:``port``: llama.cpp's own server from xllamacpp (the
     prebuilt wheel, or under ``native`` the same server compiled for this CPU, which the environment puts
     first on the import path), or llama-cpp-python's server when that package is installed.
-    ``speculative="lookup"`` turns on prompt-lookup decoding (draft tokens copied from the prompt)."""
+    ``speculative="lookup"`` turns on prompt-lookup decoding (draft tokens copied from the prompt);
+    ``prompt_threads`` (0 = ``threads``) reads prompts on that many threads while generation keeps ``threads``."""
     if runtime == "llama-cpp-python":
         if importlib.util.find_spec("llama_cpp") is None:
             raise ConfigError(
@@ -216,13 +230,14 @@ def server_command(runtime: str, model: str, port: int, ctx: int, threads: int, 
         return [
             sys.executable, "-m", "llama_cpp.server",
             "--model", model, "--model_alias", LOCAL_ALIAS, "--host", "127.0.0.1", "--port", str(port),
-            "--n_ctx", str(ctx), "--n_threads", str(threads), "--interrupt_requests", "False", "--verbose", "False",
+            "--n_ctx", str(ctx), "--n_threads", str(threads), "--n_threads_batch", str(prompt_threads or threads),
+            "--interrupt_requests", "False", "--verbose", "False",
         ] + (["--draft_model", "prompt-lookup-decoding", "--draft_model_num_pred_tokens", str(LOOKUP_DRAFT)]
              if speculative == "lookup" else [])  # fmt: skip
     return [
         sys.executable, "-m", "service.llm.embedded_server",
         "--model", model, "--alias", LOCAL_ALIAS, "--port", str(port), "--ctx", str(ctx), "--threads", str(threads),
-        "--speculative", speculative,
+        "--prompt-threads", str(prompt_threads or threads), "--speculative", speculative,
     ]  # fmt: skip
 
 
