@@ -104,7 +104,7 @@ class Settings(BaseSettings):
         ge=0,
         le=64,
         description="CPU threads the embedded model reads prompts with (generation keeps `NEWSDESK_LOCAL_THREADS`); "
-        "0 = two where this process may use two CPUs, else `NEWSDESK_LOCAL_THREADS` (docs/benchmarks.md).",
+        "0 = two where this process may use two CPUs, never fewer than `NEWSDESK_LOCAL_THREADS` (docs/benchmarks.md).",
     )
     local_speculative: Literal["off", "lookup"] = Field(
         "off",

@@ -221,6 +221,7 @@ def server_command(
     first on the import path), or llama-cpp-python's server when that package is installed.
     ``speculative="lookup"`` turns on prompt-lookup decoding (draft tokens copied from the prompt);
     ``prompt_threads`` (0 = ``threads``) reads prompts on that many threads while generation keeps ``threads``."""
+    reading = str(prompt_threads or threads)
     if runtime == "llama-cpp-python":
         if importlib.util.find_spec("llama_cpp") is None:
             raise ConfigError(
@@ -230,14 +231,14 @@ def server_command(
         return [
             sys.executable, "-m", "llama_cpp.server",
             "--model", model, "--model_alias", LOCAL_ALIAS, "--host", "127.0.0.1", "--port", str(port),
-            "--n_ctx", str(ctx), "--n_threads", str(threads), "--n_threads_batch", str(prompt_threads or threads),
+            "--n_ctx", str(ctx), "--n_threads", str(threads), "--n_threads_batch", reading,
             "--interrupt_requests", "False", "--verbose", "False",
         ] + (["--draft_model", "prompt-lookup-decoding", "--draft_model_num_pred_tokens", str(LOOKUP_DRAFT)]
              if speculative == "lookup" else [])  # fmt: skip
     return [
         sys.executable, "-m", "service.llm.embedded_server",
         "--model", model, "--alias", LOCAL_ALIAS, "--port", str(port), "--ctx", str(ctx), "--threads", str(threads),
-        "--prompt-threads", str(prompt_threads or threads), "--speculative", speculative,
+        "--prompt-threads", reading, "--speculative", speculative,
     ]  # fmt: skip
 
 

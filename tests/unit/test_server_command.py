@@ -29,7 +29,7 @@ def test_the_llama_cpp_python_server_gets_the_same_split(monkeypatch: pytest.Mon
     assert (_value(command, "--n_threads"), _value(command, "--n_threads_batch")) == ("1", "2")
 
 
-def test_by_default_prompts_are_read_on_two_cpus_where_two_are_free(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_by_default_prompts_are_read_on_two_threads_where_two_cpus_are_usable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2, 3})
     assert reading_threads(load_settings()) == 2
     assert reading_threads(load_settings(local_threads=3)) == 3
