@@ -39,8 +39,11 @@ from service.fidelity.decision import JUDGED, JudgedDecisions, KindDecision, fit
 DATA = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "judged"
 MARGIN = 0.01
 MAX_PASSED = 0.1  # the share of the labelled errors among the failures that the judge may pass
-RULES = frozenset({"novel_name", "novel_number"})  # the rewrite keeps names and numbers as written (its prompt's
-# rule 2): a claim that adds one fails whatever the judge says, if that pays on the suite
+NAME_RULES = frozenset({"novel_name", "novel_number"})  # the rewrite keeps names and numbers as written (its
+# prompt's rule 2): a claim that adds one fails whatever the judge says, if that pays on the suite
+RULE_SETS = (frozenset(), NAME_RULES, NAME_RULES | {"misplaced"}, NAME_RULES | {"misplaced", "contradicted"})
+# ``misplaced``: a name or number the source uses for another role, the swap that the judge passes (P(yes) 0.78-0.80
+# on a planted role swap); on a tie the fit keeps more rules
 Row = dict[str, Any]
 
 
@@ -139,7 +142,7 @@ def main() -> None:
         raise SystemExit("no failed claims to fit on")
     show("rewrite, fast checker", figures(dev, base, "off"))
     fits = []
-    for rules in (frozenset(), RULES):
+    for rules in RULE_SETS:
         cal = dataclasses.replace(base.calibration, rules=rules)
         fitted = best_threshold(dev, dataclasses.replace(base, calibration=cal))
         m = figures(dev, fitted, "always")
