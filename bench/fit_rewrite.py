@@ -41,7 +41,12 @@ MARGIN = 0.01
 MAX_PASSED = 0.1  # the share of the labelled errors among the failures that the judge may pass
 NAME_RULES = frozenset({"novel_name", "novel_number"})  # the rewrite keeps names and numbers as written (its
 # prompt's rule 2): a claim that adds one fails whatever the judge says, if that pays on the suite
-RULE_SETS = (frozenset(), NAME_RULES, NAME_RULES | {"misplaced"}, NAME_RULES | {"misplaced", "contradicted"})
+RULE_SETS: tuple[frozenset[str], ...] = (
+    frozenset(),
+    NAME_RULES,
+    NAME_RULES | {"misplaced"},
+    NAME_RULES | {"misplaced", "contradicted"},
+)
 # ``misplaced``: a name or number the source uses for another role, the swap that the judge passes (P(yes) 0.78-0.80
 # on a planted role swap); on a tie the fit keeps more rules
 Row = dict[str, Any]
