@@ -3,6 +3,7 @@ development data only, and measure it on held-apart data.
 
     .venv/bin/python bench/fit_judged.py [--dry-run]        # fit on FRANK valid, measure on test
     .venv/bin/python bench/fit_judged.py --band-only        # keep the shipped weights and threshold, refit the band
+    .venv/bin/python bench/fit_judged.py --reads window     # on the readings of each claim's window (dry run first)
 
 Needs the judge's P(yes) per claim for the current judge prompt (bench/judge_claims.py, kept in
 evals/datasets/judged/) and the fast signals per claim (bench/fit_fidelity.py's caches in data/, made here if
@@ -41,6 +42,7 @@ from bench.judged_data import FAST, Claims, claim_decision, judge_cost, rewrite_
 from service.evals.frank import load_frank
 from service.evals.metrics import balanced_accuracy
 from service.fidelity.calibration import Calibration
+from service.fidelity.claim_judge import WINDOW_WORDS
 from service.fidelity.decision import JUDGED, JudgedDecisions, KindDecision, fitted_decisions
 from service.fidelity.verifier import MODEL_PATH
 from service.settings import load_settings
@@ -107,6 +109,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=Path("data"), help="where the fast signal caches are")
     ap.add_argument("--dry-run", action="store_true")
+    ap.add_argument("--reads", choices=["whole", "window"], default="whole",
+                    help="the judge's readings to fit on: the article whole, or each claim's window")  # fmt: skip
     ap.add_argument("--band-only", action="store_true",
                     help="keep the shipped article weights and threshold; refit only the cascade's band")  # fmt: skip
     args = ap.parse_args()
@@ -114,9 +118,9 @@ def main() -> None:
     rows = load_frank(settings.datasets_dir, split="valid")
     fast = measure(rows, MODEL_PATH, args.data / "fit-fidelity-valid.json")
     contradicted(fast, FAST)
-    judged = {r["id"]: r for r in read_judged(cache_path("frank-valid"))}
+    judged = {r["id"]: r for r in read_judged(cache_path("frank-valid", args.reads))}
     keep = [i for i, r in enumerate(rows) if r.id in judged]
-    print(f"FRANK valid: {len(keep)} of {len(rows)} summaries judged")
+    print(f"FRANK valid: {len(keep)} of {len(rows)} summaries judged ({args.reads})")
     ids = [rows[i].id for i in keep]
     texts = with_judge([fast[i] for i in keep], judged, ids)
     labels = [rows[i].consistent for i in keep]
@@ -130,12 +134,13 @@ def main() -> None:
         article = best_band(texts, labels, groups, dataclasses.replace(shipped["article"], band=(0.0, 1.0)))
     else:
         article = choose_article([rows[i] for i in keep], texts, labels, groups)
+    article = dataclasses.replace(article, window_words=WINDOW_WORDS if args.reads == "window" else 0)
     show(f"CHOSEN article, cascade band {article.band}", text_figures(texts, labels, groups, article, "auto"))
 
     # the answer and rewrite kinds are fitted on their own data (bench/fit_answer.py, bench/fit_rewrite.py)
     decisions = JudgedDecisions({"article": article, "answer": shipped["answer"], "rewrite": shipped["rewrite"]})
-    held_apart(args.data, settings, decisions)
-    cost = judge_cost()
+    held_apart(args.data, settings, decisions, args.reads)
+    cost = judge_cost(args.reads)
     print("judge cost per call (s):", json.dumps(cost))
     if not args.dry_run:
         JUDGED.write_text(decisions.to_json() + "\n", encoding="utf-8")
@@ -175,9 +180,9 @@ def choose_article(frank_rows: list[Any], texts: list[Claims], labels: list[bool
     return best_band(texts, labels, groups, article)
 
 
-def held_apart(data: Path, settings: Any, decisions: JudgedDecisions) -> None:
+def held_apart(data: Path, settings: Any, decisions: JudgedDecisions, reads: str = "whole") -> None:
     """Measured, never tuned on: FRANK `test`'s judged sample and the held-apart editors' rewrites."""
-    judged = {r["id"]: r for r in read_judged(cache_path("frank-test"))}
+    judged = {r["id"]: r for r in read_judged(cache_path("frank-test", reads))}
     if judged:
         rows = load_frank(settings.datasets_dir, split="test")
         fast = measure(rows, MODEL_PATH, data / "fit-fidelity-test.json")

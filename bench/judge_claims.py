@@ -36,6 +36,7 @@ from bench.rewrite_reference import held_apart_names, suite_names
 from service.app import Newsdesk
 from service.evals.corpus import eval_drafts, load_onestopenglish
 from service.evals.frank import article_sample, fixed_sample, load_frank
+from service.fidelity.claim_judge import WINDOW_WORDS
 from service.fidelity.claims import claim_spans, without_citations
 from service.ingest.articles import build_article
 from service.prompts import load_prompt
@@ -107,8 +108,7 @@ def main() -> None:
         out = out.with_name(f"{out.stem}.shard{shard}{out.suffix}")
     out.parent.mkdir(parents=True, exist_ok=True)
     judge = desk.claim_judge
-    if args.mode == "window":
-        judge.max_source_words = 0  # every claim on its window
+    window_words = WINDOW_WORDS if args.mode == "window" else 0  # every claim on its window
     todo = sorted(
         texts(args.set, desk.settings, args.limit, args.articles), key=lambda t: (_source_key(t.source), t.id)
     )
@@ -120,7 +120,7 @@ def main() -> None:
             yes, seconds = [], []
             for claim in claims:
                 started = time.perf_counter()
-                yes.append(round(judge.probability(item.source, claim), 5))
+                yes.append(round(judge.probability(item.source, claim, window_words), 5))
                 seconds.append(round(time.perf_counter() - started, 3))
             record = {"id": item.id, "dataset": item.group, "consistent": item.consistent, "claims": claims,
                       "judge": yes, "seconds": seconds}  # fmt: skip

@@ -70,13 +70,14 @@ def with_judge(claims: list[Claims], judged: dict[str, dict[str, Any]], ids: lis
     return out
 
 
-def judge_cost() -> dict[str, Any]:
-    """Seconds per judge call on FRANK, from the judge caches: the first claim of an article (the article is
-    read) and every further claim of it (the article is the cached prefix). Each shard file is one server."""
+def judge_cost(reads: str = "whole") -> dict[str, Any]:
+    """Seconds per judge call on FRANK, from the judge caches: the first claim of an article (the article, or
+    the claim's window, is read) and every further claim of it (the article is the cached prefix; a window
+    is cached only when the claim before picked the same one). Each shard file is one server."""
     first: list[float] = []
     further: list[float] = []
     for split in ("valid", "test"):
-        base = cache_path(f"frank-{split}")
+        base = cache_path(f"frank-{split}", reads)
         for path in [base, *sorted(base.parent.glob(f"{base.stem}.shard*.jsonl"))]:
             previous = None
             for line in path.read_text().splitlines() if path.is_file() else []:

@@ -3,8 +3,9 @@
 One call per (source, claim) with one output token; P(yes) comes from the first token's log-probabilities
 (``yes_probability``). The prompt puts the source first and the claim last, and the claims of one source are
 asked one after another, so llama.cpp's prompt cache reads the source once and every further claim pays only
-for its own tokens. A source longer than ``max_source_words`` is not read whole: each claim is judged on
-the window of the source that its words point at (``window_for``), as MiniCheck chunks long documents.
+for its own tokens. A source longer than ``max_source_words`` (or than the caller's ``window_words``) is not
+read whole: each claim is judged on the window of the source that its words point at (``window_for``), as
+MiniCheck chunks long documents.
 The same code runs on any OpenAI-compatible endpoint that returns log-probabilities.
 """
 
@@ -35,9 +36,13 @@ class ClaimJudge:
         self.max_source_words = max_source_words
         self.window_words = window_words
 
-    def probability(self, source: str, claim: str) -> float:
-        """P(yes): the source supports the claim (the claim's window of a long source)."""
-        if len(source.split()) > self.max_source_words:
+    def probability(self, source: str, claim: str, window_words: int = 0) -> float:
+        """P(yes): the source supports the claim. With ``window_words``, the claim is read on its window of
+        about that many words; without, on the whole source unless it is longer than the judge reads well."""
+        length = len(source.split())
+        if window_words and length > window_words:
+            source = window_for(source, claim, window_words)
+        elif length > self.max_source_words:
             source = window_for(source, claim, self.window_words)
         answer, choices = self._llm().first_token_choices(self.prompt.render(source=source, claim=claim))
         return yes_probability(answer, choices)

@@ -12,7 +12,10 @@ the passages it cites), ``rewrite`` (a rewritten text against its source). A ``K
   the others keep the fast verdict;
 - ``failures_only``: under ``auto``, a claim in the band reaches the judge only if the fast checker failed
   it, so the judge confirms or overturns a failure and a passed claim stays passed (the rewrite: a
-  failure costs a retry, a pass costs nothing).
+  failure costs a retry, a pass costs nothing);
+- ``window_words``: 0, the judge reads the source whole (the cached prefix of all its claims); N, each claim
+  is read on the run of about N words of the source that holds most of its words (as MiniCheck chunks long
+  documents), when the source is longer than that.
 
 All of it is fitted on development data only (`bench/fit_judged.py`) and written to model/judged.json.
 This module is policy: pure functions over verdicts. The judge calls are made by ``JudgeStage``
@@ -49,6 +52,7 @@ class KindDecision:
     calibration: Calibration  # weights include "judge"
     band: tuple[float, float] = (0.0, 1.0)  # fast scores that are sent to the judge under ``auto``
     failures_only: bool = False  # under ``auto``, only the claims the fast checker failed
+    window_words: int = 0  # 0: the judge reads the source whole; N: each claim on its ~N-word window
 
     def unsure(self, fast_score: float, fast_supported: bool = False) -> bool:
         low, high = self.band
@@ -95,6 +99,8 @@ class JudgedDecisions:
         entries = {k: {**json.loads(d.calibration.to_json()), "band": list(d.band)} for k, d in self.kinds.items()}
         for k, d in self.kinds.items():
             entries[k]["failures_only"] = d.failures_only
+            if d.window_words:
+                entries[k]["window_words"] = d.window_words
         return json.dumps(entries, indent=1)
 
     @classmethod
@@ -107,10 +113,14 @@ class JudgedDecisions:
         for kind, entry in raw.items():
             band = entry.pop("band", [0.0, 1.0])
             failures_only = bool(entry.pop("failures_only", False))
+            window_words = int(entry.pop("window_words", 0))
+            if window_words < 0:
+                raise ValueError(f"the {kind} decision's window_words must be 0 or more, not {window_words}")
             calibration = Calibration.from_json(json.dumps(entry))
             if "judge" not in calibration.weights:
                 raise ValueError(f"the {kind} decision has no weight for the judge")
-            kinds[kind] = KindDecision(calibration, (float(band[0]), float(band[1])), failures_only)
+            band_pair = (float(band[0]), float(band[1]))
+            kinds[kind] = KindDecision(calibration, band_pair, failures_only, window_words)
         return cls(kinds)
 
 

@@ -40,7 +40,8 @@ class JudgeStage:
                 continue
             try:
                 claim = without_citations(fast.text)
-                yes = self.judge.probability(source, in_context(question, claim) if question else claim)
+                asked = in_context(question, claim) if question else claim
+                yes = self.judge.probability(source, asked, decision.window_words)
             except LLMUnavailable as exc:
                 note = f"the language model did not answer, so claims kept the fast verdict: {exc}"
                 log.warning("fidelity judge unavailable: %s", exc)

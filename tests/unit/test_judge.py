@@ -190,3 +190,20 @@ def test_an_uncited_answer_the_judge_supports_cites_the_passage_that_scores_it_b
         )
         assert answer.fidelity is not None and answer.fidelity.claims[0].decided_by == "judge"
         assert answer.fidelity.supported and [c.number for c in answer.citations] == cited
+
+
+def test_a_kind_that_reads_windows_sends_each_claim_its_window_and_says_so_in_its_json() -> None:
+    filler = " ".join(f"Sentence number {n} is about the weather in spring." for n in range(10))
+    source = f"{filler} The mayor, Grégory Doucet, opened the new ferry terminal. {filler}"
+    llm = ScriptedLLM(yes(0.9))
+    judge = ClaimJudge(lambda: llm, PROMPT)  # type: ignore[arg-type,return-value]
+    windowed = dataclasses.replace(DECISION, band=(0.0, 1.0), window_words=40)
+    stage = JudgeStage(judge, JudgedDecisions({"article": windowed}), "always")
+    stage.apply(FidelityChecker(FakeEmbedder(dim=256)).check(source, "Grégory Doucet opened a ferry terminal."),
+                source, "article")  # fmt: skip
+    sent = llm.prompts[0][1]["content"]
+    assert window_for(source, "Grégory Doucet opened a ferry terminal.", 40) in sent and filler not in sent
+    again = JudgedDecisions.from_json(JudgedDecisions({"article": windowed}).to_json()).kinds["article"]
+    assert again.window_words == 40
+    whole = JudgedDecisions.from_json(JudgedDecisions({"article": DECISION}).to_json()).kinds["article"]
+    assert whole.window_words == 0
