@@ -1,6 +1,7 @@
 """Fidelity-check cost: 5-sentence summaries against 700-word articles, word-overlap checker vs verifier.
 
     .venv/bin/python bench/fidelity.py [--articles 20] [--judge-runtime xllamacpp native] [--judge-articles 6]
+                                       [--judge-reads whole window]
 
 Both checkers run in one process on the same texts (each article new to each checker, its sentences
 embedded cold; the embedding model is loaded once beforehand); the verifier runs twice, as shipped and
@@ -13,7 +14,9 @@ most 100 ms per claim p50 and 200 MB added, cold load at most 2 s. Writes bench/
 (a server of each, side by side), the articles taking turns between them: each of ``--judge-articles``
 articles with its five claims asked one after another, so the first claim reads the article (cold) and the
 others read only their own tokens after it (the cached prefix). Reports p50/p95 of both, per runtime, with
-llama.cpp's system-info line.
+llama.cpp's system-info line. ``--judge-reads window`` asks each claim on its ~250-word window of the article
+instead (a fresh server per way of reading, so neither finds the other's prefix in the cache); per article,
+the time of all five claims is reported too.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from service.embeddings.minilm import MiniLMEmbedder
 from service.evals.corpus import load_onestopenglish
 from service.fidelity.calibration import fitted
 from service.fidelity.checker import FidelityChecker
-from service.fidelity.claim_judge import ClaimJudge
+from service.fidelity.claim_judge import WINDOW_WORDS, ClaimJudge
 from service.fidelity.verifier import CrossEncoderVerifier
 from service.llm.factory import build_llm
 from service.llm.runtime_choice import runtime_system_info, servers_for
@@ -54,22 +57,28 @@ def run(checker: FidelityChecker, texts: list[tuple[str, str]]) -> dict[str, dic
     }
 
 
-def judge_cost(settings: Settings, runtimes: list[str], texts: list[tuple[str, str]]) -> dict[str, Any]:
-    """Seconds per judged claim, first (the article read) and further (the article cached), per runtime."""
+def judge_cost(settings: Settings, runtimes: list[str], texts: list[tuple[str, str]], window_words: int = 0
+               ) -> dict[str, Any]:  # fmt: skip
+    """Seconds per judged claim, first (the article read) and further (the article cached), per runtime;
+    with ``window_words``, each claim read on its window of the article."""
     prompt = load_prompt(settings.prompts_dir, "fidelity-claim")
     first: dict[str, list[float]] = {r: [] for r in runtimes}
     further: dict[str, list[float]] = {r: [] for r in runtimes}
+    per_text: dict[str, list[float]] = {r: [] for r in runtimes}
     with servers_for(settings, runtimes) as servers:
         llms = {r: build_llm(settings, server) for r, server in servers.items()}
         judges = {r: ClaimJudge(lambda llm=llms[r]: llm, prompt) for r in runtimes}
         for n, (source, text) in enumerate(texts):
             for runtime in runtimes if n % 2 == 0 else runtimes[::-1]:
+                text_started = time.perf_counter()
                 for k, claim in enumerate(span.text for span in sentences(text)):
                     started = time.perf_counter()
-                    judges[runtime].probability(source, claim)
+                    judges[runtime].probability(source, claim, window_words)
                     (first if k == 0 else further)[runtime].append(time.perf_counter() - started)
+                per_text[runtime].append(time.perf_counter() - text_started)
     return {r: {"first_claim_s": {k: round(v, 2) for k, v in summary(first[r]).items()},
                 "further_claim_s": {k: round(v, 2) for k, v in summary(further[r]).items()},
+                "per_text_s": {k: round(v, 2) for k, v in summary(per_text[r]).items()},
                 "system_info": runtime_system_info(settings, r)} for r in runtimes}  # fmt: skip
 
 
@@ -78,6 +87,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=20)
     parser.add_argument("--judge-runtime", nargs="*", default=[], choices=["xllamacpp", "native"])
     parser.add_argument("--judge-articles", type=int, default=6)
+    parser.add_argument("--judge-reads", nargs="+", default=["whole"], choices=["whole", "window"])
     args = parser.parse_args()
     settings = load_settings()  # the shipped defaults: threads and batch sizes as the app uses them
     embedder = MiniLMEmbedder(threads=settings.embed_threads, batch_size=settings.embed_batch_size)
@@ -103,8 +113,10 @@ def main() -> None:
         "verifier_every_window": every_window,
         "peak_rss_mb": {"before_verifier": round(rss_before), "after_verifier": round(peak_rss_mb())},
     }
-    if args.judge_runtime:
-        figures["judge"] = judge_cost(settings, args.judge_runtime, texts[: args.judge_articles])
+    for reads in args.judge_reads if args.judge_runtime else []:
+        key = "judge" if reads == "whole" else "judge_window"
+        words = WINDOW_WORDS if reads == "window" else 0
+        figures[key] = judge_cost(settings, args.judge_runtime, texts[: args.judge_articles], words)
     path = write_result("fidelity", figures)
     for key, value in figures.items():
         print(f"{key:<14} {value}")

@@ -139,7 +139,7 @@ def main() -> None:
 
     # the answer and rewrite kinds are fitted on their own data (bench/fit_answer.py, bench/fit_rewrite.py)
     decisions = JudgedDecisions({"article": article, "answer": shipped["answer"], "rewrite": shipped["rewrite"]})
-    held_apart(args.data, settings, decisions, args.reads)
+    held_apart(args.data, settings, decisions, args.reads, shipped["article"])
     cost = judge_cost(args.reads)
     print("judge cost per call (s):", json.dumps(cost))
     if not args.dry_run:
@@ -180,7 +180,8 @@ def choose_article(frank_rows: list[Any], texts: list[Claims], labels: list[bool
     return best_band(texts, labels, groups, article)
 
 
-def held_apart(data: Path, settings: Any, decisions: JudgedDecisions, reads: str = "whole") -> None:
+def held_apart(data: Path, settings: Any, decisions: JudgedDecisions, reads: str = "whole",
+               shipped: KindDecision | None = None) -> None:  # fmt: skip
     """Measured, never tuned on: FRANK `test`'s judged sample and the held-apart editors' rewrites."""
     judged = {r["id"]: r for r in read_judged(cache_path("frank-test", reads))}
     if judged:
@@ -194,6 +195,9 @@ def held_apart(data: Path, settings: Any, decisions: JudgedDecisions, reads: str
         for mode in ("off", "auto", "always"):
             show(f"HELD APART FRANK test ({len(keep)} summaries), {mode}",
                  text_figures(texts, labels, groups, decisions.kinds["article"], mode))  # fmt: skip
+        for mode in ("auto", "always") if shipped else ():
+            show(f"HELD APART FRANK test, shipped article decision, {mode}",
+                 text_figures(texts, labels, groups, shipped, mode))  # fmt: skip
     if read_judged(cache_path("rewrite-held-apart")):
         texts, labels = rewrite_set(data, "rewrite-held-apart")
         for mode in ("off", "auto", "always"):

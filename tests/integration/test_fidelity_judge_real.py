@@ -45,6 +45,17 @@ def test_the_judge_tells_a_faithful_claim_from_an_invented_one(desk: Newsdesk) -
     assert faithful > 0.5 > invented, (faithful, invented)
 
 
+def test_the_judge_reading_a_claims_window_tells_a_faithful_claim_from_an_invented_one(desk: Newsdesk) -> None:
+    """How the shipped article decision reads (its ``window_words``): the ~250 words of the seed that hold the
+    claim's words, not the whole article (the unit twin: tests/unit/test_judge.py)."""
+    source = SEED.read_text(encoding="utf-8")
+    words = desk.checker_judging("auto").stage.decisions.kinds["article"].window_words  # type: ignore[union-attr]
+    assert 0 < words < len(source.split())
+    faithful = desk.claim_judge.probability(source, "Barret Zoph was in charge of the post-training team.", words)
+    invented = desk.claim_judge.probability(source, "Barret Zoph was in charge of the Paris office.", words)
+    assert faithful > 0.5 > invented, (faithful, invented)
+
+
 def test_every_claim_judged_gets_a_verdict_that_says_the_language_model_decided(desk: Newsdesk) -> None:
     report = desk.checker_judging("always").check(COUNCIL, "The library will close after a vote. It has a pool.")
     assert report.judged == 2 and not report.judge_note
