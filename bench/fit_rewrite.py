@@ -14,7 +14,9 @@ number), and the threshold with the fewest false alarms among those passing at m
 (a passed error reaches the editor unmarked; a false alarm costs a retry); then the band's floor: the
 fewest judged failures within 0.01 of judging them all. Printed per set and mode: balanced accuracy over
 the failures, the faithful claims still failed (false alarms), the errors passed, and the share of
-generated sentences that a fidelity failure would send to a retry. Writes the ``rewrite`` entry of
+generated sentences that a fidelity failure would send to a retry. ``judge_negations`` (a passed claim whose
+negation clashes with its sentence is judged too) is kept as shipped, and what it does to those claims is
+printed (bench/negation_pairs.py measures it on planted flips). Writes the ``rewrite`` entry of
 service/fidelity/model/judged.json.
 """
 
@@ -96,6 +98,24 @@ def figures(rows: list[Row], decision: KindDecision, mode: str) -> dict[str, flo
     }
 
 
+def negation_figures(rows: list[Row], decision: KindDecision) -> dict[str, float]:
+    """The claims the fast checker passed whose negation clashes with their source sentence: under
+    ``judge_negations`` each is judged, and the combination may fail it (labels: faithful or not)."""
+    clashes = [r for r in rows if r["fast_supported"] and r["features"].get("rule_negation", 0.0) > 0]
+    failed: list[tuple[bool, bool]] = []  # (failed by the decision, labelled faithful)
+    for r in clashes if decision.judge_negations else []:
+        cal = decision.calibration
+        score = cal.score({**r["features"], "fast": logit(r["fast_score"]), "judge": logit(r["judge"])})
+        failed.append((bool(score < cal.threshold) or decision.ruled_out_features(r["features"]), bool(r["label"])))
+    return {
+        "passed_clashes": len(clashes),
+        "judged": len(failed),
+        "faithful_failed": sum(f and label for f, label in failed),
+        "errors_caught": sum(f and not label for f, label in failed),
+        "errors": sum(not r["label"] for r in clashes),
+    }
+
+
 def best_threshold(rows: list[Row], decision: KindDecision) -> KindDecision:
     """The threshold with the fewest false alarms among those that pass at most MAX_PASSED of the errors (on
     a tie, the middle of the tied run): a passed error reaches the editor unmarked, a false alarm costs a
@@ -155,8 +175,11 @@ def main() -> None:
         fits.append((m["errors_passed"] > MAX_PASSED, m["false_alarms"], -len(rules), fitted))
     rewrite = best_floor(dev, min(fits, key=lambda f: f[:3])[3])
     show(f"CHOSEN rewrite, band {rewrite.band}, failures only", figures(dev, rewrite, "auto"))
+    show("rewrite, negation clashes the fast checker passed", negation_figures(dev, rewrite))
     for mode in ("off", "auto", "always") if held else ():
         show(f"HELD APART rewrite-held-apart, {mode}", figures(held, rewrite, mode))
+    if held:
+        show("HELD APART rewrite-held-apart, negation clashes passed", negation_figures(held, rewrite))
     if not args.dry_run:
         JUDGED.write_text(JudgedDecisions({**decisions.kinds, "rewrite": rewrite}).to_json() + "\n", encoding="utf-8")
         print(f"wrote the rewrite decision to {JUDGED}")

@@ -13,6 +13,10 @@ the passages it cites), ``rewrite`` (a rewritten text against its source). A ``K
 - ``failures_only``: under ``auto``, a claim in the band reaches the judge only if the fast checker failed
   it, so the judge confirms or overturns a failure and a passed claim stays passed (the rewrite: a
   failure costs a retry, a pass costs nothing);
+- ``judge_negations``: under ``auto``, a claim whose negation clashes with its evidence (the claim negates
+  what its closest source sentence affirms, or the reverse) reaches the judge whatever its fast score, even
+  when the fast checker passed it: the same words with the opposite meaning are what word overlap, word
+  order and the names cannot see;
 - ``window_words``: 0, the judge reads the source whole (the cached prefix of all its claims); N, each claim
   is read on the run of about N words of the source that holds most of its words (as MiniCheck chunks long
   documents), when the source is longer than that.
@@ -53,8 +57,11 @@ class KindDecision:
     band: tuple[float, float] = (0.0, 1.0)  # fast scores that are sent to the judge under ``auto``
     failures_only: bool = False  # under ``auto``, only the claims the fast checker failed
     window_words: int = 0  # 0: the judge reads the source whole; N: each claim on its ~N-word window
+    judge_negations: bool = False  # under ``auto``, a negation clash reaches the judge whatever the fast verdict
 
-    def unsure(self, fast_score: float, fast_supported: bool = False) -> bool:
+    def unsure(self, fast_score: float, fast_supported: bool = False, negation_clash: bool = False) -> bool:
+        if negation_clash and self.judge_negations:
+            return True
         low, high = self.band
         return low <= fast_score <= high and not (self.failures_only and fast_supported)
 
@@ -101,6 +108,8 @@ class JudgedDecisions:
             entries[k]["failures_only"] = d.failures_only
             if d.window_words:
                 entries[k]["window_words"] = d.window_words
+            if d.judge_negations:
+                entries[k]["judge_negations"] = True
         return json.dumps(entries, indent=1)
 
     @classmethod
@@ -114,13 +123,14 @@ class JudgedDecisions:
             band = entry.pop("band", [0.0, 1.0])
             failures_only = bool(entry.pop("failures_only", False))
             window_words = int(entry.pop("window_words", 0))
+            judge_negations = bool(entry.pop("judge_negations", False))
             if window_words < 0:
                 raise ValueError(f"the {kind} decision's window_words must be 0 or more, not {window_words}")
             calibration = Calibration.from_json(json.dumps(entry))
             if "judge" not in calibration.weights:
                 raise ValueError(f"the {kind} decision has no weight for the judge")
             band_pair = (float(band[0]), float(band[1]))
-            kinds[kind] = KindDecision(calibration, band_pair, failures_only, window_words)
+            kinds[kind] = KindDecision(calibration, band_pair, failures_only, window_words, judge_negations)
         return cls(kinds)
 
 

@@ -2,7 +2,8 @@
 one after another with the source as the shared prefix, and get the fitted combined verdict.
 
 ``auto``: only the claims whose fast score lies in their kind's band (the cascade; for a kind that judges
-failures only, only those the fast checker failed); ``always``: every claim;
+failures only, only those the fast checker failed), and, where the kind says so, those whose negation
+clashes with their evidence; ``always``: every claim;
 ``off``: none (the fast checker alone). A claim that an override rule kept with the judge already fails is
 not sent (the judge cannot change it). When the model does not answer, the remaining claims keep their fast
 verdict and the report says why (``judge_note``): a check never fails because the judge is down.
@@ -36,7 +37,10 @@ class JudgeStage:
         verdicts = list(report.claims)
         note = ""
         for n, fast in enumerate(verdicts):
-            if decision.ruled_out(fast) or not (self.mode == "always" or decision.unsure(fast.score, fast.supported)):
+            clash = fast.features.get("rule_negation", 0.0) > 0
+            if decision.ruled_out(fast) or not (
+                self.mode == "always" or decision.unsure(fast.score, fast.supported, clash)
+            ):
                 continue
             try:
                 claim = without_citations(fast.text)

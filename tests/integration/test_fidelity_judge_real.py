@@ -89,3 +89,15 @@ def test_the_rewrite_check_sends_its_fast_failures_to_the_judge_and_nothing_else
     assert doubted.claims[0].decided_by == "judge" and 0.0 <= doubted.claims[0].features["judge_yes"] <= 1.0
     named = checker.check(sentence, "Mayor Anne Hidalgo closed the library.", kind="rewrite")
     assert named.judged == 0 and not named.supported and named.claims[0].kind == "novel"
+
+
+def test_the_rewrite_check_sends_a_flipped_negation_to_the_judge_which_fails_it(desk: Newsdesk) -> None:
+    """Word overlap cannot see a negation added to the same words; the shipped rewrite decision sends such a
+    claim to the judge whatever its fast verdict (``judge_negations``; the unit twin: tests/unit/test_judge.py)."""
+    sentence = "The temporary homes will be policed by the city, the mayor said on Monday."
+    report = desk.checker_judging("auto").check(
+        sentence, "The mayor said on Monday that the temporary homes will not be policed.", kind="rewrite"
+    )
+    claim = report.claims[0]
+    assert claim.features["rule_negation"] == 1.0 and claim.decided_by == "judge", claim
+    assert not report.supported, claim

@@ -207,3 +207,24 @@ def test_a_kind_that_reads_windows_sends_each_claim_its_window_and_says_so_in_it
     assert again.window_words == 40
     whole = JudgedDecisions.from_json(JudgedDecisions({"article": DECISION}).to_json()).kinds["article"]
     assert whole.window_words == 0
+
+
+def test_a_kind_that_judges_negations_sends_a_passed_claim_whose_negation_clashes() -> None:
+    """The fast checker passes "will not carry" for "will carry" when its calibration keeps no negation rule (the
+    shipped one does not); a kind with ``judge_negations`` sends the claim to the judge all the same, one
+    without leaves it passed (the real twin: tests/integration/test_fidelity_judge_real.py)."""
+    flipped = "A ferry will not carry cyclists across the river in the meantime."
+    no_rule = dataclasses.replace(LEXICAL, rules=LEXICAL.rules - {"negation"})
+    confirming = dataclasses.replace(DECISION, band=(0.0, 0.8), failures_only=True)
+    for judge_negations, sent in ((False, 0), (True, 1)):
+        llm = ScriptedLLM(yes(0.1))
+        judge = ClaimJudge(lambda llm=llm: llm, PROMPT)  # type: ignore[arg-type,misc]
+        kind = dataclasses.replace(confirming, judge_negations=judge_negations)
+        stage = JudgeStage(judge, JudgedDecisions({"rewrite": kind}))
+        report = FidelityChecker(FakeEmbedder(dim=256), calibration=no_rule, stage=stage).check(
+            SOURCE, flipped, kind="rewrite"
+        )
+        assert report.claims[0].features["rule_negation"] == 1.0 and len(llm.prompts) == sent
+        assert report.supported is not judge_negations
+    again = JudgedDecisions.from_json(JudgedDecisions({"rewrite": kind}).to_json()).kinds["rewrite"]
+    assert again.judge_negations
