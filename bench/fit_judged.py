@@ -3,7 +3,7 @@ development data only, and measure it on held-apart data.
 
     .venv/bin/python bench/fit_judged.py [--dry-run]        # fit on FRANK valid, measure on test
     .venv/bin/python bench/fit_judged.py --band-only        # keep the shipped weights and threshold, refit the band
-    .venv/bin/python bench/fit_judged.py --reads window     # on the readings of each claim's window (dry run first)
+    .venv/bin/python bench/fit_judged.py --reads whole      # on the article-whole readings (default: as shipped)
 
 Needs the judge's P(yes) per claim for the current judge prompt (bench/judge_claims.py, kept in
 evals/datasets/judged/) and the fast signals per claim (bench/fit_fidelity.py's caches in data/, made here if
@@ -109,11 +109,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=Path("data"), help="where the fast signal caches are")
     ap.add_argument("--dry-run", action="store_true")
-    ap.add_argument("--reads", choices=["whole", "window"], default="whole",
-                    help="the judge's readings to fit on: the article whole, or each claim's window")  # fmt: skip
+    ap.add_argument("--reads", choices=["whole", "window"],
+                    help="the judge's readings to fit on: the article whole, or each claim's window "
+                         "(default: as the shipped article decision reads)")  # fmt: skip
     ap.add_argument("--band-only", action="store_true",
                     help="keep the shipped article weights and threshold; refit only the cascade's band")  # fmt: skip
     args = ap.parse_args()
+    args.reads = args.reads or ("window" if fitted_decisions().kinds["article"].window_words else "whole")
     settings = load_settings()
     rows = load_frank(settings.datasets_dir, split="valid")
     fast = measure(rows, MODEL_PATH, args.data / "fit-fidelity-valid.json")
