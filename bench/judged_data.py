@@ -33,8 +33,7 @@ def claim_decision(f: dict[str, float], decision: KindDecision, mode: str) -> tu
     subset of the fast calibration's, so a claim they fail has already failed)."""
     fast = FAST.score(f)
     fast_ok = fast >= FAST.threshold and not any(f.get(f"rule_{r}", 0.0) > 0 for r in FAST.rules)
-    sent = mode == "always" or decision.unsure(fast, fast_ok, f.get("rule_negation", 0.0) > 0)
-    if mode == "off" or decision.ruled_out_features(f) or not sent:
+    if not decision.sends(mode, fast, fast_ok, f):  # type: ignore[arg-type]
         return fast, fast_ok, False
     cal = decision.calibration
     score = cal.score(f)

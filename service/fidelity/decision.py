@@ -65,12 +65,17 @@ class KindDecision:
         low, high = self.band
         return low <= fast_score <= high and not (self.failures_only and fast_supported)
 
-    def ruled_out(self, fast: ClaimVerdict) -> bool:
-        """An override rule kept with the judge already fails the claim: the judge cannot change that (the
-        rules kept with the judge are among the fast calibration's, so the fast verdict has failed too)."""
-        return self.ruled_out_features(fast.features)
+    def sends(self, mode: JudgeMode, fast_score: float, fast_supported: bool, features: dict[str, float]) -> bool:
+        """Whether a claim with this fast verdict is read by the judge under ``mode``: never when a kept rule
+        already fails it; under ``always`` every other claim; under ``auto`` the unsure ones."""
+        if mode == "off" or self.ruled_out_features(features):
+            return False
+        clash = features.get("rule_negation", 0.0) > 0
+        return mode == "always" or self.unsure(fast_score, fast_supported, clash)
 
     def ruled_out_features(self, features: dict[str, float]) -> bool:
+        """An override rule kept with the judge already fails the claim: the judge cannot change that (the
+        rules kept with the judge are among the fast calibration's, so the fast verdict has failed too)."""
         return any(features.get(f"rule_{rule}", 0.0) > 0 for rule in self.calibration.rules)
 
 

@@ -37,10 +37,7 @@ class JudgeStage:
         verdicts = list(report.claims)
         note = ""
         for n, fast in enumerate(verdicts):
-            clash = fast.features.get("rule_negation", 0.0) > 0
-            if decision.ruled_out(fast) or not (
-                self.mode == "always" or decision.unsure(fast.score, fast.supported, clash)
-            ):
+            if not decision.sends(self.mode, fast.score, fast.supported, fast.features):
                 continue
             try:
                 claim = without_citations(fast.text)
