@@ -54,8 +54,8 @@ class _Recorder:
         return [0.5] * len(pairs)
 
 
-def collect(limit: int, cache: Path) -> FrankPairs:
-    rows = fixed_sample(load_frank(PROJECT / "evals" / "datasets", "valid"), limit)
+def collect(limit: int | None, cache: Path, split: str = "valid") -> FrankPairs:
+    rows = fixed_sample(load_frank(PROJECT / "evals" / "datasets", split), limit)
     if cache.is_file():
         saved = json.loads(cache.read_text())
         return FrankPairs(rows, [tuple(p) for p in saved["pairs"]], [tuple(o) for o in saved["owners"]])  # type: ignore[misc]
@@ -80,3 +80,34 @@ def collect(limit: int, cache: Path) -> FrankPairs:
 
 def evaluate(frank: FrankPairs, score: Callable[[list[tuple[str, str]]], list[float]]) -> dict[str, float]:
     return frank.auc(score(frank.pairs))
+
+
+def main() -> None:
+    """Verifier-alone ROC-AUC of torch checkpoints on a FRANK split, as the checker uses the verifier:
+
+    .venv-train/bin/python -m training.frank_select data/verifier-shipped data/run/best --split test
+    """
+    import argparse
+
+    import torch
+    from transformers import BertForSequenceClassification, BertTokenizerFast
+
+    from training.train import score_pairs
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("checkpoints", type=Path, nargs="+")
+    ap.add_argument("--split", default="valid", choices=["valid", "test"])
+    ap.add_argument("--limit", type=int, default=0, help="its fixed sample of this many summaries (0: all)")
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    cache = PROJECT / "data" / f"frank-{args.split}-{args.limit or 'all'}-pairs.json"
+    frank = collect(args.limit or None, cache, args.split)
+    for checkpoint in args.checkpoints:
+        model = BertForSequenceClassification.from_pretrained(checkpoint, num_labels=1)
+        tokenizer = BertTokenizerFast.from_pretrained(checkpoint)
+        scores = frank.auc(score_pairs(model, tokenizer, frank.pairs, 256))
+        print(checkpoint, args.split, len(frank.rows), {k: round(v, 3) for k, v in scores.items()}, flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -23,6 +23,7 @@ from transformers import BertForSequenceClassification, BertTokenizerFast
 from service.evals.metrics import balanced_accuracy, roc_auc
 from training.frank_select import collect
 from training.pairs import Pair, build
+from training.teacher import teacher_targets
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -119,6 +120,13 @@ def main() -> None:
     ap.add_argument("--fever-share", type=float, default=0.5, help="FEVER is Wikipedia, not news: keep this share")
     ap.add_argument("--init", type=Path, default=None, help="start from these weights (default: the base model)")
     ap.add_argument(
+        "--teacher", type=Path, default=None,
+        help="the language-model judge's labels (training/judge_labels.py): those pairs train on a blend of "
+        "their gold label and the judge's calibrated P(supported), repeated --teacher-repeat times",
+    )  # fmt: skip
+    ap.add_argument("--teacher-weight", type=float, default=0.5, help="the judge's share of a labelled pair's target")
+    ap.add_argument("--teacher-repeat", type=int, default=3)
+    ap.add_argument(
         "--frank", type=int, default=0,
         help="also judge checkpoints on this many FRANK valid summaries (verifier-only ROC-AUC, as the checker "
         "uses it); the kept checkpoint then maximises the mean of dev balanced accuracy and that AUC",
@@ -140,6 +148,11 @@ def main() -> None:
         if p.source != "docnli-fever" or random.Random(p.claim).random() < args.fever_share
     ]
     dev = dev_sample(build(args.shared, "dev"), per_source=150, seed=args.seed)
+    targets: dict[Pair, float] = {}
+    if args.teacher is not None:
+        targets, summary = teacher_targets(train, args.teacher, args.teacher_weight)
+        train += [p for p in train if p in targets] * (args.teacher_repeat - 1)
+        say(f"teacher: {summary}")
     plan = batches(train, args.batch, args.seed)[: args.pairs // args.batch]
     tokenizer = BertTokenizerFast.from_pretrained(base_model_dir())
     tokenizer.model_max_length = args.max_len
@@ -204,7 +217,7 @@ def main() -> None:
     while state["step"] < len(plan):
         batch = plan[state["step"]]
         logits = model(**encode(tokenizer, batch, args.max_len)).logits[:, 0]
-        loss = loss_fn(logits, torch.tensor([float(p.label) for p in batch]))
+        loss = loss_fn(logits, torch.tensor([targets.get(p, float(p.label)) for p in batch]))
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimiser.step()
