@@ -6,7 +6,8 @@ Optional work: reads ``../shared/datasets`` (through ``training.pairs``) and run
 pair, so it takes hours on one core; resumable (pairs already in the output are skipped), stop it any time.
 The sample is news-like: the summary pairs of CLIFF, XSumFaith, PolyTope and SummEdits and the
 OneStopEnglish ``train`` pairs (copies, editors' rewordings, planted errors), in equal shares per group,
-seeded, then ordered by premise so pairs of one window share the judge's cached prefix. The output holds no
+seeded, then ordered by a hash of the premise, so pairs of one window share the judge's cached prefix and a run
+stopped early has labelled a random part of the sample. The output holds no
 text: a key (sha1 of premise and claim), the pair's source and gold label, and the judge's P(yes), so the
 committed file carries no third-party text and ``training.train --teacher`` finds the pairs again by key.
 """
@@ -31,13 +32,13 @@ GROUPS = {"summaries": ("cliff", "xsumfaith", "polytope", "summedits"), "onestop
 
 
 def sample(pairs: list[Pair], total: int, seed: int = 13) -> list[Pair]:
-    """``total`` pairs in equal shares of the groups, seeded; ordered by premise (cache reuse)."""
+    """``total`` pairs in equal shares of the groups, seeded; grouped by premise (cache reuse)."""
     rng = random.Random(seed)
     picked: list[Pair] = []
     for prefixes in GROUPS.values():
         group = sorted({p for p in pairs if p.source.startswith(prefixes)}, key=lambda p: pair_key(p.premise, p.claim))
         picked += rng.sample(group, min(len(group), total // len(GROUPS)))
-    return sorted(picked, key=lambda p: (p.premise, p.claim))
+    return sorted(picked, key=lambda p: (pair_key(p.premise, ""), p.claim))  # a premise's pairs together
 
 
 def labels_path(version: int) -> Path:

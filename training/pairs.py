@@ -53,7 +53,9 @@ def best_windows(article: list[str], claim: str, size: int = 3, keep: int = 2, m
     idf = {s: math.log(1 + len(article) / df[s]) for s in df}
     wanted = {stem(w) for w in content_words(claim)}
     starts = range(max(1, len(article) - size + 1))
-    score = [sum(idf.get(s, 0) for s in wanted & set().union(*stems[i : i + size])) for i in starts]
+    # summed in sorted order: a float sum in set order differs between runs (string hashing), and so would the
+    # window picked on a near-tie
+    score = [sum(idf.get(s, 0) for s in sorted(wanted & set().union(*stems[i : i + size]))) for i in starts]
     chosen: set[int] = set()
     for i in sorted(starts, key=lambda i: -score[i])[:keep]:
         chosen.update(range(i, min(i + size, len(article))))
