@@ -127,6 +127,9 @@ def main() -> None:
     ap.add_argument("--teacher-weight", type=float, default=0.5, help="the judge's share of a labelled pair's target")
     ap.add_argument("--teacher-repeat", type=int, default=3)
     ap.add_argument(
+        "--teacher-only", action="store_true", help="train on the judged pairs alone (each --teacher-repeat times)"
+    )
+    ap.add_argument(
         "--frank", type=int, default=0,
         help="also judge checkpoints on this many FRANK valid summaries (verifier-only ROC-AUC, as the checker "
         "uses it); the kept checkpoint then maximises the mean of dev balanced accuracy and that AUC",
@@ -151,7 +154,8 @@ def main() -> None:
     targets: dict[Pair, float] = {}
     if args.teacher is not None:
         targets, summary = teacher_targets(train, args.teacher, args.teacher_weight)
-        train += [p for p in train if p in targets] * (args.teacher_repeat - 1)
+        judged = [p for p in train if p in targets]
+        train = judged * args.teacher_repeat if args.teacher_only else train + judged * (args.teacher_repeat - 1)
         say(f"teacher: {summary}")
     plan = batches(train, args.batch, args.seed)[: args.pairs // args.batch]
     tokenizer = BertTokenizerFast.from_pretrained(base_model_dir())
