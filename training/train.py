@@ -135,6 +135,8 @@ def main() -> None:
         "uses it); the kept checkpoint then maximises the mean of dev balanced accuracy and that AUC",
     )  # fmt: skip
     args = ap.parse_args()
+    if args.teacher_only and args.teacher is None:
+        ap.error("--teacher-only needs --teacher")
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
