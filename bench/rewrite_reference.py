@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -27,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import write_result
 from service.app import Newsdesk
 from service.evals.corpus import load_onestopenglish
+from service.fidelity.report import ClaimVerdict
 from service.rewrite.measures import changed_share, fact_recall, readability
 from service.settings import load_settings
 
@@ -50,6 +52,13 @@ def held_apart_names(articles: Mapping[str, object]) -> list[str]:
     return [name for name in articles if name not in used]
 
 
+def flag_cause(claim: ClaimVerdict) -> str:
+    """What failed a claim: an override rule (which), the judge, or the fast score alone (the judge not asked)."""
+    if claim.decided_by == "rule":
+        return f"rule: {claim.kind}"
+    return "judge" if claim.decided_by == "judge" else "fast score"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--held-apart", action="store_true", help="the articles no fidelity or rewrite suite uses")
@@ -59,6 +68,7 @@ def main() -> None:
     names = held_apart_names(articles) if args.held_apart else suite_names()
     per_article = []
     unsupported = claims = 0
+    flagged_by: Counter[str] = Counter()
     for name in names:
         article = articles.get(name)
         if article is None:  # the seed article has no human rewrite
@@ -67,6 +77,7 @@ def main() -> None:
         recall, _ = fact_recall(article.advanced, article.elementary)
         before, after = readability(article.advanced), readability(article.elementary)
         unsupported += len(report.unsupported)
+        flagged_by.update(flag_cause(c) for c in report.unsupported)
         claims += len(report.claims)
         per_article.append({
             "article": name,
@@ -88,8 +99,10 @@ def main() -> None:
         "changed_share": round(sum(a["changed"] for a in per_article) / n, 3),
     }
     print("all:", ", ".join(f"{k} {v}" for k, v in overall.items()))
+    print("flagged by:", ", ".join(f"{k} {v}" for k, v in flagged_by.most_common()))
     name = "rewrite_reference_held_apart" if args.held_apart else "rewrite_reference"
-    path = write_result(name, {"articles": n, "overall": overall, "per_article": per_article})
+    causes = dict(flagged_by.most_common())
+    path = write_result(name, {"articles": n, "overall": overall, "flagged_by": causes, "per_article": per_article})
     print(f"written to {path}")
 
 
