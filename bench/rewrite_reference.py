@@ -5,9 +5,11 @@
 For each OneStopEnglish article of the `rewrite` suite, the professional editors' elementary
 version is scored against the `advanced` original with exactly the measures the suite applies to
 newsdesk's rewrites: the fidelity checker's unsupported-sentence rate, fact recall (names and
-numbers kept), Flesch-Kincaid grade drop and the share of sentences changed. No language model is
-involved. It shows what those measures say about a rewrite that editors published: the ceiling a
-model's rewrite can be expected to reach under the same checker. Writes bench/results/rewrite_reference.json.
+numbers kept), Flesch-Kincaid grade drop and the share of sentences changed. The checker is the shipped
+one: the language model's judge confirms the fast checker's failures, as in a rewrite, so the model runs.
+It shows what those measures say about a rewrite that editors published: the ceiling a model's rewrite can
+be expected to reach under the same checker. Writes bench/results/rewrite_reference.json, with what failed
+each flagged sentence (an override rule, the judge, or the fast score alone).
 
 --held-apart scores, instead, the 14 shipped OneStopEnglish articles that no fidelity or rewrite suite uses
 (nor this benchmark without the flag), so that a change to the checker made while reading the suite's flags

@@ -46,7 +46,9 @@ def test_two_hundred_check_pairs_run_with_one_load_of_each_model(
         return real(path, *args, **kwargs)
 
     monkeypatch.setattr(onnxruntime, "InferenceSession", counted)
-    desk = Newsdesk(load_settings(data_dir=tmp_path / "data", fidelity_model="verifier"))
+    # the fast checker alone: the judge's own reading of many claims of one source is
+    # test_fidelity_judge_real's (the source read once); here, the fast path at the scale of a user's batch
+    desk = Newsdesk(load_settings(data_dir=tmp_path / "data", fidelity_model="verifier", fidelity_judge="off"))
     [result], failures, _ = run_suites(
         desk, suite_files(desk, [str(tmp_path / "suite.toml")]), None, tmp_path / "out", lambda _n: lambda *_: None
     )

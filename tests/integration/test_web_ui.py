@@ -173,32 +173,27 @@ def test_an_uploaded_article_is_listed_and_a_bad_file_is_explained(page: Page, t
     shot(page, "articles")
 
 
-def test_a_short_article_is_rewritten_with_a_report(page: Page) -> None:
-    open_tab(page, "Rewrite")
-    page.locator("#rewrite-text textarea").fill(HARBOUR)
-    page.locator("#rewrite-run").click()
-    report = page.locator("#rewrite-report")
-    expect(report).to_contain_text("Reading grade (Flesch-Kincaid)", timeout=LLM_WAIT_MS)
-    expect(report).to_contain_text("Names and numbers kept")
-    aligned = page.locator("#rewrite-output")
-    expect(aligned.locator("td.src").first).to_contain_text("Saint-Malo")
-    expect(aligned.locator("td.out").first).not_to_be_empty()
-    expect(aligned.locator("td.out", has_text="…")).to_have_count(0)  # every sentence done
-    expect(page.locator("#rewrite-download")).to_contain_text(".md")
-    expect(page.locator("#rewrite-chart img, #rewrite-chart canvas, #rewrite-chart svg").first).to_be_visible()
-    shot(page, "rewrite")
-
-
+@pytest.mark.timeout(1800)  # the whole seed on the slow kind of CI machine: about 8 minutes, 3 on the fast kind
 def test_the_seed_article_is_rewritten_with_its_people_and_relations_kept(page: Page) -> None:
+    """CI's one rewrite of a whole article, so it also holds the `rewrite` suite's bounds (evals/suites/rewrite.toml)
+    on the report the page shows: the grade drops, names and numbers are kept, most sentences change."""
     open_tab(page, "Rewrite")
     page.locator("#rewrite-article input").click()
     page.get_by_role("option", name="OpenAI brain drain: Luke Metz and Barret Zoph leave").click()
     page.locator("#rewrite-run").click()
-    expect(page.locator("#rewrite-report")).to_contain_text("Split into shorter sentences", timeout=2 * LLM_WAIT_MS)
-    split = page.locator("#rewrite-report tr", has_text="Split into shorter sentences").locator("td")
-    assert int(split.inner_text()) > 0  # the seed's long sentences come back as shorter ones
+    report = page.locator("#rewrite-report")
+    expect(report).to_contain_text("Split into shorter sentences", timeout=25 * 60_000)
+    figures = {
+        row.locator("th").inner_text(): row.locator("td").inner_text()
+        for row in report.locator("tr:has(th):has(td)").all()
+    }
+    assert int(figures["Split into shorter sentences"]) > 0  # the seed's long sentences come back as shorter ones
+    before, after = (float(g) for g in figures["Reading grade (Flesch-Kincaid)"].split("→"))
+    assert before - after >= 0.5, figures
+    assert int(figures["Names and numbers kept"].split("%")[0]) >= 80, figures
+    assert int(figures["Sentences changed"].rstrip("%")) >= 30, figures
     rows = page.locator("#rewrite-output tr.unit")
-    expect(rows.locator("td.out", has_text="…")).to_have_count(0)
+    expect(rows.locator("td.out", has_text="…")).to_have_count(0)  # every sentence done
     pairs = [(r.locator("td.src").inner_text(), r.locator("td.out").inner_text()) for r in rows.all()]
     people = ("Metz", "Zoph", "Fedus", "heavyweight")
     for source, out in pairs:  # no person (or "heavyweight") becomes a company
@@ -206,6 +201,9 @@ def test_the_seed_article_is_rewritten_with_its_people_and_relations_kept(page: 
             assert "compan" not in out.lower(), (source, out)
     fedus = next(out for source, out in pairs if "taken over by William (Liam) Fedus" in source)
     assert "Fedus" in fedus and "Zoph" in fedus and "Metz" not in fedus  # Fedus replaced Zoph alone
+    expect(page.locator("#rewrite-download")).to_contain_text(".md")
+    expect(page.locator("#rewrite-chart img, #rewrite-chart canvas, #rewrite-chart svg").first).to_be_visible()
+    shot(page, "rewrite")
 
 
 def test_an_eval_suite_runs_from_the_evals_tab(page: Page) -> None:
