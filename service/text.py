@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from service.parser import opens_with_common_word
+from service.places import same_place
+
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+|\n+")
 _ABBREVIATIONS = ("mr.", "mrs.", "ms.", "dr.", "st.", "jr.", "sr.", "prof.", "gen.", "u.s.", "u.k.", "e.g.", "i.e.")
 _WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*[^\W\d_]*(?:['’][^\W\d_]+)?")
@@ -132,7 +135,9 @@ _SCOPE_SKIP = frozenset({"yet", "already", "even", "still", "ever", "always", "r
 
 def proper_nouns(text: str, sentence_initial: bool = True) -> set[str]:
     """Lower-cased capitalised words (names, places, organisations). A word that starts a sentence
-    counts only with ``sentence_initial`` and when it is not a common word."""
+    counts only with ``sentence_initial``, when it is not a common word, and when the parser's tagger does not
+    read it as a verb, adjective, adverb, function word or plural noun ("Metz posted…", "Paris said…" and "Dutch
+    police said…", not "Fewer people…", "Putting it on the map…" or "Critics say…")."""
     found: set[str] = set()
     for span in sentences(text):
         tokens = _WORD.findall(span.text)
@@ -142,9 +147,11 @@ def proper_nouns(text: str, sentence_initial: bool = True) -> set[str]:
             and tokens
             and tokens[0][:1].isupper()
             and tokens[0].lower() not in STOPWORDS
+            and tokens[0].lower() not in found
             and zipf(tokens[0].lower()) < 5
+            and (bool(same_place(tokens[0].lower())) or not opens_with_common_word(span.text))
         ):
-            found.add(tokens[0].lower())  # a sentence-initial word counts when it is not a common word
+            found.add(tokens[0].lower())
     return found
 
 

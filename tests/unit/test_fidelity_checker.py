@@ -57,6 +57,16 @@ def test_an_acronym_spelled_out_adds_no_name_and_a_different_name_still_does(che
     assert other.features["rule_novel_name"] == 1.0 and "european" in other.unsupported_words
 
 
+def test_a_nationality_word_draws_on_its_place_and_a_different_place_still_does_not(
+    checker: FidelityChecker,
+) -> None:
+    source = "The service will open across Europe next year, said the company's founder, Anna Berg."
+    same = checker.check(source, "The European service will open next year, said Anna Berg.").claims[0]
+    assert same.features["rule_novel_name"] == 0.0 and "european" not in same.unsupported_words
+    other = checker.check(source, "The African service will open next year, said Anna Berg.").claims[0]
+    assert other.features["rule_novel_name"] == 1.0 and "african" in other.unsupported_words
+
+
 def test_content_absent_from_the_source_scores_low(checker: FidelityChecker) -> None:
     report = checker.check(SOURCE, "Scientists discovered water on a distant moon of Saturn last week.")
     assert not report.supported and report.score < 0.3

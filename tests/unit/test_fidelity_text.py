@@ -63,6 +63,12 @@ def test_proper_nouns_skip_common_sentence_starts() -> None:
     }
 
 
+def test_a_sentence_opening_word_is_a_name_only_when_the_tagger_reads_a_proper_noun() -> None:
+    assert proper_nouns("Fewer and fewer people want BlackBerry phones.") == {"blackberry"}
+    assert proper_nouns("Putting the boxes on the map would help.") == set()
+    assert proper_nouns("Metz posted online. Paris said no.") == {"metz", "paris"}
+
+
 def test_number_value_reads_digits_and_cardinal_words_alike() -> None:
     assert [number_value(w) for w in ("two", "2m", "6,442", "1.5", "forty", "dozen")] == [
         "2", "2", "6442", "1.5", "40", "12"
