@@ -63,10 +63,12 @@ def test_proper_nouns_skip_common_sentence_starts() -> None:
     }
 
 
-def test_a_sentence_opening_word_is_a_name_only_when_the_tagger_reads_a_proper_noun() -> None:
+def test_a_sentence_opening_word_is_not_a_name_when_the_tagger_reads_a_common_word() -> None:
     assert proper_nouns("Fewer and fewer people want BlackBerry phones.") == {"blackberry"}
     assert proper_nouns("Putting the boxes on the map would help.") == set()
+    assert proper_nouns("Critics say the plan is too costly.") == set()  # a plural noun
     assert proper_nouns("Metz posted online. Paris said no.") == {"metz", "paris"}
+    assert proper_nouns("Dutch police said no.") == {"dutch"}  # a nationality, whatever the tagger says
 
 
 def test_number_value_reads_digits_and_cardinal_words_alike() -> None:
