@@ -29,7 +29,7 @@ from service.fidelity.claims import claim_spans, without_citations
 from service.fidelity.decision import CheckKind
 from service.fidelity.judge_stage import JudgeStage
 from service.fidelity.report import ClaimVerdict, FidelityReport, Kind
-from service.fidelity.signals import IGNORED, lcs, name_like, negated, negation_clash, unique
+from service.fidelity.signals import IGNORED, lcs, name_like, negated, negation_clash, same_root, unique
 from service.fidelity.source_index import Source, index_source
 from service.fidelity.verifier import Verifier
 from service.places import same_place
@@ -170,6 +170,7 @@ class FidelityChecker:
                 if (name_like(w) or w in names or is_number(w))
                 and _uses(w, src.all_stems, src.all_numbers)
                 and not _uses(w, window_words, window_numbers)
+                and (w in names or is_number(w) or not same_root(stem(w), window_words))
             ),
             "negation": ["not"]
             if evidence and negation_clash(claim_words, words(" ".join(e.text for e in evidence)))

@@ -30,6 +30,18 @@ def name_like(word: str) -> bool:
     return not is_number(word) and zipf(word) < RARE_ZIPF
 
 
+def same_root(word_stem: str, stems: set[str]) -> bool:
+    """A common word in another derivational form of one of ``stems`` ("capitalist" for "capital",
+    "crowdfund" for "crowdfunder"): their longest shared beginning is at least 6 letters and three quarters of
+    the shorter. Used only for common words: "Roberts" and "Robertson" are two people."""
+    for other in stems:
+        shared = next((i for i, (a, b) in enumerate(zip(word_stem, other, strict=False)) if a != b),
+                      min(len(word_stem), len(other)))  # fmt: skip
+        if shared >= 6 and shared >= 0.75 * min(len(word_stem), len(other)):
+            return True
+    return False
+
+
 def lcs(a: list[str], b: list[str]) -> int:
     """Length of the longest common subsequence of two token lists."""
     if not a or not b:

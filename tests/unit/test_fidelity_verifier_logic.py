@@ -133,3 +133,22 @@ def test_a_number_written_another_way_is_the_sources_number() -> None:
         assert sure.check(source, same).supported, same
     report = sure.check(source, "A bag is lifted to about three metres.")
     assert not report.supported and "three" in report.claims[0].reason
+
+
+def test_a_rare_word_in_another_form_of_its_evidence_is_not_misplaced_but_a_name_still_is() -> None:
+    from service.fidelity.signals import same_root
+
+    assert same_root("capitalist", {"capital"}) and same_root("crowdfund", {"crowdfunder"})
+    assert not same_root("mural", {"slab"}) and not same_root("cap", {"capital"})  # too short to share a root
+    guards = Calibration(VERIFIER_ONLY.weights, 0.0, 0.5, frozenset({"misplaced"}))
+    source = (
+        "Ms Roberts put venture capital into the start-up last year. The weather was mild. Rain fell on Tuesday. "
+        "The harbour stayed open. Ms Robertson runs the firm. Its crowdfunding page is closed. Venture "
+        "capitalists like it."
+    )
+    sure = checker(FakeVerifier(default=0.99), guards)
+    assert sure.check(source, "Ms Roberts put money from venture capitalists into the start-up last year.").supported
+    report = sure.check(source, "Ms Roberts put crowdfunding into the start-up last year.")  # far from its evidence
+    assert not report.supported and "crowdfunding" in report.claims[0].reason
+    report = sure.check(source, "Ms Robertson put venture capital into the start-up last year.")
+    assert not report.supported and "robertson" in report.claims[0].reason.lower()  # a name has no other forms
