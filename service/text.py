@@ -123,6 +123,24 @@ def number_values(tokens: list[str]) -> set[str]:
     return values | ({"1"} if {"a", "an"} & set(tokens) else set())
 
 
+# Words that mean a number of units, and the number words a plain rewrite spells them out with ("within a
+# decade" → "within ten years", "for centuries" → "for hundreds of years"). Only the same number: "twenty years"
+# for "a decade" or "thousands of years" for "centuries" still names a number the source does not.
+_SPELLED_OUT = {
+    "decade": ("ten",),
+    "century": ("hundred",),
+    "centuries": ("hundreds",),
+    "millennium": ("thousand",),
+    "millennia": ("thousands",),
+    "fortnight": ("two",),
+}
+
+
+def spelled_out(tokens: list[str]) -> list[str]:
+    """The number words that restate these words' units ("decade" gives "ten")."""
+    return [same for t in tokens for same in _SPELLED_OUT.get(t, ())]
+
+
 def magnitudes(text: str) -> set[str]:
     """The magnitudes news style abbreviates, in digits: "$240bn" names a billion as "$240 billion" does,
     and "£2m" a million (a bare "2m" may be metres, so only after a currency sign)."""

@@ -7,7 +7,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from service.embeddings.base import Embedder
-from service.text import Span, acronyms, content_words, magnitudes, number_values, sentences, stem, words
+from service.text import (
+    Span,
+    acronyms,
+    content_words,
+    magnitudes,
+    number_values,
+    sentences,
+    spelled_out,
+    stem,
+    words,
+)
 
 
 @dataclass
@@ -27,8 +37,9 @@ class Source:
 def index_source(source: str, embedder: Embedder) -> Source:
     spans = sentences(source)
     vectors = np.array(embedder.embed_documents([s.text for s in spans])) if spans else np.zeros((0, 1))
-    tokens = [words(s.text) for s in spans]
+    tokens = [(t := words(s.text)) + spelled_out(t) for s in spans]  # "a decade" also names ten (years)
     every = [{stem(w) for w in t} for t in tokens]
+    every_word = words(source)
     numbers = [number_values(t) | magnitudes(s.text) for t, s in zip(tokens, spans, strict=True)]
     return Source(
         text=source,
@@ -36,7 +47,7 @@ def index_source(source: str, embedder: Embedder) -> Source:
         stems=[[stem(w) for w in content_words(s.text)] for s in spans],
         every=every,
         window_words=[set().union(*every[max(0, i - 1) : i + 2]) for i in range(len(every))],
-        all_stems={stem(w) for w in words(source)},
+        all_stems={stem(w) for w in every_word + spelled_out(every_word)},
         numbers=numbers,
         all_numbers=set().union(*numbers),
         vectors=vectors,

@@ -135,6 +135,25 @@ def test_a_number_written_another_way_is_the_sources_number() -> None:
     assert not report.supported and "three" in report.claims[0].reason
 
 
+def test_a_unit_spelled_out_as_its_number_is_the_sources_number_but_another_number_is_not() -> None:
+    guards = Calibration(VERIFIER_ONLY.weights, 0.0, 0.5, frozenset({"novel_number", "misplaced"}))
+    source = "Coal will catch oil within a decade. Farmers have chewed coca for centuries. It lasts a fortnight."
+    sure = checker(FakeVerifier(default=0.99), guards)
+    for same in (
+        "Coal will catch oil within ten years.",
+        "Farmers have chewed coca for hundreds of years.",
+        "It lasts two weeks.",
+    ):
+        assert sure.check(source, same).supported, same
+    for wrong, number in (
+        ("Coal will catch oil within twenty years.", "twenty"),
+        ("Farmers have chewed coca for thousands of years.", "thousands"),
+        ("It lasts three weeks.", "three"),
+    ):
+        report = sure.check(source, wrong)
+        assert not report.supported and number in report.claims[0].reason, wrong
+
+
 def test_a_rare_word_in_another_form_of_its_evidence_is_not_misplaced_but_a_name_still_is() -> None:
     from service.fidelity.signals import same_root
 
