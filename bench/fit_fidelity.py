@@ -45,7 +45,7 @@ from training.veto import SHARED, dev_veto
 
 SIGNALS = ("verifier", "order", "coverage", "similarity", "rare_novel")
 ALL_RULES = Calibration({"verifier": 1.0}, 0.0, 0.5)
-GUARDS = ("novel_number", "novel_name", "misplaced", "contradicted")
+GUARDS = ("novel_number", "novel_name", "misplaced", "role_swap", "contradicted")
 Claims = list[dict[str, float]]
 
 

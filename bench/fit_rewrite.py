@@ -48,9 +48,11 @@ RULE_SETS: tuple[frozenset[str], ...] = (
     NAME_RULES,
     NAME_RULES | {"misplaced"},
     NAME_RULES | {"misplaced", "contradicted"},
+    NAME_RULES | {"misplaced", "contradicted", "role_swap"},
 )
 # ``misplaced``: a name or number the source uses for another role, the swap that the judge passes (P(yes) 0.78-0.80
-# on a planted role swap); on a tie the fit keeps more rules
+# on a planted role swap); ``role_swap``: a verb's doer and receiver the other way round (service/fidelity/roles.py),
+# which the judge passes too; on a tie the fit keeps more rules
 Row = dict[str, Any]
 
 

@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-RULES = ("novel_number", "novel_name", "misplaced", "negation", "contradicted")
+RULES = ("novel_number", "novel_name", "misplaced", "role_swap", "negation", "contradicted")
 RARE_ZIPF = 3.5  # a word rarer than this (wordfreq Zipf scale) counts as a name-like word
 FITTED = Path(__file__).parent / "model" / "calibration.json"
 

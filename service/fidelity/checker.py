@@ -29,6 +29,7 @@ from service.fidelity.claims import claim_spans, without_citations
 from service.fidelity.decision import CheckKind
 from service.fidelity.judge_stage import JudgeStage
 from service.fidelity.report import ClaimVerdict, FidelityReport, Kind
+from service.fidelity.roles import swapped_roles
 from service.fidelity.signals import IGNORED, lcs, name_like, negated, negation_clash, same_root, unique
 from service.fidelity.source_index import Source, index_source
 from service.fidelity.verifier import Verifier
@@ -172,6 +173,7 @@ class FidelityChecker:
                 and not _uses(w, window_words, window_numbers)
                 and (w in names or is_number(w) or not same_root(stem(w), window_words))
             ),
+            "role_swap": ["roles"] if evidence and swapped_roles(plain, [e.text for e in evidence]) else [],
             "negation": ["not"]
             if evidence and negation_clash(claim_words, words(" ".join(e.text for e in evidence)))
             else [],
@@ -181,14 +183,17 @@ class FidelityChecker:
         m.signals["negated"] = float(with_negation)
         on = {rule: found if rule in cal.rules else [] for rule, found in hits.items()}
         novel_numbers, novel_names, misplaced = on["novel_number"], on["novel_name"], on["misplaced"]
-        clash, contradicted = bool(on["negation"]), bool(on["contradicted"])
-        supported = score >= cal.threshold and not (novel_numbers or novel_names or misplaced or clash or contradicted)
+        clash, contradicted, swap = bool(on["negation"]), bool(on["contradicted"]), bool(on["role_swap"])
+        ruled = bool(novel_numbers or novel_names or misplaced or swap or clash or contradicted)
+        supported = score >= cal.threshold and not ruled
         kind: Kind
         if novel_numbers or novel_names:
             kind, reason = "novel", f"not in the source: {', '.join(novel_numbers + novel_names)}"
         elif misplaced:
             kind, reason = "misplaced", f"the source does not connect {', '.join(misplaced)} with this"
             novel = misplaced + novel
+        elif swap:
+            kind, reason = "misplaced", "the source gives who did what the other way round"
         elif clash:
             kind, reason = "negation", "negation differs from the closest source sentence"
         elif contradicted:
@@ -201,7 +206,6 @@ class FidelityChecker:
         if not supported and not novel and evidence:
             novel = unique(w for w in content_words(claim.text) if stem(w) not in window_words and not is_number(w))
         novel = [] if supported else sorted(novel, key=lambda w: (not is_number(w), zipf(w)))
-        ruled = novel_numbers or novel_names or misplaced or clash or contradicted
         return ClaimVerdict(claim.text, claim.start, claim.end, supported, round(score, 4), evidence, novel, reason,
                             m.signals, kind, "rule" if ruled else "signals")  # fmt: skip
 

@@ -46,6 +46,7 @@ _RULE_KIND: dict[str, Kind] = {
     "novel_number": "novel",
     "novel_name": "novel",
     "misplaced": "misplaced",
+    "role_swap": "misplaced",
     "negation": "negation",
     "contradicted": "unsupported",
 }

@@ -55,3 +55,12 @@ def test_the_verifier_checker_supports_the_flagship_paraphrase_and_refuses_inven
     for invented in ("OpenAI will hire 500 new researchers in Paris next year.", "Luke Metz did not leave OpenAI."):
         assert not checker.check(source, invented).supported, invented
     # Known limit (docs/fidelity.md): "Barret Zoph replaced William (Liam) Fedus." still passes.
+
+
+def test_the_shipped_checker_fails_a_doer_and_receiver_given_the_other_way_round() -> None:
+    checker = FidelityChecker(MiniLMEmbedder(), CrossEncoderVerifier(), fitted())
+    source = SEED.read_text()
+    swapped = checker.check(source, "Zoph's departure is followed by Mira Murati and Bob McGrew.")
+    assert not swapped.supported and "other way round" in swapped.claims[0].reason, swapped.claims
+    same = checker.check(source, "Zoph's departure follows the departures of Mira Murati and Bob McGrew.")
+    assert "other way round" not in same.claims[0].reason, same.claims

@@ -154,6 +154,27 @@ def test_a_unit_spelled_out_as_its_number_is_the_sources_number_but_another_numb
         assert not report.supported and number in report.claims[0].reason, wrong
 
 
+def test_a_claim_giving_a_verbs_doer_and_receiver_the_other_way_round_fails_but_the_passive_does_not() -> None:
+    guards = Calibration(VERIFIER_ONLY.weights, 0.0, 0.5, frozenset({"role_swap"}))
+    source = "Omar Abdullah has lobbied the British High Commission to relax the guidelines. The talks failed."
+    sure = checker(FakeVerifier(default=0.99), guards)
+    for same in (
+        "The British High Commission was lobbied by Omar Abdullah.",
+        "Omar Abdullah lobbied the British High Commission.",
+        "He lobbied the British High Commission.",  # a pronoun is not read
+    ):
+        assert sure.check(source, same).supported, same
+    for swapped in (
+        "The British High Commission lobbied Omar Abdullah.",
+        "Omar Abdullah was lobbied by the British High Commission.",
+    ):
+        report = sure.check(source, swapped)
+        assert not report.supported and "other way round" in report.claims[0].reason, swapped
+        assert report.claims[0].decided_by == "rule"
+    off = checker(FakeVerifier(default=0.99), Calibration(VERIFIER_ONLY.weights, 0.0, 0.5, frozenset()))
+    assert off.check(source, "The British High Commission lobbied Omar Abdullah.").supported  # the rule is a switch
+
+
 def test_a_rare_word_in_another_form_of_its_evidence_is_not_misplaced_but_a_name_still_is() -> None:
     from service.fidelity.signals import same_root
 
