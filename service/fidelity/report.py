@@ -27,8 +27,9 @@ class ClaimVerdict:
 
     @property
     def invented(self) -> bool:
-        """A name or number the source lacks, or one the source puts elsewhere: the claim adds a fact. Read
-        from the rule tests themselves, which run whether or not the calibration lets them decide verdicts."""
+        """A name or number the source lacks, or one the source puts elsewhere (also a doer and receiver given
+        the other way round, kind ``misplaced``): the claim adds a fact. Read from the rule tests themselves,
+        which run whether or not the calibration lets them decide verdicts."""
         return self.kind in ("novel", "misplaced") or any(
             self.features.get(f"rule_{rule}", 0.0) > 0 for rule in ("novel_number", "novel_name", "misplaced")
         )
