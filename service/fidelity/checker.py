@@ -28,18 +28,17 @@ from service.fidelity.calibration import LEXICAL, RARE_ZIPF, Calibration
 from service.fidelity.claims import claim_spans, without_citations
 from service.fidelity.decision import CheckKind
 from service.fidelity.judge_stage import JudgeStage
+from service.fidelity.number_order import numbers_reordered
 from service.fidelity.report import ClaimVerdict, FidelityReport, Kind
 from service.fidelity.roles import swapped_roles
-from service.fidelity.signals import IGNORED, lcs, name_like, negated, negation_clash, same_root, unique
+from service.fidelity.signals import IGNORED, lcs, name_like, negated, negation_clash, same_root, unique, uses
 from service.fidelity.source_index import Source, index_source
 from service.fidelity.verifier import Verifier
-from service.places import same_place
 from service.text import (
     Span,
     acronym_expansions,
     content_words,
     is_number,
-    number_value,
     proper_nouns,
     stem,
     words,
@@ -152,7 +151,7 @@ class FidelityChecker:
         novel = unique(
             w
             for w in claim_words
-            if not _uses(w, src.all_stems, src.all_numbers) and w not in IGNORED and w not in spelled_out
+            if not uses(w, src.all_stems, src.all_numbers) and w not in IGNORED and w not in spelled_out
         )
         names = proper_nouns(claim.text)
         first, last = m.window
@@ -169,11 +168,12 @@ class FidelityChecker:
                 w
                 for w in content_words(plain)
                 if (name_like(w) or w in names or is_number(w))
-                and _uses(w, src.all_stems, src.all_numbers)
-                and not _uses(w, window_words, window_numbers)
+                and uses(w, src.all_stems, src.all_numbers)
+                and not uses(w, window_words, window_numbers)
                 and (w in names or is_number(w) or not same_root(stem(w), window_words))
             ),
             "role_swap": ["roles"] if evidence and swapped_roles(plain, [e.text for e in evidence]) else [],
+            "number_order": numbers_reordered(plain, [e.text for e in evidence]),
             "negation": ["not"]
             if evidence and negation_clash(claim_words, words(" ".join(e.text for e in evidence)))
             else [],
@@ -218,7 +218,7 @@ class FidelityChecker:
         rare = sum(
             1
             for w in content_words(claim)
-            if not _uses(w, src.all_stems, src.all_numbers)
+            if not uses(w, src.all_stems, src.all_numbers)
             and (is_number(w) or zipf(w) < RARE_ZIPF)
             and w not in IGNORED
         )
@@ -243,13 +243,3 @@ class FidelityChecker:
         if len(self._sources) > _CACHE_SIZE:
             self._sources.popitem(last=False)
         return indexed
-
-
-def _uses(word: str, stems: set[str], numbers: set[str]) -> bool:
-    """The word is among these stems, a number among these numbers in any spelling, or a place word one of
-    whose other forms is among them."""
-    return (
-        stem(word) in stems
-        or (is_number(word) and number_value(word) in numbers)
-        or any(stem(place) in stems for place in same_place(word))  # "European" for the source's "Europe"
-    )

@@ -17,6 +17,10 @@ the passages it cites), ``rewrite`` (a rewritten text against its source). A ``K
   what its closest source sentence affirms, or the reverse) reaches the judge whatever its fast score, even
   when the fast checker passed it: the same words with the opposite meaning are what word overlap, word
   order and the names cannot see;
+- ``judge_number_order``: under ``auto``, a claim with two numbers its evidence gives the other way round
+  (number_order.py) reaches the judge whatever its fast verdict, and is supported only if P(yes) also reaches
+  this value (None: such a claim is decided like any other): the fast signals all pass a swap of two numbers
+  (every word and number is the source's), so their combination cannot be what clears it;
 - ``window_words``: 0, the judge reads the source whole (the cached prefix of all its claims); N, each claim
   is read on the run of about N words of the source that holds most of its words (as MiniCheck chunks long
   documents), when the source is longer than that.
@@ -48,6 +52,7 @@ _RULE_KIND: dict[str, Kind] = {
     "misplaced": "misplaced",
     "role_swap": "misplaced",
     "negation": "negation",
+    "number_order": "misplaced",
     "contradicted": "unsupported",
 }
 
@@ -59,9 +64,12 @@ class KindDecision:
     failures_only: bool = False  # under ``auto``, only the claims the fast checker failed
     window_words: int = 0  # 0: the judge reads the source whole; N: each claim on its ~N-word window
     judge_negations: bool = False  # under ``auto``, a negation clash reaches the judge whatever the fast verdict
+    judge_number_order: float | None = None  # P(yes) that clears two numbers given the other way round
 
-    def unsure(self, fast_score: float, fast_supported: bool = False, negation_clash: bool = False) -> bool:
-        if negation_clash and self.judge_negations:
+    def unsure(
+        self, fast_score: float, fast_supported: bool = False, negation_clash: bool = False, reordered: bool = False
+    ) -> bool:
+        if (negation_clash and self.judge_negations) or (reordered and self.judge_number_order is not None):
             return True
         low, high = self.band
         return low <= fast_score <= high and not (self.failures_only and fast_supported)
@@ -72,7 +80,8 @@ class KindDecision:
         if mode == "off" or self.ruled_out_features(features):
             return False
         clash = features.get("rule_negation", 0.0) > 0
-        return mode == "always" or self.unsure(fast_score, fast_supported, clash)
+        reordered = features.get("rule_number_order", 0.0) > 0
+        return mode == "always" or self.unsure(fast_score, fast_supported, clash, reordered)
 
     def ruled_out_features(self, features: dict[str, float]) -> bool:
         """An override rule kept with the judge already fails the claim: the judge cannot change that (the
@@ -87,7 +96,9 @@ def judged_verdict(fast: ClaimVerdict, yes: float, decision: KindDecision) -> Cl
     features = {**fast.features, "fast": logit(fast.score), "judge": logit(yes), "judge_yes": round(yes, 4)}
     score = cal.score(features)
     hits = [rule for rule in sorted(cal.rules) if features.get(f"rule_{rule}", 0.0) > 0]
-    supported = score >= cal.threshold and not hits
+    clear = decision.judge_number_order if features.get("rule_number_order", 0.0) > 0 else None
+    doubted = clear is not None and yes < clear  # numbers given the other way round, and the judge not sure
+    supported = score >= cal.threshold and not doubted and not hits
     kind: Kind
     if supported:
         kind, reason, words = "supported", f"supported (the language model agrees: P(yes) {yes:.2f})", []
@@ -95,6 +106,9 @@ def judged_verdict(fast: ClaimVerdict, yes: float, decision: KindDecision) -> Cl
         kind, reason, words = fast.kind, fast.reason, fast.unsupported_words
     elif hits:
         kind, reason, words = _RULE_KIND[hits[0]], f"fails the {hits[0].replace('_', ' ')} rule", []
+    elif doubted:
+        kind, words = "misplaced", fast.unsupported_words
+        reason = f"the source gives these numbers the other way round (the language model: P(yes) {yes:.2f})"
     else:
         kind = "unsupported"
         reason = f"the language model does not find this in the source (P(yes) {yes:.2f})"
@@ -116,6 +130,8 @@ class JudgedDecisions:
                 entries[k]["window_words"] = d.window_words
             if d.judge_negations:
                 entries[k]["judge_negations"] = True
+            if d.judge_number_order is not None:
+                entries[k]["judge_number_order"] = d.judge_number_order
         return json.dumps(entries, indent=1)
 
     @classmethod
@@ -130,13 +146,17 @@ class JudgedDecisions:
             failures_only = bool(entry.pop("failures_only", False))
             window_words = int(entry.pop("window_words", 0))
             judge_negations = bool(entry.pop("judge_negations", False))
+            number_order = entry.pop("judge_number_order", None)
+            if number_order is not None and not 0.0 < float(number_order) < 1.0:
+                raise ValueError(f"the {kind} decision's judge_number_order must lie in (0, 1), not {number_order}")
             if window_words < 0:
                 raise ValueError(f"the {kind} decision's window_words must be 0 or more, not {window_words}")
             calibration = Calibration.from_json(json.dumps(entry))
             if "judge" not in calibration.weights:
                 raise ValueError(f"the {kind} decision has no weight for the judge")
             band_pair = (float(band[0]), float(band[1]))
-            kinds[kind] = KindDecision(calibration, band_pair, failures_only, window_words, judge_negations)
+            clear = None if number_order is None else float(number_order)
+            kinds[kind] = KindDecision(calibration, band_pair, failures_only, window_words, judge_negations, clear)
         return cls(kinds)
 
 

@@ -1,9 +1,11 @@
-"""Word-level tests the checker reads claims with: word order (LCS), name-like words, negation clashes."""
+"""Word-level tests the checker reads claims with: word order (LCS), name-like words, negation clashes, whether
+the source uses a word."""
 
 from __future__ import annotations
 
 from service.fidelity.calibration import RARE_ZIPF
-from service.text import is_negation, is_number, negation_scopes, stem, zipf
+from service.places import same_place
+from service.text import is_negation, is_number, negation_scopes, number_value, stem, zipf
 
 # The placeholder some summarisers (in FRANK) write for a word outside their vocabulary: not a name, not a
 # fact. Ignored here rather than dropped when FRANK is read, which leaves broken sentences (FRANK `valid`
@@ -61,3 +63,13 @@ def unique(items: object) -> list[str]:
     for item in items:  # type: ignore[attr-defined]
         seen.setdefault(item, None)
     return list(seen)
+
+
+def uses(word: str, stems: set[str], numbers: set[str]) -> bool:
+    """The word is among these stems, a number among these numbers in any spelling, or a place word one of
+    whose other forms is among them."""
+    return (
+        stem(word) in stems
+        or (is_number(word) and number_value(word) in numbers)
+        or any(stem(place) in stems for place in same_place(word))  # "European" for the source's "Europe"
+    )

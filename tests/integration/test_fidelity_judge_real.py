@@ -101,3 +101,20 @@ def test_the_rewrite_check_sends_a_flipped_negation_to_the_judge_which_fails_it(
     claim = report.claims[0]
     assert claim.features["rule_negation"] == 1.0 and claim.decided_by == "judge", claim
     assert not report.supported, claim
+
+
+def test_the_rewrite_check_sends_two_numbers_given_the_other_way_round_to_the_judge_which_fails_them(
+    desk: Newsdesk,
+) -> None:
+    """Every word and number of a swap is the source's, so the fast checker passes it; the shipped rewrite
+    decision sends a claim whose numbers its evidence gives the other way round to the judge
+    (``judge_number_order``; the unit twin: tests/unit/test_judge.py), and the same sentence in the source's
+    order is not sent."""
+    sentence = "In China, the top 10% now take home nearly 60% of the income."
+    checker = desk.checker_judging("auto")
+    swap = checker.check(sentence, "In China, the top 60% now earn nearly 10% of the income.", kind="rewrite")
+    claim = swap.claims[0]
+    assert claim.features["rule_number_order"] == 1.0 and claim.decided_by == "judge", claim
+    assert not swap.supported and claim.kind == "misplaced", claim
+    kept = checker.check(sentence, "In China, the top 10% now earn nearly 60% of the income.", kind="rewrite")
+    assert kept.supported and kept.judged == 0, kept.claims[0]

@@ -87,3 +87,20 @@ def test_acronym_expansions_are_runs_of_capitalised_words_whose_initials_spell_a
     text = "The United Nations and the Food and Agriculture Organization met Boris Johnson in the United States."
     assert acronym_expansions(text, known) >= {"united", "nations", "food", "agriculture", "organization", "states"}
     assert not {"boris", "johnson", "the"} & acronym_expansions(text, known)
+
+
+def test_two_numbers_are_reordered_only_when_every_sentence_holding_both_gives_them_the_other_way() -> None:
+    from service.fidelity.number_order import digit_numbers, numbers_reordered
+
+    source = ["In China, the top 10% now take home nearly 60% of the income."]
+    assert digit_numbers("1,909 species in 2012, then 1909 again") == ["1909", "2012"]
+    assert numbers_reordered("In China, the top 60% now earn nearly 10% of the income.", source) == ["60", "10"]
+    assert numbers_reordered("The top 10% of people in China earn nearly 60% of the income.", source) == []
+    # no sentence holds both (the misplaced rule's question, not this one); a sentence with one number only
+    assert numbers_reordered("The top 60% earn 10%.", ["The top 10% are rich.", "They earn 60%."]) == []
+    assert numbers_reordered("The top 60% are rich.", source) == []
+    # one sentence of the evidence gives them in the claim's order: not reordered
+    both = [*source, "Nearly 60% went to the top 10% in 2012."]
+    assert numbers_reordered("Nearly 60% went to the top 10%.", both) == []
+    # numbers in words are not read ("one" and "a" are everywhere)
+    assert numbers_reordered("Ten went in, then two came out.", ["Two came out after ten went in."]) == []

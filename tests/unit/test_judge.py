@@ -228,3 +228,33 @@ def test_a_kind_that_judges_negations_sends_a_passed_claim_whose_negation_clashe
         assert report.supported is not judge_negations
     again = JudgedDecisions.from_json(JudgedDecisions({"rewrite": kind}).to_json()).kinds["rewrite"]
     assert again.judge_negations
+
+
+def test_a_kind_that_judges_number_order_fails_a_passed_swap_the_judge_doubts() -> None:
+    """Two numbers given the other way round keep every word and number of the source, so the fast checker
+    passes the claim; a kind with ``judge_number_order`` sends it to the judge all the same and fails it
+    unless P(yes) reaches that value; a kind without leaves it passed; a claim in the source's order is not
+    sent (the real twin: tests/integration/test_fidelity_judge_real.py)."""
+    source = "In China, the top 10% now take home nearly 60% of the income."
+    swap = "In China, the top 60% now take home nearly 10% of the income."
+    confirming = dataclasses.replace(DECISION, band=(0.0, 0.8), failures_only=True)
+    for value, p, sent, supported in ((None, 0.1, 0, True), (0.7, 0.1, 1, False), (0.7, 0.9, 1, True)):
+        llm = ScriptedLLM(yes(p))
+        judge = ClaimJudge(lambda llm=llm: llm, PROMPT)  # type: ignore[arg-type,misc]
+        kind = dataclasses.replace(confirming, judge_number_order=value)
+        stage = JudgeStage(judge, JudgedDecisions({"rewrite": kind}))
+        report = FidelityChecker(FakeEmbedder(dim=256), stage=stage).check(source, swap, kind="rewrite")
+        claim = report.claims[0]
+        assert claim.features["rule_number_order"] == 1.0 and len(llm.prompts) == sent
+        assert report.supported is supported, claim
+        assert supported or (claim.kind == "misplaced" and "other way round" in claim.reason)
+    faithful = FidelityChecker(FakeEmbedder(dim=256), stage=stage).check(source, source, kind="rewrite")
+    assert faithful.supported and faithful.judged == 0 and faithful.claims[0].features["rule_number_order"] == 0
+    again = JudgedDecisions.from_json(JudgedDecisions({"rewrite": kind}).to_json()).kinds["rewrite"]
+    assert again.judge_number_order == 0.7
+    assert (
+        JudgedDecisions.from_json(JudgedDecisions({"rewrite": confirming}).to_json())
+        .kinds["rewrite"]
+        .judge_number_order
+        is None
+    )
