@@ -6,13 +6,13 @@ source window), ``order``, ``coverage``, ``similarity`` and ``rare_novel``. Rule
 adds balanced accuracy on `valid`: ``novel_number`` and ``novel_name`` (a number or name the source never
 uses), ``misplaced`` (a name or number that the source uses far from the claim's evidence), ``negation`` (the
 claim negates what the evidence affirms, or the reverse), ``role_swap`` (a verb's doer and receiver the other
-way round, roles.py), ``number_order`` (two numbers the evidence gives the other way round, number_order.py: a
-signal that sends the claim to the judge, never a verdict alone), ``contradicted`` (the verifier alone is sure the
-claim is not supported: P(supported) below its cut-off on every window it read). The cut-off is set on the
-verifier's own `dev` pairs so that at most 5% of the supported ones fall under it, separately for claims
-with a negation word (``veto_negated``) and without (``veto``): like NLI models generally, the verifier
-learned that "not" tends to mean "not supported", and 15% of its supported negated `dev` pairs fall under
-the plain cut-off (4% of the others).
+way round, roles.py), ``contradicted`` (the verifier alone is sure the claim is not supported: P(supported)
+below its cut-off on every window it read). The cut-off is set on the verifier's own `dev` pairs so that at
+most 5% of the supported ones fall under it, separately for claims with a negation word (``veto_negated``) and
+without (``veto``): like NLI models generally, the verifier learned that "not" tends to mean "not supported",
+and 15% of its supported negated `dev` pairs fall under the plain cut-off (4% of the others). The checker also
+reads ``number_order`` (two numbers the evidence gives the other way round, number_order.py), never a rule
+here: a signal that the judged decision reads (decision.py).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-RULES = ("novel_number", "novel_name", "misplaced", "role_swap", "negation", "number_order", "contradicted")
+RULES = ("novel_number", "novel_name", "misplaced", "role_swap", "negation", "contradicted")
 RARE_ZIPF = 3.5  # a word rarer than this (wordfreq Zipf scale) counts as a name-like word
 FITTED = Path(__file__).parent / "model" / "calibration.json"
 
@@ -76,7 +76,7 @@ LEXICAL = Calibration(
     {"order": 1.34, "coverage": 1.23, "similarity": 1.66, "rare_novel": -0.178},
     bias=-2.74,
     threshold=0.575,
-    rules=frozenset(RULES) - {"contradicted", "number_order"},  # no verifier; the order is the judge's signal
+    rules=frozenset(RULES) - {"contradicted"},  # no verifier, no verdict of its own
 )
 
 

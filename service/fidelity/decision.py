@@ -19,8 +19,8 @@ the passages it cites), ``rewrite`` (a rewritten text against its source). A ``K
   order and the names cannot see;
 - ``judge_number_order``: under ``auto``, a claim with two numbers its evidence gives the other way round
   (number_order.py) reaches the judge whatever its fast verdict, and is supported only if P(yes) also reaches
-  this value (None: such a claim is decided like any other): the fast signals all pass a swap of two numbers
-  (every word and number is the source's), so their combination cannot be what clears it;
+  this value (None: such a claim is decided like any other): the fast signals read a swap of two numbers as
+  the source's own words and numbers, so their combination cannot be what clears it;
 - ``window_words``: 0, the judge reads the source whole (the cached prefix of all its claims); N, each claim
   is read on the run of about N words of the source that holds most of its words (as MiniCheck chunks long
   documents), when the source is longer than that.
@@ -52,7 +52,6 @@ _RULE_KIND: dict[str, Kind] = {
     "misplaced": "misplaced",
     "role_swap": "misplaced",
     "negation": "negation",
-    "number_order": "misplaced",
     "contradicted": "unsupported",
 }
 
