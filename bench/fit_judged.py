@@ -136,7 +136,9 @@ def main() -> None:
         article = best_band(texts, labels, groups, dataclasses.replace(shipped["article"], band=(0.0, 1.0)))
     else:
         article = choose_article([rows[i] for i in keep], texts, labels, groups)
-    article = dataclasses.replace(article, window_words=WINDOW_WORDS if args.reads == "window" else 0)
+    # the swap contrast is read live (bench/swap_contrast.py), not replayed here: a refit keeps its margin
+    window = WINDOW_WORDS if args.reads == "window" else 0
+    article = dataclasses.replace(article, window_words=window, judge_swaps=shipped["article"].judge_swaps)
     show(f"CHOSEN article, cascade band {article.band}", text_figures(texts, labels, groups, article, "auto"))
 
     # the answer and rewrite kinds are fitted on their own data (bench/fit_answer.py, bench/fit_rewrite.py)

@@ -6,6 +6,7 @@ import hashlib
 import math
 import re
 from collections.abc import Sequence
+from typing import Any
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -55,3 +56,22 @@ class FakeVerifier:
         self.calls += 1
         self.pairs += pairs
         return [next((p for phrase, p in self.script.items() if phrase in claim), self.default) for _, claim in pairs]
+
+
+class ScriptedLLM:
+    """Stands in for LLM.first_token_choices: replies in order (an exception is raised), records the prompts."""
+
+    def __init__(self, *replies: tuple[str, dict[str, float]] | Exception) -> None:
+        self.replies = list(replies)
+        self.prompts: list[Any] = []
+
+    def first_token_choices(self, messages: Any, top: int = 10) -> tuple[str, dict[str, float]]:
+        self.prompts.append(messages)
+        reply = self.replies.pop(0)
+        if isinstance(reply, Exception):
+            raise reply
+        return reply
+
+
+def yes(p: float) -> tuple[str, dict[str, float]]:
+    return ("yes" if p >= 0.5 else "no"), {"yes": p, "no": 1 - p}

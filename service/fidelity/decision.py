@@ -64,6 +64,7 @@ class KindDecision:
     window_words: int = 0  # 0: the judge reads the source whole; N: each claim on its ~N-word window
     judge_negations: bool = False  # under ``auto``, a negation clash reaches the judge whatever the fast verdict
     judge_number_order: float | None = None  # P(yes) that clears two numbers given the other way round
+    judge_swaps: float | None = None  # log-odds by which a supported claim's swapped twin must win to fail it
 
     def unsure(
         self, fast_score: float, fast_supported: bool = False, negation_clash: bool = False, reordered: bool = False
@@ -131,6 +132,8 @@ class JudgedDecisions:
                 entries[k]["judge_negations"] = True
             if d.judge_number_order is not None:
                 entries[k]["judge_number_order"] = d.judge_number_order
+            if d.judge_swaps is not None:
+                entries[k]["judge_swaps"] = d.judge_swaps
         return json.dumps(entries, indent=1)
 
     @classmethod
@@ -146,6 +149,9 @@ class JudgedDecisions:
             window_words = int(entry.pop("window_words", 0))
             judge_negations = bool(entry.pop("judge_negations", False))
             number_order = entry.pop("judge_number_order", None)
+            swaps = entry.pop("judge_swaps", None)
+            if swaps is not None and not 0.0 <= float(swaps) <= 6.0:
+                raise ValueError(f"the {kind} decision's judge_swaps must lie in [0, 6], not {swaps}")
             if number_order is not None and not 0.0 < float(number_order) < 1.0:
                 raise ValueError(f"the {kind} decision's judge_number_order must lie in (0, 1), not {number_order}")
             if window_words < 0:
@@ -155,7 +161,10 @@ class JudgedDecisions:
                 raise ValueError(f"the {kind} decision has no weight for the judge")
             band_pair = (float(band[0]), float(band[1]))
             clear = None if number_order is None else float(number_order)
-            kinds[kind] = KindDecision(calibration, band_pair, failures_only, window_words, judge_negations, clear)
+            margin = None if swaps is None else float(swaps)
+            kinds[kind] = KindDecision(
+                calibration, band_pair, failures_only, window_words, judge_negations, clear, margin
+            )
         return cls(kinds)
 
 

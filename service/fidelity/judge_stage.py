@@ -4,6 +4,8 @@ one after another with the source as the shared prefix, and get the fitted combi
 ``auto``: only the claims whose fast score lies in their kind's band (the cascade; for a kind that judges
 failures only, only those the fast checker failed), and, where the kind says so, those whose negation
 clashes with their evidence; ``always``: every claim;
+a kind with ``judge_swaps`` also reads each claim it supports beside its twins with two names or numbers
+exchanged (swap_contrast.py), under ``auto`` and ``always``;
 ``off``: none (the fast checker alone). A claim that an override rule kept with the judge already fails is
 not sent (the judge cannot change it). When the model does not answer, the remaining claims keep their fast
 verdict and the report says why (``judge_note``): a check never fails because the judge is down.
@@ -18,6 +20,7 @@ from service.fidelity.claim_judge import ClaimJudge
 from service.fidelity.claims import in_context, without_citations
 from service.fidelity.decision import CheckKind, JudgedDecisions, JudgeMode, judged_verdict
 from service.fidelity.report import FidelityReport
+from service.fidelity.swap_contrast import contrast
 
 log = logging.getLogger("newsdesk.fidelity")
 
@@ -37,15 +40,16 @@ class JudgeStage:
         verdicts = list(report.claims)
         note = ""
         for n, fast in enumerate(verdicts):
-            if not decision.sends(self.mode, fast.score, fast.supported, fast.features):
-                continue
+            claim = without_citations(fast.text)
             try:
-                claim = without_citations(fast.text)
-                asked = in_context(question, claim) if question else claim
-                yes = self.judge.probability(source, asked, decision.window_words)
+                if decision.sends(self.mode, fast.score, fast.supported, fast.features):
+                    asked = in_context(question, claim) if question else claim
+                    yes = self.judge.probability(source, asked, decision.window_words)
+                    verdicts[n] = judged_verdict(fast, yes, decision)
+                if decision.judge_swaps is not None and verdicts[n].supported:
+                    verdicts[n] = contrast(self.judge, verdicts[n], claim, decision.judge_swaps)
             except LLMUnavailable as exc:
                 note = f"the language model did not answer, so claims kept the fast verdict: {exc}"
                 log.warning("fidelity judge unavailable: %s", exc)
                 break
-            verdicts[n] = judged_verdict(fast, yes, decision)
         return FidelityReport.of(verdicts, note)

@@ -44,8 +44,13 @@ class FidelityReport:
 
     @property
     def judged(self) -> int:
-        """Claims the language model read."""
-        return sum(1 for c in self.claims if "judge" in c.features)
+        """Claims the language model read: sent to the judge, or read beside a twin (``contrasted``)."""
+        return sum(1 for c in self.claims if "judge" in c.features or "swap_gain" in c.features)
+
+    @property
+    def contrasted(self) -> int:
+        """Claims read beside a twin with two names or numbers exchanged (swap_contrast.py)."""
+        return sum(1 for c in self.claims if "swap_gain" in c.features)
 
     @property
     def unsupported(self) -> list[ClaimVerdict]:

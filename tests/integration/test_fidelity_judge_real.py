@@ -118,3 +118,20 @@ def test_the_rewrite_check_sends_two_numbers_given_the_other_way_round_to_the_ju
     assert not swap.supported and claim.kind == "misplaced", claim
     kept = checker.check(sentence, "In China, the top 10% now earn nearly 60% of the income.", kind="rewrite")
     assert kept.supported and kept.judged == 0, kept.claims[0]
+
+
+def test_a_claim_whose_twin_with_two_names_exchanged_reads_better_fails(desk: Newsdesk) -> None:
+    """Every word of "Barret Zoph replaced William (Liam) Fedus." is its source's and the judge alone passes
+    it; read beside its twin with the two names exchanged, which the source supports, it fails (the shipped
+    article decision's ``judge_swaps``; the unit twin: tests/unit/test_swap_contrast.py), and the claim the
+    right way round passes."""
+    source = (
+        "At the same time, reliable sources revealed that Barret Zoph, who was in charge of the post-training "
+        "team, has also resigned, and his position was taken over by William (Liam) Fedus."
+    )
+    checker = desk.checker_judging("auto")
+    swap = checker.check(source, "Barret Zoph replaced William (Liam) Fedus.")
+    claim = swap.claims[0]
+    assert not swap.supported and claim.kind == "misplaced" and claim.features["swap_gain"] > 0, claim
+    kept = checker.check(source, "William (Liam) Fedus replaced Barret Zoph.")
+    assert kept.supported and kept.claims[0].features["swap_gain"] < 0, kept.claims[0]

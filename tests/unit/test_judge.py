@@ -4,7 +4,6 @@ Its real twin: tests/integration/test_fidelity_judge_real.py runs the embedded m
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 import pytest
 
@@ -16,7 +15,7 @@ from service.fidelity.decision import JudgedDecisions, KindDecision, judged_verd
 from service.fidelity.judge_stage import JudgeStage
 from service.prompts import PromptError, load_prompt
 from tests.conftest import ROOT
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, ScriptedLLM, yes
 
 SOURCE = (
     "The council of Lyon voted 7 to 2 on Tuesday to close the Pont Wilson bridge. "
@@ -27,25 +26,6 @@ PROMPT = load_prompt(ROOT / "prompts", "fidelity-claim")
 # judged: a claim scoring between 0.2 and 0.8 on the word-overlap calibration reaches the judge
 JUDGED = Calibration({**LEXICAL.weights, "judge": 1.0}, LEXICAL.bias, 0.5, frozenset({"novel_number"}))
 DECISION = KindDecision(JUDGED, (0.2, 0.8))
-
-
-class ScriptedLLM:
-    """Stands in for LLM.first_token_choices: replies in order (an exception is raised), records the prompts."""
-
-    def __init__(self, *replies: tuple[str, dict[str, float]] | Exception) -> None:
-        self.replies = list(replies)
-        self.prompts: list[Any] = []
-
-    def first_token_choices(self, messages: Any, top: int = 10) -> tuple[str, dict[str, float]]:
-        self.prompts.append(messages)
-        reply = self.replies.pop(0)
-        if isinstance(reply, Exception):
-            raise reply
-        return reply
-
-
-def yes(p: float) -> tuple[str, dict[str, float]]:
-    return ("yes" if p >= 0.5 else "no"), {"yes": p, "no": 1 - p}
 
 
 def checker(llm: ScriptedLLM, mode: str = "auto", decision: KindDecision = DECISION) -> FidelityChecker:

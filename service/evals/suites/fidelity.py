@@ -33,13 +33,14 @@ class FrankSuite:
         scores: list[float] = []
         predicted: list[bool] = []
         cases: list[CaseResult] = []
-        claims = judged = 0
+        claims = judged = contrasted = 0
         for n, row in enumerate(rows):
             report = self._checker.check(row.article, row.summary)
             scores.append(report.score)
             predicted.append(report.supported)
             claims += len(report.claims)
             judged += report.judged
+            contrasted += report.contrasted
             worst = min(report.claims, key=lambda c: c.score, default=None)
             cases.append(
                 CaseResult(
@@ -63,6 +64,7 @@ class FrankSuite:
             "cases": float(len(rows)),
             "seconds_per_case": seconds / max(1, len(rows)),
             "judged_share": judged / max(1, claims),  # claims the language model read
+            "contrasted_share": contrasted / max(1, claims),  # of them, read beside a twin (names exchanged)
         }
         curves = {}
         for dataset in ("cnndm", "bbc"):
