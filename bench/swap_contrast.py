@@ -4,6 +4,7 @@ service/fidelity/swap_contrast.py) catches and costs, for the `article` kind of 
     .venv/bin/python bench/swap_contrast.py read pairs               # fidelity-pairs (dev)
     .venv/bin/python bench/swap_contrast.py read ose                 # the rewrite suite's articles (dev)
     .venv/bin/python bench/swap_contrast.py read ose-held-apart      # the 14 articles no suite uses
+    .venv/bin/python bench/swap_contrast.py read ose-held-apart --skip 60 --limit 40   # a fresh slice
     .venv/bin/python bench/swap_contrast.py read frank-valid --articles 8
     .venv/bin/python bench/swap_contrast.py read frank-test --articles 12
     .venv/bin/python bench/swap_contrast.py fit [--margin M]         # figures per margin, from the readings
@@ -16,7 +17,8 @@ OneStopEnglish editors' elementary and intermediate sentences, against their who
 written (faithful) and with the first two names or numbers the article holds exchanged (planted), for the
 suite's articles (dev) or the 14 held-apart ones; FRANK summaries (label: human). ``fit`` prints, for each
 margin, the planted swaps and unfaithful texts caught and the faithful ones flagged, and balanced accuracy on
-FRANK; ``--margin`` chooses the value the rule in docs/fidelity.md asks for from the dev sets only.
+FRANK (``--margin``: that margin only), and the margin the rule in docs/fidelity.md takes from the dev sets
+alone: the smallest step of 0.05 above the gain of every faithful dev text the decision supports.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import argparse
 import dataclasses
 import hashlib
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -48,9 +51,9 @@ DEV = ("pairs", "ose")
 NEVER = 99.0  # a margin no twin reaches: the gain is read and recorded, no verdict changes
 
 
-def texts(name: str, articles: int, limit: int) -> list[dict[str, Any]]:
+def texts(name: str, articles: int, limit: int, skip: int = 0) -> list[dict[str, Any]]:
     """{id, group, source, text, label} for every text of a set (OneStopEnglish: ``limit`` sentences, by a hash
-    of their id)."""
+    of their id, after the first ``skip``)."""
     settings = load_settings()
     if name == "pairs":
         rows = [json.loads(line) for line in (settings.evals_dir / "datasets" / "fidelity-pairs.jsonl").open()]
@@ -82,19 +85,19 @@ def texts(name: str, articles: int, limit: int) -> list[dict[str, Any]]:
                 out.append({"id": key + "-swap", "group": "planted", "source": article.advanced,
                             "text": found[0][2], "label": False})  # fmt: skip
     keys = sorted({t["id"].removesuffix("-swap") for t in out}, key=lambda k: hashlib.sha256(k.encode()).hexdigest())
-    chosen = set(keys[:limit])
+    chosen = set(keys[skip : skip + limit])
     return [t for t in out if t["id"].removesuffix("-swap") in chosen]
 
 
-def read(name: str, articles: int, limit: int) -> None:
-    path = DIR / f"swaps-{name}.jsonl"
+def read(name: str, articles: int, limit: int, skip: int = 0) -> None:
+    path = DIR / (f"swaps-{name}-from{skip}.jsonl" if skip else f"swaps-{name}.jsonl")
     done = {json.loads(line)["id"] for line in path.open()} if path.exists() else set()
     desk = Newsdesk(load_settings())
     shipped = fitted_decisions()
     article = dataclasses.replace(shipped.kinds["article"], judge_swaps=NEVER)
     stage = JudgeStage(desk.claim_judge, JudgedDecisions({**shipped.kinds, "article": article}), "auto")
     fast = desk.checker_judging("off")
-    items = [t for t in texts(name, articles, limit) if t["id"] not in done]
+    items = [t for t in texts(name, articles, limit, skip) if t["id"] not in done]
     print(f"{name}: {len(items)} texts to read ({len(done)} done)", flush=True)
     with path.open("a", encoding="utf-8") as out:
         for n, item in enumerate(items):
@@ -140,12 +143,13 @@ def fit(margin: float | None) -> None:
         print(f"{name}: {len(rows)} texts, {tested} of {claims} claims read beside a twin")
         for value in [None, *([margin] if margin is not None else [0.25, 0.5, 0.75, 1.0, 1.5])]:
             print(f"  margin {value}: {figures(rows, value)}")
-    dev = [r for name in DEV for r in sets.get(name, []) if r["label"]]
-    for value in (x / 20 for x in range(0, 61)):
-        flagged = sum(supported(r, None) and not supported(r, value) for r in dev)
-        if flagged <= 0.02 * len(dev):
-            print(f"smallest margin with dev faithful flagged <= 2% ({len(dev)} texts): {value:.2f} ({flagged})")
-            break
+    dev = [r for name in DEV for r in sets.get(name, []) if r["label"] and supported(r, None)]
+    gains = [c["gain"] for r in dev for c in r["claims"] if c["gain"] is not None]
+    top = round(max(gains, default=0.0), 2)  # the gains as printed, to two decimals
+    chosen = (math.floor(top / 0.05 + 1e-9) + 1) * 0.05
+    print(
+        f"the smallest 0.05 step above every dev faithful text's gain ({len(dev)} texts, max {top:.2f}): {chosen:.2f}"
+    )
 
 
 def main() -> None:
@@ -154,10 +158,11 @@ def main() -> None:
     ap.add_argument("set", nargs="?", choices=("pairs", "ose", "ose-held-apart", "frank-valid", "frank-test"))
     ap.add_argument("--articles", type=int, default=12)
     ap.add_argument("--limit", type=int, default=60, help="OneStopEnglish sentences read (each two ways)")
+    ap.add_argument("--skip", type=int, default=0, help="leave out the first SKIP sentences (a fresh slice)")
     ap.add_argument("--margin", type=float)
     args = ap.parse_args()
     if args.action == "read":
-        read(args.set, args.articles, args.limit)
+        read(args.set, args.articles, args.limit, args.skip)
     else:
         fit(args.margin)
 
