@@ -6,7 +6,7 @@ service/fidelity/swap_contrast.py) catches and costs, for the `article` kind of 
     .venv/bin/python bench/swap_contrast.py read ose-held-apart      # the 14 articles no suite uses
     .venv/bin/python bench/swap_contrast.py read ose-held-apart --skip 60 --limit 40   # a fresh slice
     .venv/bin/python bench/swap_contrast.py read frank-valid --articles 8
-    .venv/bin/python bench/swap_contrast.py read frank-test --articles 12
+    .venv/bin/python bench/swap_contrast.py read frank-test --articles 6     # (the figures in docs/fidelity.md)
     .venv/bin/python bench/swap_contrast.py fit [--margin M]         # figures per margin, from the readings
 
 ``read`` checks every text of a set with the shipped `article` decision (judge ``auto``) and, for each claim it
