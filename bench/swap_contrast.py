@@ -1,5 +1,5 @@
-"""Two names or numbers exchanged: what judging a supported claim beside its swapped twin (``judge_swaps``,
-service/fidelity/swap_contrast.py) catches and costs, for the `article` kind of check.
+"""Twins: what judging a supported claim beside its swapped twin (``judge_swaps``, or its replacement twins,
+``judge_replacements``; service/fidelity/swap_contrast.py) catches and costs.
 
     .venv/bin/python bench/swap_contrast.py read pairs               # fidelity-pairs (dev)
     .venv/bin/python bench/swap_contrast.py read ose                 # the rewrite suite's articles (dev)
@@ -7,6 +7,9 @@ service/fidelity/swap_contrast.py) catches and costs, for the `article` kind of 
     .venv/bin/python bench/swap_contrast.py read ose-held-apart --skip 60 --limit 40   # a fresh slice
     .venv/bin/python bench/swap_contrast.py read frank-valid --articles 8
     .venv/bin/python bench/swap_contrast.py read frank-test --articles 6     # (the figures in docs/fidelity.md)
+    .venv/bin/python bench/swap_contrast.py read answers-qa          # labelled answer sentences (dev)
+    .venv/bin/python bench/swap_contrast.py read answers-qa-held-apart
+    .venv/bin/python bench/swap_contrast.py read answers-qa --on-evidence   # twins on the evidence sentences
     .venv/bin/python bench/swap_contrast.py fit [--margin M]         # figures per margin, from the readings
 
 ``read`` checks every text of a set with the shipped `article` decision (judge ``auto``) and, for each claim it
@@ -19,6 +22,10 @@ suite's articles (dev) or the 14 held-apart ones; FRANK summaries (label: human)
 margin, the planted swaps and unfaithful texts caught and the faithful ones flagged, and balanced accuracy on
 FRANK (``--margin``: that margin only), and the margin the rule in docs/fidelity.md takes from the dev sets
 alone: the smallest step of 0.05 above the gain of every faithful dev text the decision supports.
+The answer sets (docs/fidelity.md, "A name or number put in another's place"): the labelled answer
+sentences of evals/datasets/judged/answers-*.jsonl checked with the shipped `answer` decision, and each one
+it supports read beside its replacement twins (``replace_gain``) on its passages; ``fit`` prints their
+figures and the margin their rule takes from answers-qa alone.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ from service.text import sentences
 
 DIR = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "judged"
 DEV = ("pairs", "ose")
+SETS = ("pairs", "ose", "ose-held-apart", "frank-valid", "frank-test", "answers-qa", "answers-qa-held-apart")
 NEVER = 99.0  # a margin no twin reaches: the gain is read and recorded, no verdict changes
 
 
@@ -89,22 +97,45 @@ def texts(name: str, articles: int, limit: int, skip: int = 0) -> list[dict[str,
     return [t for t in out if t["id"].removesuffix("-swap") in chosen]
 
 
-def read(name: str, articles: int, limit: int, skip: int = 0) -> None:
-    path = DIR / (f"swaps-{name}-from{skip}.jsonl" if skip else f"swaps-{name}.jsonl")
+def answers(name: str) -> list[dict[str, Any]]:
+    """The labelled answer sentences of evals/datasets/judged/answers-<qa|qa-held-apart>.jsonl, as texts."""
+    rows = [json.loads(line) for line in (DIR / f"{name}.jsonl").open() if line.strip()]
+    return [
+        {"id": r["id"], "group": "planted" if r.get("planted") else "answer", "sources": r["sources"],
+         "question": r["question"], "text": r["claim"], "label": bool(r["label"])}
+        for r in rows if not r.get("refused")
+    ]  # fmt: skip
+
+
+def read(name: str, articles: int, limit: int, skip: int = 0, on_evidence: bool = False) -> None:
+    suffix = f"-from{skip}" if skip else "-evidence" if on_evidence and name.startswith("answers-") else ""
+    path = DIR / f"swaps-{name}{suffix}.jsonl"
     done = {json.loads(line)["id"] for line in path.open()} if path.exists() else set()
     desk = Newsdesk(load_settings())
     shipped = fitted_decisions()
-    article = dataclasses.replace(shipped.kinds["article"], judge_swaps=NEVER)
-    stage = JudgeStage(desk.claim_judge, JudgedDecisions({**shipped.kinds, "article": article}), "auto")
+    kind = "answer" if name.startswith("answers-") else "article"
+    # every twin read and recorded, none decides: the margins are fitted from the readings
+    never = dataclasses.replace(shipped.kinds[kind], judge_swaps=NEVER)
+    if kind == "answer":
+        never = dataclasses.replace(never, judge_replacements=NEVER)
+    stage = JudgeStage(desk.claim_judge, JudgedDecisions({**shipped.kinds, kind: never}), "auto")
+    stage.twins_on_source = not on_evidence
     fast = desk.checker_judging("off")
-    items = [t for t in texts(name, articles, limit, skip) if t["id"] not in done]
+    items = answers(name) if kind == "answer" else texts(name, articles, limit, skip)
+    items = [t for t in items if t["id"] not in done]
     print(f"{name}: {len(items)} texts to read ({len(done)} done)", flush=True)
     with path.open("a", encoding="utf-8") as out:
         for n, item in enumerate(items):
             started = time.perf_counter()
-            report = stage.apply(fast.check(item["source"], item["text"]), item["source"], "article")
+            if kind == "answer":
+                checked = fast.check_each(item["sources"], item["text"], question=item["question"])
+                report = stage.apply(checked, "\n\n".join(item["sources"]), kind, item["question"])
+            else:
+                report = stage.apply(fast.check(item["source"], item["text"]), item["source"], kind)
             claims = [
-                {"supported": c.supported, "gain": c.features.get("swap_gain"), "kind": c.kind} for c in report.claims
+                {"supported": c.supported, "gain": c.features.get("swap_gain"), "kind": c.kind}
+                | ({"replace_gain": c.features.get("replace_gain")} if kind == "answer" else {})
+                for c in report.claims
             ]
             row = {k: item[k] for k in ("id", "group", "label")} | {"claims": claims}
             row["seconds"] = round(time.perf_counter() - started, 2)
@@ -135,8 +166,41 @@ def figures(rows: list[dict[str, Any]], margin: float | None) -> dict[str, Any]:
     return out
 
 
+def step_above(gains: list[float]) -> float:
+    """The smallest step of 0.05 above every gain, and at least 0.05 (a twin that fails a claim reads better)."""
+    top = round(max(gains, default=0.0), 2)  # the gains as printed, to two decimals
+    return max(0.05, round((math.floor(top / 0.05 + 1e-9) + 1) * 0.05, 2))
+
+
+def fit_answers(sets: dict[str, list[dict[str, Any]]], margin: float | None) -> None:
+    """The `answer` kind: replacement twins (``replace_gain``), margin from answers-qa alone."""
+
+    def passes(row: dict[str, Any], m: float | None) -> bool:
+        return all(c["supported"] and (m is None or (c.get("replace_gain") or -99.0) < m) for c in row["claims"])
+
+    dev = [r for r in sets.get("answers-qa", []) if r["label"] and passes(r, None)]
+    chosen = step_above([c["replace_gain"] for r in dev for c in r["claims"] if c.get("replace_gain") is not None])
+    print(f"answers: the smallest 0.05 step above every supported dev sentence's replacement gain: {chosen:.2f}")
+    for name in ("answers-qa", "answers-qa-held-apart", "answers-qa-evidence", "answers-qa-held-apart-evidence"):
+        rows = sets.get(name)
+        if not rows:
+            continue
+        read = sum(c.get("replace_gain") is not None for r in rows for c in r["claims"])
+        print(f"{name}: {len(rows)} sentences, {read} read beside a replacement twin")
+        for m in dict.fromkeys([None, margin if margin is not None else chosen, 0.5, 1.0]):
+            verdicts, labels = [passes(r, m) for r in rows], [r["label"] for r in rows]
+            wrong = [r["id"] for r, v in zip(rows, verdicts, strict=True) if v != r["label"]]
+            errors = [v for v, lab in zip(verdicts, labels, strict=True) if not lab]
+            true = [v for v, lab in zip(verdicts, labels, strict=True) if lab]
+            ba = balanced_accuracy(verdicts, labels)
+            print(f"  margin {m}: errors passed {sum(errors)}/{len(errors)}, true flagged "
+                  f"{len(true) - sum(true)}/{len(true)}, BA {ba:.3f}; wrong {wrong}")  # fmt: skip
+
+
 def fit(margin: float | None) -> None:
     sets = {p.stem.removeprefix("swaps-"): [json.loads(line) for line in p.open()] for p in DIR.glob("swaps-*.jsonl")}
+    fit_answers(sets, margin)
+    sets = {name: rows for name, rows in sets.items() if not name.startswith("answers-")}
     for name, rows in sorted(sets.items()):
         tested = sum(c["gain"] is not None for r in rows for c in r["claims"])
         claims = sum(len(r["claims"]) for r in rows)
@@ -145,24 +209,23 @@ def fit(margin: float | None) -> None:
             print(f"  margin {value}: {figures(rows, value)}")
     dev = [r for name in DEV for r in sets.get(name, []) if r["label"] and supported(r, None)]
     gains = [c["gain"] for r in dev for c in r["claims"] if c["gain"] is not None]
-    top = round(max(gains, default=0.0), 2)  # the gains as printed, to two decimals
-    chosen = (math.floor(top / 0.05 + 1e-9) + 1) * 0.05
-    print(
-        f"the smallest 0.05 step above every dev faithful text's gain ({len(dev)} texts, max {top:.2f}): {chosen:.2f}"
-    )
+    chosen = step_above(gains)
+    print(f"the smallest 0.05 step above every dev faithful text's gain ({len(dev)} texts, max "
+          f"{max(gains, default=0.0):.2f}): {chosen:.2f}")  # fmt: skip
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("action", choices=("read", "fit"))
-    ap.add_argument("set", nargs="?", choices=("pairs", "ose", "ose-held-apart", "frank-valid", "frank-test"))
+    ap.add_argument("set", nargs="?", choices=SETS)
     ap.add_argument("--articles", type=int, default=12)
     ap.add_argument("--limit", type=int, default=60, help="OneStopEnglish sentences read (each two ways)")
     ap.add_argument("--skip", type=int, default=0, help="leave out the first SKIP sentences (a fresh slice)")
     ap.add_argument("--margin", type=float)
+    ap.add_argument("--on-evidence", action="store_true", help="answers: twins on the evidence sentences")
     args = ap.parse_args()
     if args.action == "read":
-        read(args.set, args.articles, args.limit, args.skip)
+        read(args.set, args.articles, args.limit, args.skip, args.on_evidence)
     else:
         fit(args.margin)
 

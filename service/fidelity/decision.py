@@ -21,6 +21,9 @@ the passages it cites), ``rewrite`` (a rewritten text against its source). A ``K
   (number_order.py) reaches the judge whatever its fast verdict, and is supported only if P(yes) also reaches
   this value (None: such a claim is decided like any other): the fast signals read a swap of two numbers as
   the source's own words and numbers, so their combination cannot be what clears it;
+- ``judge_swaps`` / ``judge_replacements``: under ``auto`` and ``always``, a claim the decision supports is
+  also read beside its twins with two of its names (numbers) exchanged / with one replaced by another of its
+  evidence, and fails when a twin's log-odds beat its own by this margin (swap_contrast.py; None: not read);
 - ``window_words``: 0, the judge reads the source whole (the cached prefix of all its claims); N, each claim
   is read on the run of about N words of the source that holds most of its words (as MiniCheck chunks long
   documents), when the source is longer than that.
@@ -65,6 +68,7 @@ class KindDecision:
     judge_negations: bool = False  # under ``auto``, a negation clash reaches the judge whatever the fast verdict
     judge_number_order: float | None = None  # P(yes) that clears two numbers given the other way round
     judge_swaps: float | None = None  # log-odds by which a supported claim's swapped twin must win to fail it
+    judge_replacements: float | None = None  # the same for a twin with one name or number replaced
 
     def unsure(
         self, fast_score: float, fast_supported: bool = False, negation_clash: bool = False, reordered: bool = False
@@ -134,6 +138,8 @@ class JudgedDecisions:
                 entries[k]["judge_number_order"] = d.judge_number_order
             if d.judge_swaps is not None:
                 entries[k]["judge_swaps"] = d.judge_swaps
+            if d.judge_replacements is not None:
+                entries[k]["judge_replacements"] = d.judge_replacements
         return json.dumps(entries, indent=1)
 
     @classmethod
@@ -149,9 +155,10 @@ class JudgedDecisions:
             window_words = int(entry.pop("window_words", 0))
             judge_negations = bool(entry.pop("judge_negations", False))
             number_order = entry.pop("judge_number_order", None)
-            swaps = entry.pop("judge_swaps", None)
-            if swaps is not None and not 0.0 <= float(swaps) <= 6.0:
-                raise ValueError(f"the {kind} decision's judge_swaps must lie in [0, 6], not {swaps}")
+            margins = {key: entry.pop(key, None) for key in ("judge_swaps", "judge_replacements")}
+            for key, value in margins.items():
+                if value is not None and not 0.0 <= float(value) <= 6.0:
+                    raise ValueError(f"the {kind} decision's {key} must lie in [0, 6], not {value}")
             if number_order is not None and not 0.0 < float(number_order) < 1.0:
                 raise ValueError(f"the {kind} decision's judge_number_order must lie in (0, 1), not {number_order}")
             if window_words < 0:
@@ -161,9 +168,9 @@ class JudgedDecisions:
                 raise ValueError(f"the {kind} decision has no weight for the judge")
             band_pair = (float(band[0]), float(band[1]))
             clear = None if number_order is None else float(number_order)
-            margin = None if swaps is None else float(swaps)
+            swaps, replaced = (None if v is None else float(v) for v in margins.values())
             kinds[kind] = KindDecision(
-                calibration, band_pair, failures_only, window_words, judge_negations, clear, margin
+                calibration, band_pair, failures_only, window_words, judge_negations, clear, swaps, replaced
             )
         return cls(kinds)
 

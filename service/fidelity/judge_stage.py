@@ -5,7 +5,8 @@ one after another with the source as the shared prefix, and get the fitted combi
 failures only, only those the fast checker failed), and, where the kind says so, those whose negation
 clashes with their evidence; ``always``: every claim;
 a kind with ``judge_swaps`` also reads each claim it supports beside its twins with two names or numbers
-exchanged (swap_contrast.py), under ``auto`` and ``always``;
+exchanged, and one with ``judge_replacements`` beside its twins with one name or number replaced by another of
+its evidence (swap_contrast.py), under ``auto`` and ``always``;
 ``off``: none (the fast checker alone). A claim that an override rule kept with the judge already fails is
 not sent (the judge cannot change it). When the model does not answer, the remaining claims keep their fast
 verdict and the report says why (``judge_note``): a check never fails because the judge is down.
@@ -30,6 +31,7 @@ class JudgeStage:
         self.judge = judge
         self.decisions = decisions
         self.mode = mode
+        self.twins_on_source = True  # an answer's twins on its passages, not on its evidence sentences
 
     def apply(self, report: FidelityReport, source: str, kind: CheckKind, question: str = "") -> FidelityReport:
         """``question``: the one the text answers; a short answer is judged joined to it ("2009" says nothing
@@ -46,8 +48,13 @@ class JudgeStage:
                     asked = in_context(question, claim) if question else claim
                     yes = self.judge.probability(source, asked, decision.window_words)
                     verdicts[n] = judged_verdict(fast, yes, decision)
-                if decision.judge_swaps is not None and verdicts[n].supported:
-                    verdicts[n] = contrast(self.judge, verdicts[n], claim, decision.judge_swaps)
+                twinned = decision.judge_swaps is not None or decision.judge_replacements is not None
+                if twinned and verdicts[n].supported:
+                    verdicts[n] = contrast(
+                        self.judge, verdicts[n], claim, decision.judge_swaps, decision.judge_replacements,
+                        asked=lambda text: in_context(question, text) if question else text,
+                        context=source if question and self.twins_on_source else "",
+                    )  # fmt: skip
             except LLMUnavailable as exc:
                 note = f"the language model did not answer, so claims kept the fast verdict: {exc}"
                 log.warning("fidelity judge unavailable: %s", exc)

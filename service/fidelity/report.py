@@ -45,12 +45,12 @@ class FidelityReport:
     @property
     def judged(self) -> int:
         """Claims the language model read: sent to the judge, or read beside a twin (``contrasted``)."""
-        return sum(1 for c in self.claims if "judge" in c.features or "swap_gain" in c.features)
+        return sum(1 for c in self.claims if "judge" in c.features or "swap_yes" in c.features)
 
     @property
     def contrasted(self) -> int:
-        """Claims read beside a twin with two names or numbers exchanged (swap_contrast.py)."""
-        return sum(1 for c in self.claims if "swap_gain" in c.features)
+        """Claims read beside a twin with two names or numbers exchanged, or one replaced (swap_contrast.py)."""
+        return sum(1 for c in self.claims if "swap_yes" in c.features)
 
     @property
     def unsupported(self) -> list[ClaimVerdict]:

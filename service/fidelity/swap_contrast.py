@@ -12,11 +12,20 @@ twin's log-odds beat the claim's by the kind's margin (``judge_swaps`` in judged
 the source reads the other way round. Two names the claim joins with "and", "or" or a comma are a list,
 not a binding ("Brazil and Peru"), and two joined by "of" or "for" are mostly one name ("Internet Corporation
 for Assigned Names"): neither is exchanged.
+
+The same comparison reads a claim that put the wrong one of the source's names or numbers in its slot
+("Elizabeth Quinn Gallagher is 28 years old." against "Jordan Axani, a 28-year-old … with Elizabeth Quinn
+Gallagher"; "an estimated 15 wolves" against "an estimated 1,500 wolves … doubled in 15 years"): a kind with
+``judge_replacements`` also reads its *replacement* twins, each with one of the claim's names (numbers) that
+the evidence holds replaced by another name (number) of the evidence, the nearest to it there first, at most
+``MAX_REPLACEMENTS``; the claim fails when one beats it by that margin. A short answer is asked joined to its
+question, as the judge asks it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -25,6 +34,7 @@ from service.fidelity.report import ClaimVerdict
 from service.parser import ParserUnavailable, load_parser
 
 MAX_SWAPS = 2  # twins judged per claim: the first pairs in the claim's order
+MAX_REPLACEMENTS = 3  # replacement twins judged per claim: the evidence's names (numbers) nearest the claim's
 _LIST_GLUE = re.compile(r"(?:\s|[,;&\"“”‘’']|\band\b|\bor\b)*", re.IGNORECASE)
 _NAME_GLUE = re.compile(r"\s*(?:of|for|de|du|von|van|la|le|the)\s*", re.IGNORECASE)  # "Bank of England": one name
 
@@ -102,27 +112,90 @@ def twins(claim: str, evidence: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def contrast(judge: ClaimJudge, verdict: ClaimVerdict, claim: str, margin: float) -> ClaimVerdict:
-    """The verdict once the claim is read beside its swapped twins on its evidence sentences: unchanged when
-    it has none or every twin reads no better by ``margin`` (log-odds); failed, kind ``misplaced``, when one
-    does. Features: ``swap_gain`` (the best twin's log-odds over the claim's), ``swap_yes``."""
-    evidence = " ".join(span.text for span in verdict.evidence)
-    pairs = twins(claim, evidence) if evidence else []
-    if not pairs:
+def replacements(claim: str, evidence: str) -> list[tuple[str, str, str]]:
+    """(the claim's name or number, the evidence's other one, the claim with the first replaced by the second):
+    for each name (number) of the claim that the evidence holds, the evidence's other names (numbers; a
+    percentage only by a percentage) nearest to it there first, at most ``MAX_REPLACEMENTS`` in all. A name
+    inside one of the claim's ("Gallagher", "Elizabeth Quinn Gallagher") is the same one and replaces none.
+    Without the parser, none."""
+    try:
+        mine = anchors(claim)
+        own = [a for a in mine if a.text in evidence]
+        theirs = anchors(evidence) if own else []
+    except ParserUnavailable:
+        return []
+    candidates: list[tuple[int, int, str, str, str]] = []
+    for n, anchor in enumerate(own):
+        where = evidence.index(anchor.text)
+        for other in theirs:
+            if other.kind != anchor.kind or _same(other.text, claim, mine) or _percent(other) != _percent(anchor):
+                continue
+            twin = claim[: anchor.start] + other.text + claim[anchor.end :]
+            candidates.append((abs(other.start - where), n, anchor.text, other.text, twin))
+    out: list[tuple[str, str, str]] = []
+    for _, _, old, new, twin in sorted(candidates):
+        if all(twin != t[2] for t in out):
+            out.append((old, new, twin))
+        if len(out) == MAX_REPLACEMENTS:
+            break
+    return out
+
+
+def _same(other: str, claim: str, mine: list[Anchor]) -> bool:
+    """``other`` is already in the claim, or is part of one of its names, or holds one."""
+    return other in claim or any(a.text in other or other in a.text for a in mine)
+
+
+def _percent(anchor: Anchor) -> bool:
+    return anchor.text.endswith("%")
+
+
+def contrast(
+    judge: ClaimJudge,
+    verdict: ClaimVerdict,
+    claim: str,
+    margin: float | None,
+    replace_margin: float | None = None,
+    asked: Callable[[str], str] = lambda text: text,
+    context: str = "",
+) -> ClaimVerdict:
+    """The verdict once the claim is read beside its twins on its evidence sentences, or on ``context`` when
+    given (the passages an answer cites: a short answer's evidence sentence does not hold its question's
+    subject), which the twins are also drawn from (``asked`` turns a text into what the judge is asked: a
+    short answer joined to its question): with ``margin``, its swapped twins;
+    with ``replace_margin``, its replacement twins. Unchanged when it has none or every twin reads no better by
+    its margin (log-odds); failed, kind ``misplaced``, when one does. Features: ``swap_gain`` and
+    ``replace_gain`` (the best twin's log-odds over the claim's, of each sort read), ``swap_yes``."""
+    evidence = context or " ".join(span.text for span in verdict.evidence)
+    if not evidence:
         return verdict
-    own = judge.probability(evidence, claim)
-    best_gain, best = -99.0, ("", "", 0.0)
-    for first, second, swapped in pairs:
-        other = judge.probability(evidence, swapped)
+    found = [("swap", m, t) for t in twins(claim, evidence) for m in [margin] if m is not None]
+    found += [("replace", m, t) for t in replacements(claim, evidence) for m in [replace_margin] if m is not None]
+    if not found:
+        return verdict
+    # the judge has just read the claim on the same passages when it decided it: its reading is reused
+    read = verdict.features.get("judge_yes") if context else None
+    own = judge.probability(evidence, asked(claim)) if read is None else read
+    gains: dict[str, float] = {}
+    best = (-99.0, 0.0)  # the best twin's gain and P(yes)
+    failed: tuple[str, str, str, float, float] | None = None  # sort, the claim's, the twin's, gain, P(yes)
+    for sort, needed, (first, second, twin) in found:
+        other = judge.probability(evidence, asked(twin))
         gain = logit(other) - logit(own)
-        if gain > best_gain:
-            best_gain, best = gain, (first, second, other)
-    features = {**verdict.features, "swap_gain": round(best_gain, 4), "swap_yes": round(best[2], 4)}
-    if best_gain < margin:
+        gains[sort] = max(gains.get(sort, -99.0), gain)
+        best = max(best, (gain, other))
+        if gain >= needed and (failed is None or gain > failed[3]):
+            failed = (sort, first, second, gain, other)
+    features = {**verdict.features, **{f"{sort}_gain": round(g, 4) for sort, g in gains.items()}}
+    features["swap_yes"] = round(best[1], 4)
+    if failed is None:
         return replace(verdict, features=features)
-    first, second, other = best
-    reason = (
-        f'the source gives "{first}" and "{second}" the other way round (the language model: P(yes) {own:.2f}'
-        f" as written, {other:.2f} with the two exchanged)"
-    )
+    sort, first, second, _, yes_twin = failed
+    if sort == "swap":
+        said = f'gives "{first}" and "{second}" the other way round'
+        twin_note = "with the two exchanged"
+    else:
+        said = f'reads better with "{second}" where this has "{first}"'
+        twin_note = f'with "{second}"'
+    reason = f"the source {said} (the language model: P(yes) {own:.2f} as written, {yes_twin:.2f} {twin_note})"
     return replace(verdict, supported=False, kind="misplaced", reason=reason, features=features, decided_by="judge")

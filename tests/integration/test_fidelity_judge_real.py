@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from service.app import Newsdesk
+from service.fidelity.decision import JudgedDecisions, fitted_decisions
+from service.fidelity.judge_stage import JudgeStage
 from service.settings import load_settings
 from tests.conftest import SEED
 
@@ -135,3 +138,26 @@ def test_a_claim_whose_twin_with_two_names_exchanged_reads_better_fails(desk: Ne
     assert not swap.supported and claim.kind == "misplaced" and claim.features["swap_gain"] > 0, claim
     kept = checker.check(source, "William (Liam) Fedus replaced Barret Zoph.")
     assert kept.supported and kept.claims[0].features["swap_gain"] < 0, kept.claims[0]
+
+
+def test_an_answer_whose_twin_with_another_figure_of_its_passage_reads_better_fails(desk: Newsdesk) -> None:
+    """ "£400,000" answering "How much did he raise within five days?" is a figure of its passage, and the fast
+    check passes it; read beside its twin with the passage's other figure ("£36,200", the five days' sum), it
+    fails with ``judge_replacements`` set on the shipped answer decision (measured, not shipped: docs/fidelity.md;
+    the unit twin: tests/unit/test_swap_contrast.py), and the right figure passes."""
+    passage = (
+        "So he tried crowdfunding on a US website, Indiegogo, which had recently opened up in the UK. Within five "
+        "days, he had hit his target and raised £36,200. So popular was his campaign at the end of 2012 to entice "
+        "donations from the public that within 40 days he had raised a colossal £400,000."
+    )
+    shipped = fitted_decisions()
+    answer = dataclasses.replace(shipped.kinds["answer"], judge_replacements=0.1)
+    stage = JudgeStage(desk.claim_judge, JudgedDecisions({**shipped.kinds, "answer": answer}), "auto")
+    checker = desk.checker_judging("auto")
+    checker.stage = stage
+    question = "How much did he raise within five days?"
+    wrong = checker.check_each([passage], "£400,000", question=question)
+    claim = wrong.claims[0]
+    assert not wrong.supported and claim.kind == "misplaced" and claim.features["replace_gain"] > 0, claim
+    right = checker.check_each([passage], "£36,200", question=question)
+    assert right.supported and right.claims[0].features["replace_gain"] < 0, right.claims[0]

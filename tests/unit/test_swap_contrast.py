@@ -1,5 +1,5 @@
-"""A supported claim judged beside its twin with two names or numbers exchanged (service/fidelity/swap_contrast.py);
-the real twin: tests/integration/test_fidelity_judge_real.py."""
+"""A supported claim judged beside its twins with two names or numbers exchanged, or one replaced by another of its
+evidence (service/fidelity/swap_contrast.py); the real twin: tests/integration/test_fidelity_judge_real.py."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from service.fidelity.checker import FidelityChecker
 from service.fidelity.claim_judge import ClaimJudge
 from service.fidelity.decision import JudgedDecisions, KindDecision
 from service.fidelity.judge_stage import JudgeStage
-from service.fidelity.swap_contrast import MAX_SWAPS, anchors, twins
+from service.fidelity.swap_contrast import MAX_REPLACEMENTS, MAX_SWAPS, anchors, replacements, twins
 from service.prompts import load_prompt
 from tests.conftest import ROOT
 from tests.fakes import FakeEmbedder, ScriptedLLM, yes
@@ -26,10 +26,13 @@ CLAIM = "William (Liam) Fedus replaced Barret Zoph."
 DECISION = KindDecision(Calibration({**LEXICAL.weights, "judge": 1.0}, LEXICAL.bias, 0.5), (0.0, 0.0))
 
 
-def check(llm: ScriptedLLM, margin: float | None, mode: str = "auto") -> FidelityChecker:
+def check(
+    llm: ScriptedLLM, margin: float | None, mode: str = "auto", replace: float | None = None, kind: str = "article"
+) -> FidelityChecker:
     judge = ClaimJudge(lambda: llm, PROMPT)  # type: ignore[arg-type,return-value]
-    kind = dataclasses.replace(DECISION, judge_swaps=margin)
-    return FidelityChecker(FakeEmbedder(dim=256), stage=JudgeStage(judge, JudgedDecisions({"article": kind}), mode))  # type: ignore[arg-type]
+    decision = dataclasses.replace(DECISION, judge_swaps=margin, judge_replacements=replace)
+    stage = JudgeStage(judge, JudgedDecisions({kind: decision}), mode)  # type: ignore[arg-type]
+    return FidelityChecker(FakeEmbedder(dim=256), stage=stage)
 
 
 def test_anchors_are_whole_names_and_numbers_in_digits() -> None:
@@ -99,3 +102,62 @@ def test_the_margin_round_trips_through_json_and_is_bounded() -> None:
     bad = JudgedDecisions({"article": dataclasses.replace(DECISION, judge_swaps=9.0)}).to_json()
     with pytest.raises(ValueError, match="judge_swaps"):
         JudgedDecisions.from_json(bad)
+
+
+AXANI = "Jordan Axani, a 28-year-old developer, made it back to Canada with Elizabeth Quinn Gallagher."
+
+
+def test_replacements_put_another_name_or_number_of_the_evidence_in_one_slot_nearest_first() -> None:
+    found = replacements("Elizabeth Quinn Gallagher is 28 years old.", AXANI)
+    assert ("Elizabeth Quinn Gallagher", "Jordan Axani", "Jordan Axani is 28 years old.") in found
+    assert found[0][1] == "Canada"  # the nearest to Gallagher in the evidence comes first
+    assert len(found) <= MAX_REPLACEMENTS
+    wolves = "There are now an estimated 1,500 wolves in Poland. The number has doubled in 15 years."
+    assert replacements("There are an estimated 15 wolves in Poland.", wolves) == [
+        ("15", "1,500", "There are an estimated 1,500 wolves in Poland.")
+    ]
+    assert replacements("4%", "In China, sales fell by 23%; 450 shops; in Europe by 4%.") == [("4%", "23%", "23%")]
+
+
+def test_a_replacement_is_never_part_of_a_name_the_claim_has_nor_a_name_it_lacks_in_the_evidence() -> None:
+    assert replacements("Murati is a Canadian.", "Elizabeth Quinn Gallagher met Axani.") == []  # not held
+    assert all(new != "Gallagher" for _, new, _ in replacements("Axani met Elizabeth Quinn Gallagher.",
+                                                               "Axani met Gallagher in Toronto."))  # fmt: skip
+    assert replacements("The wolves are back.", wolves_text := "There are 1,500 wolves.") == []
+    assert wolves_text
+
+
+def test_a_short_answer_and_its_replacement_are_asked_joined_to_the_question() -> None:
+    llm = ScriptedLLM(yes(0.6), yes(0.9))
+    sources = ["In China, sales fell by 23% after a food scare. In Europe, sales are down by 4%."]
+    report = check(llm, None, replace=0.25, kind="answer").check_each(
+        sources, "4%", question="By how much did sales fall in China?"
+    )
+    claim = report.claims[0]
+    assert [str(p).count("By how much did sales fall in China: ") for p in llm.prompts] == [1, 1]
+    assert "China: 23%" in str(llm.prompts[1])
+    assert not report.supported and claim.kind == "misplaced" and claim.features["replace_gain"] > 0.25
+    assert 'reads better with "23%" where this has "4%"' in claim.reason
+    assert "swap_gain" not in claim.features  # no exchange read: that kind has no margin for it
+
+
+def test_the_margins_round_trip_through_json_and_are_bounded() -> None:
+    kind = dataclasses.replace(DECISION, judge_swaps=0.75, judge_replacements=1.5)
+    again = JudgedDecisions.from_json(JudgedDecisions({"answer": kind}).to_json()).kinds["answer"]
+    assert (again.judge_swaps, again.judge_replacements) == (0.75, 1.5)
+    bad = JudgedDecisions({"answer": dataclasses.replace(DECISION, judge_replacements=-1.0)}).to_json()
+    with pytest.raises(ValueError, match="judge_replacements"):
+        JudgedDecisions.from_json(bad)
+
+
+def test_an_answer_the_judge_has_just_read_on_its_passages_is_not_read_again_beside_its_twin() -> None:
+    llm = ScriptedLLM(yes(0.9), yes(0.6))  # the judge's reading of "China: 4%", then its twin "China: 23%"
+    judge = ClaimJudge(lambda: llm, PROMPT)  # type: ignore[arg-type,return-value]
+    decision = dataclasses.replace(DECISION, band=(0.0, 1.0), judge_replacements=0.25)
+    stage = JudgeStage(judge, JudgedDecisions({"answer": decision}), "auto")
+    sources = ["In China, sales fell by 23% after a food scare. In Europe, sales are down by 4%."]
+    report = FidelityChecker(FakeEmbedder(dim=256), stage=stage).check_each(  # type: ignore[arg-type]
+        sources, "4%", question="By how much did sales fall in China?"
+    )
+    assert len(llm.prompts) == 2 and "China: 23%" in str(llm.prompts[1])
+    assert report.supported and report.claims[0].features["replace_gain"] < 0
