@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
-import itertools
 import json
 import sys
 from pathlib import Path
@@ -35,11 +34,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.band import choose_band
 from bench.common import write_result
 from bench.fit_fidelity import SIGNALS, contradicted, fit, measure
 from bench.judge_claims import cache_path, read_judged
 from bench.judged_data import FAST, Claims, claim_decision, judge_cost, rewrite_set, text_figures, with_judge
-from service.evals.frank import load_frank
+from service.evals.frank import article_sample, load_frank
 from service.evals.metrics import balanced_accuracy
 from service.fidelity.calibration import Calibration
 from service.fidelity.claim_judge import WINDOW_WORDS
@@ -55,23 +55,6 @@ def best_threshold(texts: list[Claims], labels: list[bool], groups: list[str], d
     options = [dataclasses.replace(decision, calibration=dataclasses.replace(decision.calibration, threshold=t))
                for t in np.round(np.linspace(0.02, 0.98, 97), 2)]  # fmt: skip
     return max(options, key=lambda d: text_figures(texts, labels, groups, d, "always")["mean"])
-
-
-def best_band(texts: list[Claims], labels: list[bool], groups: list[str], decision: KindDecision) -> KindDecision:
-    """The band that judges the fewest claims while every group's balanced accuracy stays within MARGIN of
-    judging every claim (per group, not on the mean: a mean can hide a loss on one style of text, e.g. the
-    extractive CNN/DM summaries, behind a gain on the other)."""
-    always = text_figures(texts, labels, groups, decision, "always")
-    kinds = sorted(set(groups))
-    grid = np.round(np.linspace(0.0, 1.0, 21), 2)
-    best = dataclasses.replace(decision, band=(0.0, 1.0))
-    share = 1.0
-    for low, high in itertools.combinations_with_replacement(grid, 2):
-        candidate = dataclasses.replace(decision, band=(float(low), float(high)))
-        m = text_figures(texts, labels, groups, candidate, "auto")
-        if all(m[g] >= always[g] - MARGIN for g in kinds) and m["judged_share"] < share:
-            best, share = candidate, m["judged_share"]
-    return best
 
 
 RESULTS: dict[str, Any] = {}
@@ -114,6 +97,17 @@ def main() -> None:
                          "(default: as the shipped article decision reads)")  # fmt: skip
     ap.add_argument("--band-only", action="store_true",
                     help="keep the shipped article weights and threshold; refit only the cascade's band")  # fmt: skip
+    ap.add_argument(
+        "--band-rule",
+        choices=["point", "bootstrap"],
+        default="point",
+        help="the band's margin on valid as measured, or in 90%% of bootstrap resamples (bench/band.py)",
+    )
+    ap.add_argument(
+        "--test-articles",
+        default="",
+        help="FROM:TO: measure FRANK test only on these articles of the judged sample (ranks per dataset)",
+    )
     args = ap.parse_args()
     args.reads = args.reads or ("window" if fitted_decisions().kinds["article"].window_words else "whole")
     settings = load_settings()
@@ -127,15 +121,16 @@ def main() -> None:
     texts = with_judge([fast[i] for i in keep], judged, ids)
     labels = [rows[i].consistent for i in keep]
     groups = [rows[i].dataset for i in keep]
+    articles = [rows[i].id.split(":")[0] for i in keep]
     baseline = KindDecision(dataclasses.replace(FAST, weights={**FAST.weights, "judge": 0.0}))
     show("fast checker (shipped calibration)", text_figures(texts, labels, groups, baseline, "off"))
     shipped = fitted_decisions().kinds
     for mode in ("auto", "always"):
         show(f"shipped article decision, {mode}", text_figures(texts, labels, groups, shipped["article"], mode))
     if args.band_only:
-        article = best_band(texts, labels, groups, dataclasses.replace(shipped["article"], band=(0.0, 1.0)))
+        article = choose_band(texts, labels, groups, articles, shipped["article"], MARGIN, args.band_rule)
     else:
-        article = choose_article([rows[i] for i in keep], texts, labels, groups)
+        article = choose_article([rows[i] for i in keep], texts, labels, groups, articles, args.band_rule)
     # the swap contrast is read live (bench/swap_contrast.py), not replayed here: a refit keeps its margin
     window = WINDOW_WORDS if args.reads == "window" else 0
     article = dataclasses.replace(article, window_words=window, judge_swaps=shipped["article"].judge_swaps)
@@ -143,7 +138,8 @@ def main() -> None:
 
     # the answer and rewrite kinds are fitted on their own data (bench/fit_answer.py, bench/fit_rewrite.py)
     decisions = JudgedDecisions({"article": article, "answer": shipped["answer"], "rewrite": shipped["rewrite"]})
-    held_apart(args.data, settings, decisions, args.reads, shipped["article"])
+    ranks = tuple(int(x) for x in args.test_articles.split(":")) if args.test_articles else None
+    held_apart(args.data, settings, decisions, args.reads, shipped["article"], ranks)
     cost = judge_cost(args.reads)
     print("judge cost per call (s):", json.dumps(cost))
     if not args.dry_run:
@@ -154,8 +150,8 @@ def main() -> None:
         )
 
 
-def choose_article(frank_rows: list[Any], texts: list[Claims], labels: list[bool], groups: list[str]
-                   ) -> KindDecision:  # fmt: skip
+def choose_article(frank_rows: list[Any], texts: list[Claims], labels: list[bool], groups: list[str],
+                   articles: list[str], band_rule: str = "point") -> KindDecision:  # fmt: skip
     """The weights chosen by cross-validation among four candidate sets, their threshold, the override rules
     that pay, then the cascade's band."""
     rules = frozenset(r for r in FAST.rules)
@@ -181,15 +177,19 @@ def choose_article(frank_rows: list[Any], texts: list[Claims], labels: list[bool
         print(f"{'':52s} 5-fold cross-validated on valid (by article): mean {cv:.4f}")
         candidates.append((cv, -len(names), decision))
     article = max(candidates, key=lambda c: (c[0], c[1]))[2]
-    return best_band(texts, labels, groups, article)
+    return choose_band(texts, labels, groups, articles, article, MARGIN, band_rule)
 
 
 def held_apart(data: Path, settings: Any, decisions: JudgedDecisions, reads: str = "whole",
-               shipped: KindDecision | None = None) -> None:  # fmt: skip
-    """Measured, never tuned on: FRANK `test`'s judged sample and the held-apart editors' rewrites."""
+               shipped: KindDecision | None = None, ranks: tuple[int, ...] | None = None) -> None:  # fmt: skip
+    """Measured, never tuned on: FRANK `test`'s judged sample (``ranks``: only its articles FROM:TO per
+    dataset, in article_sample's order) and the held-apart editors' rewrites."""
     judged = {r["id"]: r for r in read_judged(cache_path("frank-test", reads))}
     if judged:
         rows = load_frank(settings.datasets_dir, split="test")
+        if ranks:
+            inside = {r.id for r in article_sample(rows, ranks[1])} - {r.id for r in article_sample(rows, ranks[0])}
+            judged = {k: v for k, v in judged.items() if k in inside}
         fast = measure(rows, MODEL_PATH, data / "fit-fidelity-test.json")
         contradicted(fast, FAST)
         keep = [i for i, r in enumerate(rows) if r.id in judged]
