@@ -16,12 +16,49 @@ _REFUSAL = re.compile(
 )
 
 
+_NUMBERS = r"(\d+(?:\s*(?:,|and)\s*\d+)*)"
+# the prompt labels passages "[1]", "[2]"…; a small model often names them in words instead
+_LEADING_REFERENCE = re.compile(
+    rf"^(?:(?:according to|as (?:stated|mentioned|said) in|in)\s+(?:the\s+)?passages?\s*\[?{_NUMBERS}\]?\s*,\s*"
+    rf"|(?:the\s+)?passages?\s*\[?{_NUMBERS}\]?\s+(?:says|states|mentions|reports)(?:\s+that)?\s+)",
+    re.IGNORECASE,
+)
+_INLINE_REFERENCE = re.compile(
+    rf"\s*,?\s*(?:\(\s*passages?\s*\[?{_NUMBERS}\]?\s*\)"
+    rf"|(?:(?:as\s+)?(?:stated|mentioned|said)\s+)?(?:in|from|according to)\s+(?:the\s+)?passages?\s*"
+    rf"(?:\[{_NUMBERS}\]|{_NUMBERS}(?=\s*[.,;:!?]|\s*$)))",
+    re.IGNORECASE,
+)
 _TRAILING = re.compile(r"([.!?])\s*((?:\[\d+(?:\s*,\s*\d+)*\]\s*)+)")
 
 
 def attach_markers(text: str) -> str:
     """Move markers written after a full stop inside the sentence: 'Zoph. [3]' -> 'Zoph [3].'"""
     return _TRAILING.sub(lambda m: " " + "".join(m.group(2).split()) + m.group(1) + " ", text).strip()
+
+
+def passage_references(text: str) -> str:
+    """A passage named by its label is a citation, not something the article says: 'He replied in Passage [2].'
+    -> 'He replied [2].', 'According to passage 1, he left.' -> 'he left [1].' (a name such as "Passage" would
+    otherwise count as a name the passages lack)."""
+    out = []
+    for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
+        leading = _LEADING_REFERENCE.match(sentence)
+        if leading:
+            rest = sentence[leading.end() :]
+            sentence = rest[:1].upper() + rest[1:]
+            tail = sentence[-1] if sentence[-1:] in ".!?" else ""
+            sentence = sentence[: len(sentence) - len(tail)] + f" [{_marker(_first(leading))}]" + tail
+        out.append(_INLINE_REFERENCE.sub(lambda m: f" [{_marker(_first(m))}]", sentence))
+    return " ".join(out)
+
+
+def _first(match: re.Match[str]) -> str:
+    return next(g for g in match.groups() if g)
+
+
+def _marker(numbers: str) -> str:
+    return ", ".join(re.split(r"\s*(?:,|and)\s*", numbers))
 
 
 def _numbers(group: str) -> list[int]:

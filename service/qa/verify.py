@@ -15,6 +15,7 @@ from service.qa.citations import (
     attach_markers,
     clean_citations,
     is_refusal,
+    passage_references,
     sentence_markers,
     set_markers,
     strip_markers,
@@ -45,7 +46,7 @@ class AnswerVerifier:
     ) -> Answer:
         """The model's reply as an Answer: shown with its sentences checked, or a refusal. ``others`` are
         retrieved passages the model did not see this time (after a second look): they can still disagree."""
-        text, _, removed = clean_citations(attach_markers(raw.strip()), passages)
+        text, _, removed = clean_citations(attach_markers(passage_references(raw.strip())), passages)
         if not strip_markers(text) or is_refusal(text):
             return Answer.refusal(question, passages, timings, removed_citations=removed)
         if self.policy.echo and echoes_question(text, question):

@@ -12,7 +12,7 @@ from service.model import Chunk
 from service.progress import Stage
 from service.prompts import PromptError, load_prompt
 from service.qa.answer import REFUSAL, Turn
-from service.qa.citations import attach_markers, clean_citations, is_refusal, unverified_quotes
+from service.qa.citations import attach_markers, clean_citations, is_refusal, passage_references, unverified_quotes
 from service.qa.policy import QAPolicy
 from service.qa.retriever import Passage, fuse
 from service.qa.service import SECOND_LOOK, QAService
@@ -49,6 +49,31 @@ def test_citations_naming_no_passage_are_removed() -> None:
 
 def test_markers_after_the_full_stop_move_inside() -> None:
     assert attach_markers("Fedus took over. [3] He leads it. [1][2]") == "Fedus took over [3]. He leads it [1][2]."
+
+
+@pytest.mark.parametrize(
+    ("reply", "cited"),
+    [
+        ("Gallagher replied to his Reddit post in Passage [2].", "Gallagher replied to his Reddit post [2]."),
+        ("According to passage 1, he left.", "He left [1]."),
+        ("Passage [2] says that he left.", "He left [2]."),
+        ("He left (Passage 3). She stayed, as stated in passages 2 and 3.", "He left [3]. She stayed [2, 3]."),
+        ("He read passage 2 of the bill aloud.", "He read passage 2 of the bill aloud."),
+        ("The Passage to India was filmed in 1984.", "The Passage to India was filmed in 1984."),
+    ],
+)
+def test_a_passage_named_in_words_is_a_citation(reply: str, cited: str) -> None:
+    assert passage_references(reply) == cited
+
+
+def test_an_answer_naming_its_passage_in_words_is_checked_without_that_name(seeded: Newsdesk) -> None:
+    qa = _qa(seeded, FakeLLM(["placeholder"]))
+    passages = seeded.retriever().passages("Who took over from Barret Zoph? post-training Fedus")
+    fedus = next(n for n, p in enumerate(passages, start=1) if "Fedus" in p.chunk.text and "taken over" in p.chunk.text)
+    reply = f"Zoph's position was taken over by William (Liam) Fedus, according to Passage [{fedus}]."
+    answer = AnswerVerifier(seeded.checker, qa.policy).verify("q", reply, passages, {})
+    assert not answer.refused and "Passage" not in answer.text and [c.number for c in answer.citations] == [fedus]
+    assert answer.fidelity is not None and answer.fidelity.supported
 
 
 def test_quotes_must_be_verbatim_in_a_cited_passage() -> None:

@@ -178,6 +178,7 @@ def _fields(row: dict[str, Any], question: str, answer: Answer) -> dict[str, Any
         "question": question,
         "expected": ", ".join(row.get("accept", [])) or "refusal",
         "text": answer.text,
+        "withheld": answer.withheld or "",  # a draft the check withheld (a refusal that was not the model's)
         "cited": " ".join(f"[{c.number}] {_where(c.passage.chunk)}" for c in answer.citations),
         "seconds": round(sum(answer.timings.get(k, 0.0) for k in _STAGES), 1),
     }
