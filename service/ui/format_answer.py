@@ -96,6 +96,8 @@ def timings_line(timings: dict[str, float]) -> str:
         "retrieval_s": "retrieval",
         "first_token_s": "first token",
         "generation_s": "generation",
+        "second_look_s": "second look",
+        "drawn_look_s": "drawn look",
         "check_s": "fidelity check",
     }
     parts = [f"{label} {timings[key]:.2f} s" for key, label in names.items() if key in timings]
