@@ -153,6 +153,7 @@ class QAService:
         fidelity = answer.fidelity
         if answer.refused or fidelity is None or not fidelity.claims or fidelity.unsupported or answer.quote_problems:
             return None
+        answer.drawn = True
         return answer
 
     def _generate(

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from service.app import Newsdesk
+from service.cli.render import answer_footer
 from service.errors import InvalidInput
 from service.fidelity.checker import FidelityChecker
 from service.fidelity.claims import in_context
@@ -326,6 +327,7 @@ def test_after_two_refusals_a_drawn_reply_is_shown_only_when_the_check_supports_
     assert "Fedus" not in "".join(e for e in events if isinstance(e, str))  # a draw is not streamed
     assert "looking once more at the closest passage" in [e.name for e in events if isinstance(e, Stage)]
     assert not answer.refused and "Fedus" in answer.text and [c.number for c in answer.citations] == [1]
+    assert answer.drawn and "Fedus" in str(answer_footer(answer))  # the terminal prints what it did not stream
     assert "drawn_look_s" in answer.timings and "[2]" not in llm.prompts[2][1].content  # the closest passage only
     temperatures = [o.get("temperature") for o in llm.chain_options]
     assert temperatures == [None, None, 0.8] and isinstance(llm.chain_options[2]["seed"], int)
