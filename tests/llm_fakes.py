@@ -102,7 +102,6 @@ class FakeLLM:
     def __init__(self, replies: list[str]) -> None:
         self.chat = RecordingChat(replies)
         self.samples: list[Any] = []  # the sampling of each ``stream`` call (None: the configured temperature)
-        self.chain_options: list[dict[str, Any]] = []  # what each chain asked of the model (e.g. a temperature)
         self.endpoint = Endpoint("local", "http://fake/v1", "fake", None)
         self.timeout_s = 5.0
 
@@ -110,8 +109,7 @@ class FakeLLM:
     def prompts(self) -> list[list[Any]]:
         return self.chat.prompts
 
-    def langchain_model(self, **options: Any) -> Any:
-        self.chain_options.append(options)
+    def langchain_model(self, **_: Any) -> Any:
         return self.chat.model
 
     def stream(self, messages: Sequence[Message], max_tokens: int | None = None, sample: Any = None) -> Iterator[str]:
