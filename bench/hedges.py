@@ -7,8 +7,9 @@ a rule could ask a rewrite to keep its hedges, this measures what it would cost:
 OneStopEnglish's `advanced` original that holds a hedge word, the editors' `elementary` sentence that shares
 the most of its words (at least 60% of the elementary sentence's words: a retelling, not a new sentence)
 and whether that sentence holds a hedge word too. A faithful rewrite that drops a hedge is a false alarm
-such a rule would raise. `--rewrite` reads `newsdesk rewrite --json` outputs and counts, for each rewritten
-unit whose source sentence holds a hedge, whether its output holds one. No model runs. Writes
+such a rule would raise; a retelling that leaves out what the hedge qualified (fewer than 2 of the 3 content
+words after it) drops a clause, not the certainty, and counts as kept. `--rewrite` reads `newsdesk rewrite
+--json` outputs and counts the same for each rewritten unit whose source sentence holds a hedge. No model runs. Writes
 bench/results/hedges.json (hedges_held_apart.json with --held-apart).
 """
 
@@ -73,7 +74,8 @@ def editors(original: str, rewrite: str) -> list[tuple[str, str, bool]]:
 
 
 def model(path: Path) -> list[tuple[str, str, bool]]:
-    """(hedged source sentence, newsdesk's rewrite of it, whether that keeps a hedge) for rewritten units."""
+    """(hedged source sentence, newsdesk's rewrite of it, whether that keeps a hedge or leaves out what the
+    hedge qualified) for rewritten units."""
     units = json.loads(path.read_text(encoding="utf-8"))["units"]
     pairs = [(u["source"]["text"], u["text"]) for u in units if u["status"] == "rewritten"]
     return [(s, o, hedged(o) or not hedged_claim_kept(s, o)) for s, o in pairs if hedged(s)]
@@ -89,20 +91,20 @@ def main() -> None:
     found = [
         p for name in names if name in articles for p in editors(articles[name].advanced, articles[name].elementary)
     ]
-    drawn = [p for path in args.rewrite for p in model(path)]
+    ours = [p for path in args.rewrite for p in model(path)]
     result = {
         "articles": len([n for n in names if n in articles]),
         "editors": {"hedged_retold": len(found), "kept_the_hedge_or_left_the_claim_out": sum(k for *_, k in found)},
         "editors_dropped_examples": [] if args.held_apart else [(s, r) for s, r, k in found if not k][:8],
-        "newsdesk": {"hedged_rewritten": len(drawn), "kept_the_hedge_or_left_the_claim_out": sum(k for *_, k in drawn)},
-        "newsdesk_dropped": [(s, o) for s, o, k in drawn if not k],
+        "newsdesk": {"hedged_rewritten": len(ours), "kept_the_hedge_or_left_the_claim_out": sum(k for *_, k in ours)},
+        "newsdesk_dropped": [(s, o) for s, o, k in ours if not k],
     }
     path = write_result("hedges_held_apart" if args.held_apart else "hedges", result)
     key = "kept_the_hedge_or_left_the_claim_out"
     ed, nd = result["editors"], result["newsdesk"]
     certain = ed["hedged_retold"] - ed[key]
     print(f"editors: {certain} of {ed['hedged_retold']} retold hedged sentences state as certain what was hedged")
-    if drawn:
+    if ours:
         print(f"newsdesk: {nd['hedged_rewritten'] - nd[key]} of {nd['hedged_rewritten']} rewritten hedged sentences do")
     print(f"wrote {path}")
 

@@ -39,10 +39,13 @@ def attach_markers(text: str) -> str:
 
 def passage_references(text: str) -> str:
     """A passage named by its label is a citation, not something the article says: 'He replied in Passage [2].'
-    -> 'He replied [2].', 'According to passage 1, he left.' -> 'he left [1].' (a name such as "Passage" would
-    otherwise count as a name the passages lack)."""
+    -> 'He replied [2].', 'According to passage 1, he left.' -> 'He left [1].' (a name such as "Passage" would
+    otherwise count as a name the passages lack). The spacing between sentences is kept."""
     out = []
-    for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
+    for n, sentence in enumerate(re.split(r"((?<=[.!?])\s+)", text.strip())):
+        if n % 2:  # the spacing between two sentences
+            out.append(sentence)
+            continue
         leading = _LEADING_REFERENCE.match(sentence)
         if leading:
             rest = sentence[leading.end() :]
@@ -50,7 +53,7 @@ def passage_references(text: str) -> str:
             tail = sentence[-1] if sentence[-1:] in ".!?" else ""
             sentence = sentence[: len(sentence) - len(tail)] + f" [{_marker(_first(leading))}]" + tail
         out.append(_INLINE_REFERENCE.sub(lambda m: f" [{_marker(_first(m))}]", sentence))
-    return " ".join(out)
+    return "".join(out)
 
 
 def _first(match: re.Match[str]) -> str:

@@ -60,6 +60,7 @@ def test_markers_after_the_full_stop_move_inside() -> None:
         ("He left (Passage 3). She stayed, as stated in passages 2 and 3.", "He left [3]. She stayed [2, 3]."),
         ("He read passage 2 of the bill aloud.", "He read passage 2 of the bill aloud."),
         ("The Passage to India was filmed in 1984.", "The Passage to India was filmed in 1984."),
+        ("He left [1].\n\nShe stayed (passage 2).", "He left [1].\n\nShe stayed [2]."),
     ],
 )
 def test_a_passage_named_in_words_is_a_citation(reply: str, cited: str) -> None:
