@@ -6,6 +6,7 @@ import re
 
 from service.qa.answer import Citation
 from service.qa.retriever import Passage
+from service.text import sentences
 
 _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _QUOTE = re.compile(r"[\"“]([^\"”]{8,})[\"”]")
@@ -41,19 +42,20 @@ def passage_references(text: str) -> str:
     """A passage named by its label is a citation, not something the article says: 'He replied in Passage [2].'
     -> 'He replied [2].', 'According to passage 1, he left.' -> 'He left [1].' (a name such as "Passage" would
     otherwise count as a name the passages lack). The spacing between sentences is kept."""
-    out = []
-    for n, sentence in enumerate(re.split(r"((?<=[.!?])\s+)", text.strip())):
-        if n % 2:  # the spacing between two sentences
-            out.append(sentence)
-            continue
-        leading = _LEADING_REFERENCE.match(sentence)
-        if leading:
-            rest = sentence[leading.end() :]
-            sentence = rest[:1].upper() + rest[1:]
-            tail = sentence[-1] if sentence[-1:] in ".!?" else ""
-            sentence = sentence[: len(sentence) - len(tail)] + f" [{_marker(_first(leading))}]" + tail
-        out.append(_INLINE_REFERENCE.sub(lambda m: f" [{_marker(_first(m))}]", sentence))
-    return "".join(out)
+    out, last = [], 0
+    for span in sentences(text):
+        out += [text[last : span.start], _cited(span.text)]
+        last = span.end
+    return "".join([*out, text[last:]])
+
+
+def _cited(sentence: str) -> str:
+    leading = _LEADING_REFERENCE.match(sentence)
+    rest = sentence[leading.end() :] if leading else ""
+    if leading and rest:
+        numbers = [int(n) for n in re.split(r"\s*(?:,|and)\s*", _first(leading))]
+        sentence = set_markers(rest[:1].upper() + rest[1:], [*sentence_markers(rest), *numbers])
+    return _INLINE_REFERENCE.sub(lambda m: f" [{_marker(_first(m))}]", sentence)
 
 
 def _first(match: re.Match[str]) -> str:
