@@ -29,7 +29,6 @@ from service.llm.local_server import LocalServer
 from service.prompts import load_prompt
 from service.qa.keyword_index import KeywordIndex
 from service.qa.policy import QAPolicy
-from service.qa.relevance import RelevanceJudge
 from service.qa.retriever import HybridRetriever
 from service.qa.service import QAService
 from service.rewrite.service import RewriteService
@@ -97,11 +96,6 @@ class Newsdesk:
         return ClaimJudge(lambda: self.llm, load_prompt(self.settings.prompts_dir, "fidelity-claim"))
 
     @cached_property
-    def relevance_judge(self) -> RelevanceJudge:
-        """The language model asked whether a reply answers its question (the Q&A drawn look's second test)."""
-        return RelevanceJudge(lambda: self.llm, load_prompt(self.settings.prompts_dir, "qa-relevance"))
-
-    @cached_property
     def keyword_index(self) -> KeywordIndex:
         return KeywordIndex(self.store)
 
@@ -124,7 +118,6 @@ class Newsdesk:
             self.settings.qa_min_cosine,
             self.settings.qa_excerpt_chars,
             QAPolicy(**dict.fromkeys(self.settings.qa_rules_off, False)),
-            self.relevance_judge,
         )
 
     def with_collection(self, collection: str, **overrides: object) -> Newsdesk:

@@ -99,12 +99,9 @@ class FakeLLM:
     """Stands in for service.llm.client.LLM: one queue of replies for the Q&A chain (LangChain) and for
     ``stream`` (the rewrite). Its real twins: tests/integration/test_qa_real.py and test_rewrite_real.py."""
 
-    def __init__(self, replies: list[str], yes: Sequence[float] = ()) -> None:
+    def __init__(self, replies: list[str]) -> None:
         self.chat = RecordingChat(replies)
-        self.yes = list(yes)  # P(yes) of each ``first_token_choices`` call (a judge's reading), in order
-        self.judged: list[Sequence[Message]] = []
         self.samples: list[Any] = []  # the sampling of each ``stream`` call (None: the configured temperature)
-        self.chain_options: list[dict[str, Any]] = []  # what each chain asked of the model (e.g. a temperature)
         self.endpoint = Endpoint("local", "http://fake/v1", "fake", None)
         self.timeout_s = 5.0
 
@@ -112,14 +109,8 @@ class FakeLLM:
     def prompts(self) -> list[list[Any]]:
         return self.chat.prompts
 
-    def langchain_model(self, **options: Any) -> Any:
-        self.chain_options.append(options)
+    def langchain_model(self, **_: Any) -> Any:
         return self.chat.model
-
-    def first_token_choices(self, messages: Sequence[Message], top: int = 10) -> tuple[str, dict[str, float]]:
-        self.judged.append(messages)
-        p = self.yes.pop(0)
-        return ("yes" if p >= 0.5 else "no"), {"yes": p, "no": 1 - p}
 
     def stream(self, messages: Sequence[Message], max_tokens: int | None = None, sample: Any = None) -> Iterator[str]:
         from langchain_core.messages import AIMessage, HumanMessage, SystemMessage

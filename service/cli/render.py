@@ -101,9 +101,6 @@ def answer_footer(answer: Answer) -> Text:
     if answer.refused:
         text.append("No passage answers this question.\n", style="dim")
         return text
-    if answer.drawn:  # not streamed above
-        text.append("Looking once more at the closest passage: ", style="dim")
-        text.append(f"{answer.text}\n", style="bold")
     if answer.unsupported_sentences:
         text.append("Not supported by the cited passages:\n", style="bold red")
         for sentence in answer.unsupported_sentences:

@@ -47,7 +47,6 @@ class Answer:
     prompt_chars: int = 0
     guarded_passages: int = 0  # passages whose instruction-like sentences were withheld from the model
     withheld: str | None = None  # an uncited answer none of whose sentences the passages support
-    drawn: bool = False  # drawn once more from the closest passage after two refusals (not streamed)
     conflicts: list[Conflict] = field(default_factory=list)  # passages of other articles that say otherwise
     request_id: str = ""  # ties the answer to its log line
 

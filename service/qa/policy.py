@@ -14,10 +14,6 @@ from dataclasses import dataclass
 RULES = {
     "second_look": "A small model misses answers in a crowded prompt: when it refuses with several passages, "
     "ask once more with the one passage that matches the question best. The reply goes through the same checks.",
-    "drawn_look": "At temperature 0 the small model tends to refuse again with the answer in front of it: when "
-    "it has refused (after the second look), draw one more reply from the closest passage at a temperature, and "
-    "show it only if the check supports every sentence of it and the language model reads it as an answer to the "
-    "question (a true sentence on the topic is not one); otherwise the refusal stands.",
     "echo": "An answer whose every content word is already in the question tells the reader nothing (the small "
     "model's way of not knowing): treat it as a refusal. Yes/no answers are exempt.",
     "repair_citations": "Cite the passage that supports a sentence when the sentence cites none or only "
@@ -31,7 +27,6 @@ RULES = {
 @dataclass(frozen=True)
 class QAPolicy:
     second_look: bool = True
-    drawn_look: bool = True
     withhold: bool = True
     echo: bool = True
     repair_citations: bool = True

@@ -5,13 +5,12 @@ The rules that exist because of the model or the checker are in ``QAPolicy`` (qa
 from __future__ import annotations
 
 import time
-import zlib
 from collections.abc import Callable, Generator, Iterator, Sequence
 
 from service.errors import InvalidInput
 from service.fidelity.checker import FidelityChecker
 from service.llm.chain import chat_chain, stream_text
-from service.llm.client import LLM, Sampling
+from service.llm.client import LLM
 from service.logs import current_request, new_request_id
 from service.logs import event as log_event
 from service.model import normalize_text
@@ -22,14 +21,12 @@ from service.qa.citations import is_refusal, strip_markers
 from service.qa.excerpts import focus, ranked
 from service.qa.guard import sanitize
 from service.qa.policy import QAPolicy
-from service.qa.relevance import RELEVANCE_THRESHOLD, RelevanceJudge
 from service.qa.retriever import HybridRetriever, Passage
 from service.qa.verify import AnswerVerifier
 from service.streams import final
 
 MAX_QUESTION_CHARS = 1000
 SECOND_LOOK = "\n(Looking again at the closest passage alone…)\n"
-DRAWN_TEMPERATURE = 0.8
 _HISTORY_ANSWER_CHARS = 300
 
 
@@ -43,7 +40,6 @@ class QAService:
         min_cosine: float,
         excerpt_chars: int = 0,
         policy: QAPolicy | None = None,
-        relevance: RelevanceJudge | None = None,
     ) -> None:
         self._retriever = retriever
         self._llm = llm
@@ -52,7 +48,6 @@ class QAService:
         self._min_cosine = min_cosine
         self._excerpt_chars = excerpt_chars
         self.policy = policy or QAPolicy()
-        self._relevance = relevance
         self._verifier = AnswerVerifier(checker, self.policy)
         self._latest_first_token: tuple[float, float] | None = None  # (seconds, time.monotonic() when measured)
 
@@ -110,21 +105,16 @@ class QAService:
         raw = yield from self._generate(llm, "newsdesk-answer", messages, timings, "generation_s")
         prompt_chars = _chars(messages)
         others: list[Passage] = []
-        best = ranked(passages, question)[:1] if is_refusal(raw) else []  # the closest passage, for another look
-        single = self._prompt.render(history=_history(previous), passages=_passages(best)[0], question=question)
-        if best and len(passages) > 1 and self.policy.second_look:
+        best = ranked(passages, question)[:1] if is_refusal(raw) and len(passages) > 1 else []
+        if best and self.policy.second_look:
             yield SECOND_LOOK
+            single = self._prompt.render(history=_history(previous), passages=_passages(best)[0], question=question)
             retry = yield from self._generate(llm, "newsdesk-answer-second-look", single, timings, "second_look_s")
             prompt_chars += _chars(single)
             if not is_refusal(retry):
                 raw, passages, others = retry, best, [p for p in passages if p not in best]
-        drawn = None
-        if best and is_refusal(raw) and self.policy.drawn_look:
-            yield Stage("looking once more at the closest passage")
-            drawn = self._drawn(llm, question, single, best, [p for p in passages if p not in best], timings)
-            prompt_chars += _chars(single)
         yield Stage("checking the answer against the passages")
-        answer = drawn or self._verifier.verify(question, raw, passages, timings, others)
+        answer = self._verifier.verify(question, raw, passages, timings, others)
         answer.prompt_chars = prompt_chars
         answer.guarded_passages = guarded
         yield answer
@@ -138,33 +128,6 @@ class QAService:
         passages = self._retriever(article_id).passages(query)
         timings["retrieval_s"] = time.perf_counter() - started
         return passages
-
-    def _drawn(
-        self, llm: LLM, question: str, single: list[Message], best: list[Passage], others: list[Passage],
-        timings: dict[str, float],
-    ) -> Answer | None:  # fmt: skip
-        """One reply drawn at a temperature (seeded by the question, so a run repeats) from the closest passage:
-        the verified answer when the check supports every sentence of it and the relevance judge reads it as an
-        answer to the question, else None."""
-        started = time.perf_counter()
-        sample = Sampling(DRAWN_TEMPERATURE, seed=zlib.crc32(question.encode()))
-        chain = chat_chain(llm, "newsdesk-answer-drawn", temperature=sample.temperature, seed=sample.seed)
-        reply = "".join(stream_text(chain, single, llm))
-        timings["drawn_look_s"] = time.perf_counter() - started
-        if is_refusal(reply):
-            return None
-        answer = self._verifier.verify(question, reply, best, timings, others)
-        fidelity = answer.fidelity
-        if answer.refused or fidelity is None or not fidelity.claims or fidelity.unsupported or answer.quote_problems:
-            return None
-        if self._relevance is not None:  # a true sentence on the topic is not yet an answer
-            started = time.perf_counter()
-            relevant = self._relevance.probability(question, answer.text) >= RELEVANCE_THRESHOLD
-            timings["relevance_s"] = time.perf_counter() - started
-            if not relevant:
-                return None
-        answer.drawn = True
-        return answer
 
     def _generate(
         self, llm: LLM, name: str, messages: list[Message], timings: dict[str, float], timing: str

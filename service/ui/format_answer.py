@@ -18,8 +18,6 @@ def answer_markdown(answer: Answer) -> str:
     if answer.refused:
         return refusal_markdown(answer)
     parts = [marked_text(answer.text, answer.unsupported_sentences), verdict_line(answer)]
-    if answer.drawn:
-        parts.insert(1, "*(Found on one more look at the closest passage, after two replies found no answer.)*")
     parts.extend(
         f"⚠ **The sources disagree:** [{c.supported_by}] supports this answer, but [{c.disputed_by}] says: "
         f"“{inert(c.says)}”"
@@ -99,7 +97,6 @@ def timings_line(timings: dict[str, float]) -> str:
         "first_token_s": "first token",
         "generation_s": "generation",
         "second_look_s": "second look",
-        "drawn_look_s": "drawn look",
         "check_s": "fidelity check",
     }
     parts = [f"{label} {timings[key]:.2f} s" for key, label in names.items() if key in timings]

@@ -55,7 +55,7 @@ class AskHandlers:
                 elif isinstance(event, str):
                     pieces.append(event)
                 text = inert("".join(pieces))
-                busy = not pieces or (waiting.stage is not None and waiting.stage.name.startswith(_AFTER_TEXT))
+                busy = not pieces or (waiting.stage is not None and waiting.stage.name.startswith("checking"))
                 chat[-1] = {"role": "assistant", "content": f"{text}\n\n{_wait(waiting)}" if busy else text}
                 yield [*chat], "", turns, {}, ""
         except Exception as exc:  # shown in the conversation, which stays usable
@@ -73,10 +73,6 @@ class AskHandlers:
         chat[-1] = {"role": "assistant", "content": answer_markdown(answer)}
         turns.append(Turn(question, answer.text))
         yield [*chat], "", turns, serialize.answer_dict(answer), timings_line(answer.timings)
-
-
-# steps that run after text has streamed: the reader still sees the step under way
-_AFTER_TEXT = ("checking", "looking once more")
 
 
 def _wait(waiting: Waiting) -> str:

@@ -109,9 +109,7 @@ def test_a_user_qa_suite_asks_about_the_users_own_article_files(
     (data / "suite.toml").write_text(
         'name = "desk-qa"\ntask = "qa"\ndataset = "questions.jsonl"\n[bounds]\naccuracy = { min = 1.0 }\n'
     )
-    fake = FakeLLM(
-        ["The ferry will run twice a day from May. [1]", "The articles don't say.", "The articles don't say."]
-    )
+    fake = FakeLLM(["The ferry will run twice a day from May. [1]", "The articles don't say."])
     monkeypatch.setattr(app_module.Newsdesk, "llm", property(lambda _self: fake))
     monkeypatch.setenv("NEWSDESK_QA_MIN_COSINE", "0")
     report = tmp_path / "out"

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 
 from service.app import Newsdesk
-from service.cli.render import answer_footer
 from service.errors import InvalidInput
 from service.fidelity.checker import FidelityChecker
 from service.fidelity.claims import in_context
@@ -15,7 +14,6 @@ from service.prompts import PromptError, load_prompt
 from service.qa.answer import REFUSAL, Turn
 from service.qa.citations import attach_markers, clean_citations, is_refusal, passage_references, unverified_quotes
 from service.qa.policy import QAPolicy
-from service.qa.relevance import RELEVANCE_THRESHOLD, RelevanceJudge
 from service.qa.retriever import Passage, fuse
 from service.qa.service import SECOND_LOOK, QAService
 from service.qa.verify import AnswerVerifier, echoes_question
@@ -149,10 +147,9 @@ def seeded(make_desk: Callable[..., Newsdesk]) -> Newsdesk:
     return desk
 
 
-def _qa(desk: Newsdesk, llm: FakeLLM, min_cosine: float = 0.2, relevance: bool = False) -> QAService:
+def _qa(desk: Newsdesk, llm: FakeLLM, min_cosine: float = 0.2) -> QAService:
     prompt = load_prompt(ROOT / "prompts", "qa-answer")
-    judge = RelevanceJudge(lambda: llm, load_prompt(ROOT / "prompts", "qa-relevance")) if relevance else None  # type: ignore[arg-type,return-value]
-    return QAService(desk.retriever, lambda: llm, desk.checker, prompt, min_cosine, relevance=judge)  # type: ignore[arg-type,return-value]
+    return QAService(desk.retriever, lambda: llm, desk.checker, prompt, min_cosine)  # type: ignore[arg-type,return-value]
 
 
 def test_an_answer_streams_then_carries_citations_and_a_verdict(seeded: Newsdesk) -> None:
@@ -220,10 +217,10 @@ def test_unsupported_sentences_are_flagged_not_hidden(seeded: Newsdesk) -> None:
 
 
 def test_refusals_by_retrieval_and_by_the_model(seeded: Newsdesk) -> None:
-    llm = FakeLLM(["The passages do not mention OpenAI's revenue.", "The articles don't say.", "No information."])
+    llm = FakeLLM(["The passages do not mention OpenAI's revenue.", "The articles don't say."])
     answer = _qa(seeded, llm).answer("What is OpenAI's annual revenue?")
     assert answer.refused and answer.text == REFUSAL and answer.citations == []
-    assert len(llm.prompts) == 3  # refused with every passage, with the best one alone, then drawn from it
+    assert len(llm.prompts) == 2  # refused with every passage, then with the best one alone
     assert len(answer.passages) == 3  # a refusal shows what was retrieved
     nothing = FakeLLM([])
     refused = _qa(seeded, nothing).answer("zzzz qqqq xxxx")  # nothing similar: no model call at all
@@ -320,31 +317,6 @@ def test_a_refusal_gets_a_second_look_with_the_best_passage_alone(seeded: Newsde
     invented = FakeLLM(["The articles don't say.", "OpenAI earns 3.4 billion dollars a year [1]."])
     qa2 = QAService(seeded.retriever, lambda: invented, seeded.checker, load_prompt(ROOT / "prompts", "qa-answer"), 0.2)  # type: ignore[arg-type]
     assert qa2.answer("What is OpenAI's annual revenue?").refused  # the second look is checked like the first
-
-
-def test_after_two_refusals_a_drawn_reply_is_shown_only_when_supported_and_read_as_an_answer(seeded: Newsdesk) -> None:
-    refusal = "The articles don't say."
-    llm = FakeLLM([refusal, refusal, f"{FEDUS} [1]"])
-    qa = _qa(seeded, llm)
-    *events, answer = list(qa.ask("Who took over Barret Zoph's position?"))
-    assert "Fedus" not in "".join(e for e in events if isinstance(e, str))  # a draw is not streamed
-    assert "looking once more at the closest passage" in [e.name for e in events if isinstance(e, Stage)]
-    assert not answer.refused and "Fedus" in answer.text and [c.number for c in answer.citations] == [1]
-    assert answer.drawn and "Fedus" in str(answer_footer(answer))  # the terminal prints what it did not stream
-    assert "drawn_look_s" in answer.timings and "[2]" not in llm.prompts[2][1].content  # the closest passage only
-    temperatures = [o.get("temperature") for o in llm.chain_options]
-    assert temperatures == [None, None, 0.8] and isinstance(llm.chain_options[2]["seed"], int)
-    unsupported = FakeLLM([refusal, refusal, "Zoph's position was taken over by Mira Murati [1]."])
-    assert _qa(seeded, unsupported).answer("Who took over Barret Zoph's position?").refused
-    answering = FakeLLM([refusal, refusal, f"{FEDUS} [1]"], yes=[0.9])  # the relevance judge reads an answer
-    assert _qa(seeded, answering, relevance=True).answer("Who took over Barret Zoph's position?").drawn
-    assert "Reply: " + FEDUS in answering.judged[0][-1]["content"]  # asked without the citation marker
-    off_topic = FakeLLM([refusal, refusal, f"{FEDUS} [1]"], yes=[RELEVANCE_THRESHOLD - 0.01])
-    assert _qa(seeded, off_topic, relevance=True).answer("Who took over Barret Zoph's position?").refused
-    switched_off = FakeLLM([refusal, refusal, f"{FEDUS} [1]"])
-    qa_off = _qa(seeded, switched_off)
-    qa_off.policy = QAPolicy(drawn_look=False)
-    assert qa_off.answer("Who took over Barret Zoph's position?").refused and len(switched_off.prompts) == 2
 
 
 def test_a_fragment_answer_is_compared_across_passages_joined_to_its_question() -> None:

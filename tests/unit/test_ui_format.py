@@ -107,8 +107,8 @@ def test_a_passage_stays_inside_its_html_block_so_markdown_never_resumes() -> No
 
 def test_timings_line_names_the_stages_it_has() -> None:
     assert timings_line({"retrieval_s": 0.05, "first_token_s": 2.5}) == "retrieval 0.05 s · first token 2.50 s"
-    looked = timings_line({"generation_s": 3.0, "second_look_s": 1.5, "drawn_look_s": 0.75, "check_s": 1.0})
-    assert looked == "generation 3.00 s · second look 1.50 s · drawn look 0.75 s · fidelity check 1.00 s"
+    looked = timings_line({"generation_s": 3.0, "second_look_s": 1.5, "check_s": 1.0})
+    assert looked == "generation 3.00 s · second look 1.50 s · fidelity check 1.00 s"
 
 
 HARBOUR = "The harbour of Saint-Malo reopened on Monday. Mayor Gilles Lurton said 40 boats may return."

@@ -58,15 +58,6 @@ def test_ask_streams_into_the_chat_then_shows_the_verified_answer(seeded: Newsde
     assert "first token" in timings
 
 
-def test_after_two_refusals_the_chat_says_it_is_looking_once_more(seeded: Newsdesk) -> None:
-    refusal = "The articles don't say."
-    _with_llm(seeded, refusal, refusal, FEDUS)
-    steps = list(AskHandlers(seeded).ask("Who took over from Barret Zoph?", [], "", []))
-    shown = [step[0][-1]["content"] for step in steps]
-    assert any("articles don't say" in s and "⏳ Looking once more at the closest passage" in s for s in shown)
-    assert "Fedus" in shown[-1] and "one more look at the closest passage" in shown[-1] and "⏳" not in shown[-1]
-
-
 def test_a_follow_up_passes_the_previous_turn(seeded: Newsdesk) -> None:
     llm = _with_llm(seeded, "Fedus replaced him [1].")
     history = [Turn("Who led post-training at OpenAI?", "Barret Zoph led it [1].")]

@@ -169,7 +169,7 @@ def _where(chunk: Chunk) -> str:
     return f"{chunk.title} {chunk.start}–{chunk.end}"
 
 
-_STAGES = ("retrieval_s", "generation_s", "second_look_s", "drawn_look_s", "check_s")
+_STAGES = ("retrieval_s", "generation_s", "second_look_s", "check_s")
 
 
 def _fields(row: dict[str, Any], question: str, answer: Answer) -> dict[str, Any]:
