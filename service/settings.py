@@ -125,7 +125,7 @@ class Settings(BaseSettings):
     qa_rules_off: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Q&A rules to switch off, for measurement (comma-separated): second_look, "
-        "echo, repair_citations, withhold (each rule's reason: docs/qa.md).",
+        "echo, repair_citations, withhold, question_names (each rule's reason: docs/qa.md).",
     )
     rewrite_rules_off: Annotated[list[str], NoDecode] = Field(
         default_factory=list,

@@ -29,6 +29,7 @@ from service.fidelity.claims import claim_spans, without_citations
 from service.fidelity.decision import CheckKind
 from service.fidelity.judge_stage import JudgeStage
 from service.fidelity.number_order import numbers_reordered
+from service.fidelity.question_names import question_aliases
 from service.fidelity.report import ClaimVerdict, FidelityReport, Kind
 from service.fidelity.roles import swapped_roles
 from service.fidelity.signals import IGNORED, lcs, name_like, negated, negation_clash, same_root, unique, uses
@@ -87,7 +88,8 @@ class FidelityChecker:
         report = self._fast(source, text)
         return self.stage.apply(report, source, kind) if judged and self.stage is not None else report
 
-    def _fast(self, source: str, text: str) -> FidelityReport:
+    def _fast(self, source: str, text: str, aliases: frozenset[str] = frozenset()) -> FidelityReport:
+        """``aliases``: lower-cased words not counted as names the source lacks (``question_aliases``)."""
         src = self._index(source)
         claims = claim_spans(text)
         plain = [without_citations(c.text) for c in claims]  # what is claimed, without citation markers
@@ -95,7 +97,7 @@ class FidelityChecker:
         measured = [self._signals(src, claim, v) for claim, v in zip(plain, vectors, strict=True)]
         if self._verifier is not None and self.calibration.uses_verifier:
             self._verify(src, plain, measured)
-        return FidelityReport.of([self._verdict(src, c, m) for c, m in zip(claims, measured, strict=True)])
+        return FidelityReport.of([self._verdict(src, c, m, aliases) for c, m in zip(claims, measured, strict=True)])
 
     def _verify(self, src: Source, claims: list[str], measured: list[_Measured]) -> None:
         """The verifier reads each claim's picked windows, most promising first, one round per rank (one
@@ -128,31 +130,32 @@ class FidelityChecker:
         kind: CheckKind = "answer",
         judged: bool = True,
         question: str = "",
+        question_names: bool = True,
     ) -> FidelityReport:
         """Each claim against separate sources (retrieved passages), keeping its best fast verdict. Unlike
         checking their concatenation, no sentence window spans two passages, so a name from one and a
         number from another do not make a claim supported. The judge, which reads meaning rather than
         windows, reads the passages together (one cached prefix for all the claims), and a short answer joined
-        to its ``question``."""
-        reports = [self._fast(source, text) for source in sources] or [self._fast("", text)]
+        to its ``question``. A word of a full name the question gives is not new to a passage that gives the name
+        short ("Tiger" for "… said Woods": ``question_aliases``), unless ``question_names`` is off."""
+        no_aliases: frozenset[str] = frozenset()
+        reports = [
+            self._fast(s, text, question_aliases(question, s) if question_names else no_aliases) for s in sources
+        ] or [self._fast("", text)]
         per_claim = zip(*(r.claims for r in reports), strict=True)
         best = FidelityReport.of([max(options, key=lambda v: (v.supported, v.score)) for options in per_claim])
         if not judged or self.stage is None or not sources:
             return best
         return self.stage.apply(best, "\n\n".join(sources), kind, question)
 
-    def _verdict(self, src: Source, claim: Span, m: _Measured) -> ClaimVerdict:
+    def _verdict(self, src: Source, claim: Span, m: _Measured, aliases: frozenset[str]) -> ClaimVerdict:
         cal = self.calibration
         score = cal.score(m.signals)
         plain = without_citations(claim.text)  # what is claimed, without citation markers
         claim_words = words(plain)
         with_negation = negated(claim_words)
-        spelled_out = acronym_expansions(plain, src.acronyms)  # "United Nations" for the source's "UN"
-        novel = unique(
-            w
-            for w in claim_words
-            if not uses(w, src.all_stems, src.all_numbers) and w not in IGNORED and w not in spelled_out
-        )
+        known = IGNORED | aliases | set(acronym_expansions(plain, src.acronyms))  # "United Nations" for "UN"
+        novel = unique(w for w in claim_words if not uses(w, src.all_stems, src.all_numbers) and w not in known)
         names = proper_nouns(claim.text)
         first, last = m.window
         window_words: set[str] = set().union(*src.every[first:last])

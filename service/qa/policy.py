@@ -19,6 +19,9 @@ RULES = {
     "repair_citations": "Cite the passage that supports a sentence when the sentence cites none or only "
     "passages that do not support it: the small model leaves most answers uncited and often cites the wrong "
     "number, and a reader should always be able to open the passage behind a sentence.",
+    "question_names": "News text gives a name in full once and then short ('… said Woods'), and a reader asks "
+    "with the full name: a word of a full name the question gives ('Tiger') is not a name the answer invented "
+    "when the passage gives that name short and beside no other name.",
     "withhold": "Withhold an answer none of whose sentences the passages support when it names names or "
     "numbers the passages lack, or cites nothing and mostly uses words the passages lack.",
 }
@@ -28,6 +31,7 @@ RULES = {
 class QAPolicy:
     second_look: bool = True
     withhold: bool = True
+    question_names: bool = True
     echo: bool = True
     repair_citations: bool = True
 

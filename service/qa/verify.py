@@ -59,7 +59,9 @@ class AnswerVerifier:
             text, repaired = self._repair_citations(text, passages, check)
         text, citations, _ = clean_citations(text, passages)
         seen = [seen_text(c.passage) for c in citations] or [seen_text(p) for p in passages]
-        fidelity = self._checker.check_each(seen, strip_markers(text), question=question)
+        fidelity = self._checker.check_each(
+            seen, strip_markers(text), question=question, question_names=self.policy.question_names
+        )
         if self.policy.repair_citations and not citations:
             text, cited = _cite_supported(text, fidelity, passages, check)
             if cited:

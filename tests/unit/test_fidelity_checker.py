@@ -1,6 +1,7 @@
 import pytest
 
 from service.fidelity.checker import FidelityChecker
+from service.fidelity.question_names import question_aliases
 from tests.conftest import SEED
 from tests.fakes import FakeEmbedder
 
@@ -105,3 +106,33 @@ def test_a_claim_stitched_from_two_passages_is_not_supported_by_either(checker: 
     assert separate.claims[0].reason.startswith("not in the source")
     fine = checker.check_each([bonuses, oxfam], "Barbara Stocking is Oxfam's Chief Executive.")
     assert fine.supported and "Stocking" in fine.claims[0].evidence[0].text
+
+
+def test_a_full_name_from_the_question_is_not_new_to_a_passage_that_gives_it_short(checker: FidelityChecker) -> None:
+    source = "Repairs will cost 4 million euros, said Doucet. The bridge will not reopen before 2026."
+    answer = "Grégory Doucet said repairs will cost 4 million euros."
+    asked = checker.check_each([source], answer, question="What did Grégory Doucet say about the repairs?")
+    assert asked.claims[0].features["rule_novel_name"] == 0.0 and "grégory" not in asked.claims[0].unsupported_words
+    unasked = checker.check_each([source], answer, question="How much will the repairs cost?")
+    assert unasked.claims[0].features["rule_novel_name"] == 1.0  # the question did not give the name
+    other = "Repairs will cost 4 million euros, said Anne Doucet."  # another person of that family name
+    assert checker.check_each([other], answer, question="What did Grégory Doucet say?").claims[0].kind == "novel"
+
+
+@pytest.mark.parametrize(
+    ("question", "source", "known"),
+    [
+        (
+            "How many major titles has Tiger Woods won?",
+            "'I'm still right there,' 14-time major winner Woods said",
+            {"tiger"},
+        ),
+        ("What was the score of Real Madrid's game against Eibar?", "after missing Madrid's 3-0 victory", {"real"}),
+        ("What was the score of Real Madrid's game?", "Atletico Madrid boss Diego Simeone spoke", set()),
+        ("What did Mark Wood say?", "said study co-author Bernard Wood", set()),
+        ("Who replaced Barret Zoph?", "Barret Zoph resigned.", set()),  # nothing missing
+        ("Who replaced him at OpenAI?", "Zoph resigned.", set()),  # no full name asked
+    ],
+)
+def test_question_aliases(question: str, source: str, known: set[str]) -> None:
+    assert question_aliases(question, source) == known

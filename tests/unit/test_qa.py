@@ -376,3 +376,17 @@ def test_two_articles_telling_the_same_sentence_with_another_number_are_a_confli
     assert find_conflicts(claim, [first, same_article], checker.check, lambda p: p.chunk.text) == []
     unrelated_number = _passage("herald", "The mayor was elected with 6 thousand votes in 2020.")
     assert find_conflicts(claim, [first, unrelated_number], checker.check, lambda p: p.chunk.text) == []
+
+
+def test_an_answer_repeating_the_questions_full_name_is_not_withheld_for_it() -> None:
+    checker = FidelityChecker(FakeEmbedder(dim=256))
+    passages = _passages("'I'm still right there,' 14-time major winner Woods said of his position on Friday.")
+    question, reply = "How many majors has Tiger Woods won?", "Tiger Woods is a 14-time major winner."
+    answer = AnswerVerifier(checker, QAPolicy()).verify(question, reply, passages, {})
+    assert (
+        not answer.refused
+        and answer.fidelity is not None
+        and "tiger" not in answer.fidelity.claims[0].unsupported_words
+    )
+    off = AnswerVerifier(checker, QAPolicy(question_names=False)).verify(question, reply, passages, {})
+    assert off.refused and off.withheld  # "Tiger" read as a name the passage lacks
