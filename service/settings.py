@@ -130,8 +130,8 @@ class Settings(BaseSettings):
     rewrite_rules_off: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Rewrite rules to switch off, for measurement (comma-separated): split_clauses, "
-        "name_hard_words, sample_candidate, skip_plain, retry, require_easier, keep_original, drop_repeats "
-        "(docs/rewrite.md).",
+        "name_hard_words, sample_candidate, draw_to_rescue, skip_plain, retry, require_easier, keep_original, "
+        "drop_repeats (docs/rewrite.md).",
     )
     max_file_mb: float = Field(10.0, gt=0, description="Largest file or download accepted, in MB.")
     max_article_chars: int = Field(500_000, ge=1000, description="Longest article text accepted, in characters.")

@@ -126,6 +126,8 @@ class RewriteService:
         problems = ""
         rounds = (3 if policy.sample_candidate else 2) if policy.retry else 1
         for attempt in range(rounds):
+            if attempt == 2 and policy.draw_to_rescue and any(_usable(unit.text, *a[:2]) for a in attempts):
+                break  # an attempt says the same, changed: drawing would only polish it
             sample = Sampling(SAMPLE_TEMPERATURE, seed=unit.index) if attempt == 2 else None
             clock = time.perf_counter()
             stream = self._generate(llm, level, split or unit.text, problems, sample)
@@ -175,6 +177,11 @@ class RewriteService:
         messages = self._prompt.render(level=LEVELS[level], problems=problems, hard=named, sentence=sentence)
         max_tokens = max(48, 3 * len(words(sentence)) + 24)
         return llm.stream(messages, max_tokens=max_tokens, sample=sample)
+
+
+def _usable(source: str, output: str, check: UnitCheck) -> bool:
+    """An attempt that could be kept: something, nothing added or dropped, not the sentence handed back."""
+    return bool(output) and not check.failed and words(output) != words(source)
 
 
 def _grade(text: str) -> float:

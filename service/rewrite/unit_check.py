@@ -31,6 +31,8 @@ class RewritePolicy:
     retry: bool = True  # a unit that fails a check is generated once more with its problems named
     sample_candidate: bool = True  # if the retry fails too, one more candidate is drawn at a temperature; the
     # easiest attempt that passes is kept
+    draw_to_rescue: bool = True  # the drawn candidate only for a unit with no faithful, changed attempt yet (one
+    # that is only not easy enough is kept as it is: the draw rescues sentences, it does not polish them)
     check_coverage: bool = False  # the reverse check: the output must support the whole source sentence
     # (off: a plain-English sentence that drops filler never supports its source whole; the names, numbers,
     # dates and quotes are checked exactly either way; docs/rewrite.md measures both)
@@ -45,8 +47,8 @@ class RewritePolicy:
 
 
 SWITCHES = (
-    "split_clauses", "name_hard_words", "sample_candidate", "skip_plain", "retry", "require_easier", "keep_original",
-    "drop_repeats",
+    "split_clauses", "name_hard_words", "sample_candidate", "draw_to_rescue", "skip_plain", "retry", "require_easier",
+    "keep_original", "drop_repeats",
 )  # fmt: skip  # the rules NEWSDESK_REWRITE_RULES_OFF can switch off
 
 

@@ -143,6 +143,23 @@ def test_a_sampled_candidate_that_passes_is_kept() -> None:
     assert result.units[0].status == "rewritten" and result.units[0].text == FIRST and result.units[0].retried
 
 
+def test_no_candidate_is_drawn_to_polish_a_faithful_changed_attempt() -> None:
+    long = (  # the same facts in another order, one sentence of 21 words: faithful, changed, not easier
+        "The council of Lyon voted on Tuesday, in a move that has been widely discussed, "
+        "to close the Pont Wilson bridge."
+    )
+    llm = FakeLLM([long, long, SECOND])
+    result = _service(llm).run(SOURCE, "Bridge closes")
+    assert len(llm.prompts) == 3 and llm.samples == [None, None, None]  # no third attempt for the first sentence
+    first = result.units[0]
+    assert first.status == "rewritten" and first.text == long and any("21 words" in p for p in first.problems)
+    drawing = FakeLLM([long, long, long, SECOND])
+    list(_service(drawing, RewritePolicy(draw_to_rescue=False)).rewrite(SOURCE, "Bridge closes"))
+    assert len(drawing.prompts) == 4 and drawing.samples[2].temperature > 0
+    copied = FakeLLM([SOURCE.split(". ")[0] + ".", SOURCE.split(". ")[0] + ".", FIRST, SECOND])  # handed back
+    assert _service(copied).run(SOURCE, "Bridge closes").units[0].text == FIRST  # a copy is still rescued
+
+
 def test_with_the_fallback_switched_off_a_failure_is_flagged_not_hidden() -> None:
     invented = FIRST + " The bridge was built in 1890 by Gustave Eiffel."
     llm = FakeLLM([invented, invented, invented, SECOND])
