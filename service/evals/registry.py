@@ -31,7 +31,7 @@ def _tasks() -> dict[str, Factory]:
     from service.evals.suites.conflicts import ConflictSuite
     from service.evals.suites.fidelity import FrankSuite, SyntheticSuite
     from service.evals.suites.pairs import PairsSuite
-    from service.evals.suites.qa import EVAL_COLLECTION, QASuite
+    from service.evals.suites.qa import QASuite, eval_collection
     from service.evals.suites.rewrite import RewriteSuite
 
     return {
@@ -43,7 +43,9 @@ def _tasks() -> dict[str, Factory]:
             _dataset(f),
             articles=f.options.get("articles"),
         ),
-        "qa": lambda d, f: QASuite(lambda: d.with_collection(EVAL_COLLECTION), _dataset(f), d.settings.datasets_dir),
+        "qa": lambda d, f: QASuite(
+            lambda: d.with_collection(eval_collection(f.name)), _dataset(f), d.settings.datasets_dir
+        ),
         "qa-conflicts": lambda d, f: ConflictSuite(
             lambda: d.with_collection(CONFLICTS_COLLECTION), _dataset(f), d.settings.datasets_dir
         ),

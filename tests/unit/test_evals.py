@@ -143,3 +143,13 @@ def test_a_suite_with_an_unknown_judge_mode_is_refused(tmp_path: Path) -> None:
     spec = load_suite_file(path)
     with pytest.raises(ConfigError, match=r"options\.judge must be auto, always or off"):
         _judge_mode(spec)
+
+
+def test_each_qa_suite_indexes_its_own_articles() -> None:
+    from service.evals.suites.qa import eval_collection
+    from service.settings import Settings
+
+    names = [eval_collection(n) for n in ("qa", "qa-held-apart-3", "My suite: Reuters, 2026!", "???")]
+    assert len(set(names)) == 4 and names[1] == "eval-qa-qa-held-apart-3"
+    for name in names:  # valid collection names, as the settings check them
+        assert Settings(collection=name).collection == name
