@@ -21,7 +21,7 @@ EVAL_COLLECTION = "eval-qa"
 
 def eval_collection(suite: str) -> str:
     """The suite's own index: only its dataset's articles, so its figures do not depend on which other Q&A
-    suites ran before in the same data directory (a shared index kept their articles as extra distractors)."""
+    suites ran before in the same data directory."""
     slug = re.sub(r"[^a-z0-9]+", "-", suite.lower()).strip("-")[:40] or "suite"
     return f"{EVAL_COLLECTION}-{slug}"
 
