@@ -26,7 +26,6 @@ def test_a_follow_up_resolves_him(desk: Newsdesk) -> None:
     history = [Turn("Who was in charge of OpenAI's post-training team?", "Barret Zoph was in charge of it [1].")]
     answer = desk.qa.answer("And who replaced him?", history=history)
     assert "Fedus" in answer.text
-    assert answer.self_check is not None  # the real model read its answer again and confirmed it
 
 
 def test_an_unanswerable_question_is_refused(desk: Newsdesk) -> None:
