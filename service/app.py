@@ -30,7 +30,6 @@ from service.prompts import load_prompt
 from service.qa.keyword_index import KeywordIndex
 from service.qa.policy import QAPolicy
 from service.qa.retriever import HybridRetriever
-from service.qa.self_check import SELF_CHECK_THRESHOLD, SelfCheck
 from service.qa.service import QAService
 from service.rewrite.service import RewriteService
 from service.rewrite.unit_check import policy_without
@@ -119,18 +118,7 @@ class Newsdesk:
             self.settings.qa_min_cosine,
             self.settings.qa_excerpt_chars,
             QAPolicy(**dict.fromkeys(self.settings.qa_rules_off, False)),
-            self_check=self.self_check if self.settings.fidelity_judge != "off" else None,
-            self_check_threshold=(
-                SELF_CHECK_THRESHOLD
-                if self.settings.qa_self_check_threshold is None
-                else self.settings.qa_self_check_threshold
-            ),
         )
-
-    @cached_property
-    def self_check(self) -> SelfCheck:
-        """The model reading its own answer again (the Q&A ``self_check`` rule)."""
-        return SelfCheck(lambda: self.llm, load_prompt(self.settings.prompts_dir, "qa-self-check"))
 
     def with_collection(self, collection: str, **overrides: object) -> Newsdesk:
         """Another index in the same data directory, sharing the loaded models and the LLM server."""

@@ -80,8 +80,6 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
         "removed_citations": answer.removed_citations,
         "repaired_citations": answer.repaired_citations,
         "withheld": answer.withheld,
-        "withheld_because": answer.withheld_because if answer.withheld else None,
-        "self_check": answer.self_check,
         "conflicts": [asdict(c) for c in answer.conflicts],
         "timings": {k: round(v, 3) for k, v in answer.timings.items()},
         "prompt_chars": answer.prompt_chars,

@@ -125,15 +125,7 @@ class Settings(BaseSettings):
     qa_rules_off: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Q&A rules to switch off, for measurement (comma-separated): second_look, "
-        "echo, repair_citations, withhold, question_names, self_check (each rule's reason: docs/qa.md).",
-    )
-    qa_self_check_threshold: float | None = Field(
-        None,
-        ge=0,
-        le=1,
-        description="The model's P(yes) on reading its own answer again below which the answer is withheld "
-        "(the `self_check` rule; unset = the value fitted on the development question sets, 0 = never withhold, "
-        "only record it).",
+        "echo, repair_citations, withhold, question_names (each rule's reason: docs/qa.md).",
     )
     rewrite_rules_off: Annotated[list[str], NoDecode] = Field(
         default_factory=list,

@@ -9,7 +9,6 @@ from typing import Any
 
 import httpx2
 
-from service.errors import LLMUnavailable
 from service.llm.client import LLM
 from service.llm.endpoint import Endpoint
 from service.prompts import Message
@@ -98,14 +97,10 @@ class RecordingChat:
 
 class FakeLLM:
     """Stands in for service.llm.client.LLM: one queue of replies for the Q&A chain (LangChain) and for
-    ``stream`` (the rewrite), and one of P(yes) readings for ``first_token_choices`` (a judgement; with none
-    queued it answers as an endpoint without log-probabilities would fail: ``LLMUnavailable``). Its real twins:
-    tests/integration/test_qa_real.py and test_rewrite_real.py."""
+    ``stream`` (the rewrite). Its real twins: tests/integration/test_qa_real.py and test_rewrite_real.py."""
 
-    def __init__(self, replies: list[str], yes: Sequence[float] = ()) -> None:
+    def __init__(self, replies: list[str]) -> None:
         self.chat = RecordingChat(replies)
-        self.yes = list(yes)
-        self.judged: list[Sequence[Message]] = []  # the messages of each ``first_token_choices`` call
         self.samples: list[Any] = []  # the sampling of each ``stream`` call (None: the configured temperature)
         self.endpoint = Endpoint("local", "http://fake/v1", "fake", None)
         self.timeout_s = 5.0
@@ -116,13 +111,6 @@ class FakeLLM:
 
     def langchain_model(self, **_: Any) -> Any:
         return self.chat.model
-
-    def first_token_choices(self, messages: Sequence[Message], top: int = 10) -> tuple[str, dict[str, float]]:
-        self.judged.append(messages)
-        if not self.yes:
-            raise LLMUnavailable("the fake model has no judgement queued")
-        p = self.yes.pop(0)
-        return ("yes" if p >= 0.5 else "no"), {"yes": p, "no": 1 - p}
 
     def stream(self, messages: Sequence[Message], max_tokens: int | None = None, sample: Any = None) -> Iterator[str]:
         from langchain_core.messages import AIMessage, HumanMessage, SystemMessage

@@ -96,7 +96,7 @@ def answer_footer(answer: Answer) -> Text:
     """What follows a streamed answer: the verdict, then numbered sources with their spans."""
     text = Text()
     if answer.withheld:
-        text.append(f"⚠ The reply above is withdrawn: {answer.withheld_because}. ", style="yellow")
+        text.append("⚠ The reply above is not supported by the articles and is withdrawn. ", style="yellow")
         text.append(f"Answer: {answer.text}\n", style="bold")
     if answer.refused:
         text.append("No passage answers this question.\n", style="dim")

@@ -8,7 +8,6 @@ from service.fidelity.report import FidelityReport
 from service.qa.retriever import Passage
 
 REFUSAL = "The articles don't say."
-WITHHELD_UNSUPPORTED = "the passages do not support it"
 
 
 @dataclass(frozen=True)
@@ -47,9 +46,7 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     prompt_chars: int = 0
     guarded_passages: int = 0  # passages whose instruction-like sentences were withheld from the model
-    withheld: str | None = None  # a draft held back: the passages do not support it, or the model did not confirm it
-    withheld_because: str = WITHHELD_UNSUPPORTED
-    self_check: float | None = None  # P(yes) the model gave its own reply as the answer (None: not asked)
+    withheld: str | None = None  # an uncited answer none of whose sentences the passages support
     conflicts: list[Conflict] = field(default_factory=list)  # passages of other articles that say otherwise
     request_id: str = ""  # ties the answer to its log line
 

@@ -22,9 +22,6 @@ RULES = {
     "question_names": "News text gives a name in full once and then short ('… said Woods'), and a reader asks "
     "with the full name: a word of a full name the question gives ('Tiger') is not a name the answer invented "
     "when the passage gives that name short and beside no other name.",
-    "self_check": "The check reads whether the passages hold an answer's words, not whether it answers the "
-    "question: a neighbouring fact passes it. The model reads its reply again in the same conversation and an "
-    "answer it does not confirm is withheld (only with the language model in the decision).",
     "withhold": "Withhold an answer none of whose sentences the passages support when it names names or "
     "numbers the passages lack, or cites nothing and mostly uses words the passages lack.",
 }
@@ -37,7 +34,6 @@ class QAPolicy:
     question_names: bool = True
     echo: bool = True
     repair_citations: bool = True
-    self_check: bool = True
 
     def without(self, rule: str) -> QAPolicy:
         if rule not in RULES:

@@ -22,13 +22,11 @@ from service.qa.excerpts import focus, ranked
 from service.qa.guard import sanitize
 from service.qa.policy import QAPolicy
 from service.qa.retriever import HybridRetriever, Passage
-from service.qa.self_check import SELF_CHECK_THRESHOLD, SelfCheck
 from service.qa.verify import AnswerVerifier
 from service.streams import final
 
 MAX_QUESTION_CHARS = 1000
 SECOND_LOOK = "\n(Looking again at the closest passage alone…)\n"
-NOT_CONFIRMED = "read again with the passages, the model did not confirm it answers the question"
 _HISTORY_ANSWER_CHARS = 300
 
 
@@ -42,8 +40,6 @@ class QAService:
         min_cosine: float,
         excerpt_chars: int = 0,
         policy: QAPolicy | None = None,
-        self_check: SelfCheck | None = None,
-        self_check_threshold: float = SELF_CHECK_THRESHOLD,
     ) -> None:
         self._retriever = retriever
         self._llm = llm
@@ -53,8 +49,6 @@ class QAService:
         self._excerpt_chars = excerpt_chars
         self.policy = policy or QAPolicy()
         self._verifier = AnswerVerifier(checker, self.policy)
-        self._self_check = self_check  # None: no language model in the decision (NEWSDESK_FIDELITY_JUDGE=off)
-        self._self_check_threshold = self_check_threshold
         self._latest_first_token: tuple[float, float] | None = None  # (seconds, time.monotonic() when measured)
 
     def latest_first_token(self) -> tuple[float, float] | None:
@@ -109,7 +103,7 @@ class QAService:
         packed, guarded = _passages(passages)
         messages = self._prompt.render(history=_history(previous), passages=packed, question=question)
         raw = yield from self._generate(llm, "newsdesk-answer", messages, timings, "generation_s")
-        prompt_chars, asked = _chars(messages), messages
+        prompt_chars = _chars(messages)
         others: list[Passage] = []
         best = ranked(passages, question)[:1] if is_refusal(raw) and len(passages) > 1 else []
         if best and self.policy.second_look:
@@ -118,31 +112,12 @@ class QAService:
             retry = yield from self._generate(llm, "newsdesk-answer-second-look", single, timings, "second_look_s")
             prompt_chars += _chars(single)
             if not is_refusal(retry):
-                raw, passages, others, asked = retry, best, [p for p in passages if p not in best], single
+                raw, passages, others = retry, best, [p for p in passages if p not in best]
         yield Stage("checking the answer against the passages")
         answer = self._verifier.verify(question, raw, passages, timings, others)
-        if not answer.refused and self._self_check is not None and self.policy.self_check:
-            answer = self._confirm(answer, asked, raw, timings)
         answer.prompt_chars = prompt_chars
         answer.guarded_passages = guarded
         yield answer
-
-    def _confirm(self, answer: Answer, asked: list[Message], raw: str, timings: dict[str, float]) -> Answer:
-        """The model reads its reply again in the same conversation; one it does not confirm as the answer to
-        the question is withheld (the self_check rule)."""
-        assert self._self_check is not None
-        started = time.perf_counter()
-        yes = self._self_check.probability(asked, raw)
-        timings["self_check_s"] = time.perf_counter() - started
-        if yes is None:
-            return answer
-        answer.self_check = round(yes, 4)
-        if yes >= self._self_check_threshold:
-            return answer
-        withheld = Answer.refusal(answer.question, answer.passages, timings, withheld=answer.text)
-        withheld.withheld_because = NOT_CONFIRMED
-        withheld.self_check = answer.self_check
-        return withheld
 
     def _retrieve(
         self, question: str, article_id: str | None, previous: Turn | None, timings: dict[str, float]

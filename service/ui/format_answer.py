@@ -34,7 +34,7 @@ def answer_markdown(answer: Answer) -> str:
 def refusal_markdown(answer: Answer) -> str:
     lines = [f"**{inert(answer.text)}**", "*None of the retrieved passages answers this question.*"]
     if answer.withheld:
-        lines.append(f"*(A draft answer was withheld: {inert(answer.withheld_because)}.)*")
+        lines.append("*(A draft answer was withheld: the passages do not support it.)*")
     return "\n\n".join(lines)
 
 

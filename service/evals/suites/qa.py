@@ -101,9 +101,8 @@ class QASuite:
             if "first_token_s" in answer.timings:
                 stats["ttft"].append(answer.timings["first_token_s"])
                 stats["prompt_chars"].append(answer.prompt_chars)
-            if "check_s" in answer.timings:  # what checking the answer adds: sentences, conflicts, self-check
-                after = ("check_s", "conflicts_s", "self_check_s")
-                stats["verify"].append(sum(answer.timings.get(k, 0.0) for k in after))
+            if "check_s" in answer.timings:  # what checking the answer adds: its sentences, then conflicts
+                stats["verify"].append(answer.timings["check_s"] + answer.timings.get("conflicts_s", 0.0))
             if answer.fidelity:
                 stats["faithful"].extend(1.0 if c.supported else 0.0 for c in answer.fidelity.claims)
             if not answer.refused:  # these articles do not disagree: any conflict claimed is a false one
@@ -169,7 +168,7 @@ def _metrics(stats: dict[str, list[float]], refusals: dict[str, int]) -> dict[st
         "total_p50_s": pct(stats["total"], 0.5),
         "total_p95_s": pct(stats["total"], 0.95),
         "prompt_chars_mean": mean(stats["prompt_chars"]),
-        "verify_p50_s": pct(stats["verify"], 0.5),  # the check, conflict and self-check steps, after generation
+        "verify_p50_s": pct(stats["verify"], 0.5),  # the check and conflict steps, after generation
     }
 
 
@@ -177,7 +176,7 @@ def _where(chunk: Chunk) -> str:
     return f"{chunk.title} {chunk.start}–{chunk.end}"
 
 
-_STAGES = ("retrieval_s", "generation_s", "second_look_s", "check_s", "self_check_s")
+_STAGES = ("retrieval_s", "generation_s", "second_look_s", "check_s")
 
 
 def _fields(row: dict[str, Any], question: str, answer: Answer) -> dict[str, Any]:
@@ -187,8 +186,6 @@ def _fields(row: dict[str, Any], question: str, answer: Answer) -> dict[str, Any
         "expected": ", ".join(row.get("accept", [])) or "refusal",
         "text": answer.text,
         "withheld": answer.withheld or "",  # a draft the check withheld (a refusal that was not the model's)
-        "withheld_because": answer.withheld_because if answer.withheld else "",
-        "self_check": answer.self_check,  # P(yes) the model gave its own reply on reading it again
         "cited": " ".join(f"[{c.number}] {_where(c.passage.chunk)}" for c in answer.citations),
         "seconds": round(sum(answer.timings.get(k, 0.0) for k in _STAGES), 1),
     }
