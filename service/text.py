@@ -11,6 +11,7 @@ from service.places import same_place
 
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+|\n+")
 _ABBREVIATIONS = ("mr.", "mrs.", "ms.", "dr.", "st.", "jr.", "sr.", "prof.", "gen.", "u.s.", "u.k.", "e.g.", "i.e.")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*[^\W\d_]*(?:['’][^\W\d_]+)?")
 NEGATIONS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot"})
 STOPWORDS = frozenset(
@@ -68,7 +69,11 @@ _IRREGULAR = {
 
 
 def stem(word: str) -> str:
+    """The word's stem for matching: a plural or verb ending dropped, and a number's thousands separators ("1,000"
+    and "1000" are the same word)."""
     word = word.removesuffix("'s")
+    if word[:1].isdigit():
+        word = _THOUSANDS.sub("", word)
     if word in _IRREGULAR:
         return _IRREGULAR[word]
     for suffix in ("ing", "ed", "es", "s", "ly"):

@@ -46,6 +46,8 @@ def test_words_numbers_and_stems() -> None:
     assert stem("resigned") == stem("resigns") == "resign"
     assert stem("took") == stem("taken") == "take"
     assert stem("zoph's") == "zoph"
+    assert stem("1,000") == stem("1000") == "1000" and stem("12,500,000") == "12500000"  # one number, two spellings
+    assert stem("1990s") == "1990" and stem("3.5") == "3.5" and stem("1,00") == "1,00"
 
 
 def test_negation_scope_names_the_negated_word() -> None:
