@@ -70,11 +70,12 @@ def test_a_nationality_word_draws_on_its_place_and_a_different_place_still_does_
 
 def test_a_number_written_without_its_thousands_separator_is_the_same_word(checker: FidelityChecker) -> None:
     source = "A poll of more than 1,000 employers found that 17% of them used the contracts."
-    with_comma, without = (checker.check(source, f"A poll of {n} employers found that 17% used them.") for n in ("1,000", "1000"))
+    claim = "A poll of {} employers found that 17% used them."
+    with_comma, without = (checker.check(source, claim.format(n)) for n in ("1,000", "1000"))
     word_level = ("order", "coverage", "rare_novel", "rule_novel_number", "rule_misplaced")
     assert all(without.claims[0].features[k] == with_comma.claims[0].features[k] for k in word_level)
     assert without.claims[0].features["coverage"] == 1.0 and without.supported
-    assert not checker.check(source, "A poll of 1001 employers found that 17% used them.").supported
+    assert not checker.check(source, claim.format("1001")).supported
 
 
 def test_content_absent_from_the_source_scores_low(checker: FidelityChecker) -> None:
