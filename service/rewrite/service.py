@@ -21,7 +21,6 @@ from service.prompts import Prompt
 from service.rewrite.clauses import split_clauses
 from service.rewrite.floor import GenerationMeter
 from service.rewrite.measures import changed_share, fact_recall, readability
-from service.rewrite.quotes import mask_quotes, unmask_quotes
 from service.rewrite.result import AlignedUnit, RewriteResult, UnitDone
 from service.rewrite.unit_check import RewritePolicy, UnitCheck, already_plain, check_unit
 from service.rewrite.units import Unit, join_units, restates, split_units
@@ -131,9 +130,8 @@ class RewriteService:
                 break  # an attempt says the same, changed: drawing would only polish it
             sample = Sampling(SAMPLE_TEMPERATURE, seed=unit.index) if attempt == 2 else None
             clock = time.perf_counter()
-            given, quotes = mask_quotes(split or unit.text) if policy.mask_quotes else (split or unit.text, [])
-            stream = self._generate(llm, level, given, problems, sample)
-            raw = unmask_quotes("".join(meter.stream(stream)), quotes)
+            stream = self._generate(llm, level, split or unit.text, problems, sample)
+            raw = "".join(meter.stream(stream))
             timings["generation_s"] += time.perf_counter() - clock
             output = _without_repeats(clean_output(raw), said) if policy.drop_repeats else clean_output(raw)
             clock = time.perf_counter()

@@ -41,7 +41,6 @@ class RewritePolicy:
     long_factor: float = 1.34  # plain: 20 words; simple: 13
     keep_original: bool = True  # a unit that still fails keeps its source sentence, marked
     drop_repeats: bool = True  # a sentence restating an earlier one (in the source or the output) is dropped
-    mask_quotes: bool = True  # the model sees each direct quotation as a placeholder; it is put back verbatim
     split_clauses: bool = True  # long sentences are split by grammar rules before the model sees them; a
     # split whose pieces are all plain needs no model, and a split that passes the check replaces "kept as written"
     name_hard_words: bool = True  # the prompt names the sentence's rare words (service/rewrite/vocabulary.py)
@@ -49,7 +48,7 @@ class RewritePolicy:
 
 SWITCHES = (
     "split_clauses", "name_hard_words", "sample_candidate", "draw_to_rescue", "skip_plain", "retry", "require_easier",
-    "keep_original", "drop_repeats", "mask_quotes",
+    "keep_original", "drop_repeats",
 )  # fmt: skip  # the rules NEWSDESK_REWRITE_RULES_OFF can switch off
 
 
