@@ -143,7 +143,7 @@ class RewriteService:
             problems = problems or check.retry_request()  # a sampled candidate gets the first problems named
         output, check, claims = min(attempts, key=lambda a: (not a[0], a[1].score, _grade(a[0])))
         retried = len(attempts) > 1
-        copied = words(output) == words(unit.text)
+        copied = _handed_back(unit.text, output)
         if (not output or copied or check.failed) and policy.keep_original:
             ruled = self._ruled(unit, split, level, said, timings, retried) if fallback else None
             if ruled:
@@ -181,7 +181,12 @@ class RewriteService:
 
 def _usable(source: str, output: str, check: UnitCheck) -> bool:
     """An attempt that could be kept: something, nothing added or dropped, not the sentence handed back."""
-    return bool(output) and not check.failed and words(output) != words(source)
+    return bool(output) and not check.failed and not _handed_back(source, output)
+
+
+def _handed_back(source: str, output: str) -> bool:
+    """The model returned the sentence itself (its words unchanged)."""
+    return words(output) == words(source)
 
 
 def _grade(text: str) -> float:
