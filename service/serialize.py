@@ -101,6 +101,7 @@ def rewrite_dict(result: RewriteResult) -> dict[str, Any]:
         "unsupported": [{"text": c.text, "reason": c.reason, "words": c.unsupported_words} for c in result.unsupported],
         "unsupported_rate": round(result.unsupported_rate, 3),
         "kept_original": result.kept_original,
+        "quotations": result.quotations,
         "dropped_repeats": result.dropped_repeats,
         "units": [_unit_dict(u) for u in result.units],
         "seconds": round(result.seconds, 1),

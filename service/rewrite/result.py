@@ -13,7 +13,13 @@ from service.text import sentences
 
 MIN_CHANGED_SHARE = 0.3  # below this share of changed sentences the text is a copy, not a rewrite
 Status = Literal[
-    "rewritten", "already plain", "split by rule", "kept original", "dropped: promotion", "dropped: repeat"
+    "rewritten",
+    "already plain",
+    "quotation",
+    "split by rule",
+    "kept original",
+    "dropped: promotion",
+    "dropped: repeat",
 ]
 
 
@@ -84,6 +90,11 @@ class RewriteResult:
     @property
     def kept_original(self) -> int:
         return sum(u.status == "kept original" for u in self.units)
+
+    @property
+    def quotations(self) -> int:
+        """Sentences kept as written because they are a speaker's words (not a failure)."""
+        return sum(u.status == "quotation" for u in self.units)
 
     @property
     def split_units(self) -> int:

@@ -21,6 +21,7 @@ from service.prompts import Prompt
 from service.rewrite.clauses import split_clauses
 from service.rewrite.floor import GenerationMeter
 from service.rewrite.measures import changed_share, fact_recall, readability
+from service.rewrite.quotes import quotation_sentence, quoted_spans
 from service.rewrite.result import AlignedUnit, RewriteResult, UnitDone
 from service.rewrite.unit_check import RewritePolicy, UnitCheck, already_plain, check_unit
 from service.rewrite.units import Unit, join_units, restates, split_units
@@ -65,9 +66,14 @@ class RewriteService:
         said: list[set[str]] = []  # the words of every output sentence so far
         timings = {"first_unit_s": 0.0, "generation_s": 0.0, "check_s": 0.0}
         meter = GenerationMeter()
+        spans = quoted_spans(text) if self.policy.keep_quotations else []
         for unit in units:
             yield Stage("rewriting", unit.index, len(units), "sentence")
-            aligned = self._unit(llm, unit, parse, level, said, timings, meter)
+            if not unit.skip and spans and quotation_sentence(unit.start, unit.end, spans, text):
+                said.append(set(words(unit.text)))
+                aligned = AlignedUnit.of(unit, _tidy(unit.text), "quotation")  # a speaker's words: no model call
+            else:
+                aligned = self._unit(llm, unit, parse, level, said, timings, meter)
             if not done:
                 timings["first_unit_s"] = time.perf_counter() - started
             done.append(aligned)

@@ -32,8 +32,8 @@ def aligned_html(title: str, units: list[AlignedUnit], pending: list[str]) -> st
             out += ' <span class="note">(kept as written)</span>'
         else:
             out = highlighted(unit.text, list(unit.unsupported))
-            if unit.status == "split by rule":
-                out += ' <span class="note">(split by rule)</span>'
+            if unit.status in ("split by rule", "quotation"):
+                out += f' <span class="note">({escape(unit.status)})</span>'
         rows.append(
             f'<tr class="unit {status}"><td class="src">{escape(unit.source)}</td><td class="out">{out}</td></tr>'
         )

@@ -12,6 +12,7 @@ from service.evals.corpus import FILE_SUFFIXES, SEED_KEY, eval_drafts, load_ones
 from service.evals.suite import CaseResult, Progress, SuiteResult
 from service.ingest.articles import build_article
 from service.rewrite.measures import readability
+from service.rewrite.quotes import quote_recall
 from service.rewrite.result import AlignedUnit
 from service.rewrite.service import RewriteService
 from service.rewrite.units import restates
@@ -66,7 +67,7 @@ class RewriteSuite:
             k: []
             for k in (
                 "fact_recall", "grade_drop", "gap", "changed", "per100", "rewritten", "retried", "kept", "harder",
-                "split", "ruled", "floor100", "over_floor",
+                "split", "ruled", "floor100", "over_floor", "quotation", "quotes",
             )
         }  # fmt: skip
         unsupported = claims = repeats = out_sentences = 0
@@ -83,6 +84,9 @@ class RewriteSuite:
             rewritable = [u for u in result.units if not u.status.startswith("dropped")]
             totals["retried"].extend(float(u.retried) for u in rewritable)
             totals["kept"].extend(float(u.status == "kept original") for u in rewritable)
+            totals["quotation"].extend(float(u.status == "quotation") for u in rewritable)
+            quotes, changed_quotes = quote_recall(article.text, result.text)
+            totals["quotes"].append(quotes)
             totals["split"].extend(float(len(u.sentences) > 1) for u in rewritable)
             totals["ruled"].extend(float(u.status == "split by rule") for u in rewritable)
             floor = result.timings.get("floor_s", 0.0)
@@ -103,6 +107,9 @@ class RewriteSuite:
                 "dropped": ", ".join(result.dropped_facts[:12]),
                 "unsupported": f"{len(result.unsupported)} of {result.claims}",
                 "kept as written": f"{result.kept_original} of {len(result.units)}" + kept_reasons(result.units),
+                "quotations kept as said": f"{result.quotations}",
+                "quotes kept": f"{quotes:.0%}"
+                + (f" (changed: {'; '.join(changed_quotes)[:300]})" if changed_quotes else ""),
                 "changed": f"{result.changed_share:.0%}",
                 "s/100 words": f"{100 * result.seconds / max(1, result.source_words):.1f}",
                 "floor s/100 words": f"{100 * result.timings.get('floor_s', 0.0) / max(1, result.source_words):.1f}",
@@ -127,7 +134,9 @@ class RewriteSuite:
             "rewritten_share": mean(totals["rewritten"]),
             "repeated_share": repeats / out_sentences if out_sentences else float("nan"),
             "retried_units": mean(totals["retried"]),
-            "kept_original_units": mean(totals["kept"]),
+            "kept_original_units": mean(totals["kept"]),  # kept as written after failing the check
+            "quotation_units": mean(totals["quotation"]),  # a speaker's words with an attribution, kept by rule
+            "quote_recall": mean(totals["quotes"]),  # the source's quotations the rewrite keeps word for word
             "harder_articles": mean(totals["harder"]),
             "split_units": mean(totals["split"]),  # output of more than one sentence, by rule or by the model
             "rule_split_units": mean(totals["ruled"]),

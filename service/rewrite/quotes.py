@@ -1,0 +1,78 @@
+"""Direct quotations: a speaker's words, which a news rewrite keeps verbatim.
+
+Quotation marks are paired over each paragraph, not each sentence, because a quotation often runs over several
+sentences with its marks only at its two ends (“We don't want our lives to fade away. If we want to keep them, … ,”
+he added.): curly marks open and close, straight marks alternate, a quotation still open at the end of its paragraph
+runs to it if it opens speech (news style reopens each paragraph of a long quotation), and a closing mark with no
+opening one closes a quotation begun at the paragraph's start. Single marks are not read: in news text they are
+mostly apostrophes and headline quotes.
+
+A sentence that is a quotation and its attribution ("…,” said Cerf.) has nothing a rewrite may change: the
+rewrite keeps it as written, with no model call (``RewritePolicy.keep_quotations``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.text import words
+
+MIN_WORDS = 4  # a shorter quotation ("a 'dangerous' plan", “bit rot”) is a phrase the sentence uses, not speech
+ATTRIBUTION_WORDS = 6  # words outside the marks that still make a quotation sentence: a verb and a speaker,
+# with a title at most ("said Vint Cerf, Google's vice-president")
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Character ranges of the text inside quotation marks, marks excluded, in order."""
+    spans: list[tuple[int, int]] = []
+    for paragraph in _PARAGRAPH.finditer(text):
+        opened: int | None = None
+        first = len(spans)
+        for i in range(paragraph.start(), paragraph.end()):
+            mark = text[i]
+            if mark == "“" or (mark == '"' and opened is None):
+                opened = i + 1 if opened is None else opened  # “ inside a quotation: a nested one, same speech
+            elif mark in '”"':
+                if opened is not None:
+                    spans.append((opened, i))
+                elif len(spans) == first:  # closes a quotation opened before the paragraph (or its start)
+                    spans.append((paragraph.start(), i))
+                opened = None
+        if opened is not None and _opens_speech(text[paragraph.start() : opened - 1]):
+            spans.append((opened, paragraph.end()))
+    return spans
+
+
+def _opens_speech(before: str) -> bool:
+    """A mark left open to its paragraph's end is speech when it opens the paragraph or a sentence or follows
+    a colon or comma, the ways speech is introduced (“.kindle with its closing mark missing is not)."""
+    before = before.rstrip()
+    return not before or before[-1] in ".!?:,"
+
+
+def quotations(text: str) -> list[str]:
+    """The text's quotations of at least MIN_WORDS words."""
+    found = [text[a:b].strip() for a, b in quoted_spans(text)]
+    return [q for q in found if len(words(q)) >= MIN_WORDS]
+
+
+def quotation_sentence(start: int, end: int, spans: list[tuple[int, int]], text: str) -> bool:
+    """The text's sentence at [start, end) is a quotation of at least MIN_WORDS words with at most
+    ATTRIBUTION_WORDS words outside the marks (``spans`` from ``quoted_spans(text)``)."""
+    inside = [(max(a, start), min(b, end)) for a, b in spans if a < end and b > start]
+    quoted = sum(len(words(text[a:b])) for a, b in inside)
+    outside, at = [], start
+    for a, b in inside:
+        outside.append(text[at:a])
+        at = b
+    outside.append(text[at:end])
+    return quoted >= MIN_WORDS and len(words(" ".join(outside))) <= ATTRIBUTION_WORDS
+
+
+def quote_recall(source: str, output: str) -> tuple[float, list[str]]:
+    """Share of the source's quotations whose words the output keeps, in order, and the ones it changed."""
+    wanted = quotations(source)
+    have = " " + " ".join(words(output)) + " "
+    changed = [q for q in wanted if " " + " ".join(words(q)) + " " not in have]
+    return (1.0 - len(changed) / len(wanted)) if wanted else 1.0, changed

@@ -1,0 +1,67 @@
+"""Quotations in a rewrite: paired over the paragraph, kept as said, and measured."""
+
+from __future__ import annotations
+
+from service.fidelity.checker import FidelityChecker
+from service.prompts import load_prompt
+from service.rewrite.quotes import quotation_sentence, quotations, quote_recall, quoted_spans
+from service.rewrite.service import RewriteService
+from service.rewrite.unit_check import RewritePolicy
+from service.rewrite.units import split_units
+from tests.conftest import ROOT
+from tests.fakes import FakeEmbedder
+from tests.llm_fakes import FakeLLM
+
+# a quotation over two sentences (marks only at its ends), one with its attribution first, and a sentence that
+# merely uses a quoted phrase
+TEXT = (
+    "“We don’t want our digital lives to fade away. If we want to preserve them, we need to make sure that the"
+    " digital objects we create today can still be rendered far into the future,” he added.\n"
+    'Vint Cerf, a vice-president of the company, told the annual meeting in San Jose that he feared a "forgotten'
+    ' century" of lost files.\n'
+    'Cerf said: "If there are photos you really care about, print them out."'
+)
+
+
+def _kinds(text: str) -> list[bool]:
+    spans = quoted_spans(text)
+    return [quotation_sentence(u.start, u.end, spans, text) for u in split_units(text)]
+
+
+def test_a_quotation_is_read_over_its_paragraph_and_a_quoted_phrase_is_not_speech() -> None:
+    assert _kinds(TEXT) == [True, True, False, True]
+    assert [q[:12] for q in quotations(TEXT)] == ["We don’t wan", "If there are"]  # "forgotten century": 2 words
+    # a closing mark with no opening one closes a quotation begun before the paragraph
+    assert _kinds("the files will be worse than the paper we kept,” Cerf says. Then he left.") == [True, False]
+    # more than an attribution outside the marks: the sentence is the writer's, and the model may rewrite it
+    assert _kinds('The minister, who resigned on Monday after a long row with the party, said "we have lost".') == [
+        False
+    ]
+
+
+def test_quote_recall_counts_quotations_kept_word_for_word() -> None:
+    kept = TEXT.replace("preserve", "keep")
+    recall, changed = quote_recall(TEXT, kept)
+    assert recall == 0.5 and changed[0].startswith("We don’t want")
+    assert quote_recall(TEXT, TEXT.replace("“", '"').replace("”", '"')) == (1.0, [])  # marks are not words
+    assert quote_recall("No one was quoted.", "Nobody was.") == (1.0, [])
+
+
+def test_quotation_sentences_are_kept_as_said_without_a_model_call() -> None:
+    checker = FidelityChecker(FakeEmbedder(dim=256))
+    prompt = load_prompt(ROOT / "prompts", "rewrite-sentence")
+    plain = (
+        "Vint Cerf works for the company. He spoke at the meeting in San Jose. He feared a “forgotten century”"
+        " of lost files."
+    )
+    llm = FakeLLM([plain] * 3)
+    result = RewriteService(lambda: llm, checker, prompt).run(TEXT, "Cerf")  # type: ignore[arg-type,return-value]
+    assert [u.status == "quotation" for u in result.units] == [True, True, False, True]
+    assert llm.prompts and all("San Jose" in str(p) for p in llm.prompts)  # only the writer's sentence asked
+    assert result.quotations == 3 and "3 quotation" in result.sentence_summary
+    assert quote_recall(TEXT, result.text) == (1.0, [])
+    # switched off, every sentence goes to the model
+    llm = FakeLLM([plain] * 12)
+    policy = RewritePolicy(keep_quotations=False)
+    off = RewriteService(lambda: llm, checker, prompt, policy)  # type: ignore[arg-type,return-value]
+    assert off.run(TEXT, "Cerf").quotations == 0 and any("preserve them" in str(p) for p in llm.prompts)
