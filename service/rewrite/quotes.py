@@ -3,9 +3,9 @@
 Quotation marks are paired over each paragraph, not each sentence, because a quotation often runs over several
 sentences with its marks only at its two ends (“We don't want our lives to fade away. If we want to keep them, … ,”
 he added.): curly marks open and close, straight marks alternate, a quotation still open at the end of its paragraph
-runs to it if it opens speech (news style reopens each paragraph of a long quotation), and a closing mark with no
-opening one closes a quotation begun at the paragraph's start. Single marks are not read: in news text they are
-mostly apostrophes and headline quotes.
+runs to it if it opens speech (news style reopens each paragraph of a long quotation, and closes only the last),
+and a closing mark with nothing open is a typo. Single marks are not read: in news text they are mostly apostrophes
+and headline quotes.
 
 A sentence that is a quotation and its attribution ("…,” said Cerf.) has nothing a rewrite may change: the
 rewrite keeps it as written, with no model call (``RewritePolicy.keep_quotations``).
@@ -28,17 +28,17 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for paragraph in _PARAGRAPH.finditer(text):
         opened: int | None = None
-        first = len(spans)
+        depth = 0  # curly marks nest (“Argentina rejects the “.patagonia” request,” the government notes.)
         for i in range(paragraph.start(), paragraph.end()):
             mark = text[i]
             if mark == "“" or (mark == '"' and opened is None):
-                opened = i + 1 if opened is None else opened  # “ inside a quotation: a nested one, same speech
-            elif mark in '”"':
-                if opened is not None:
+                opened = i + 1 if opened is None else opened
+                depth += 1
+            elif mark in '”"' and opened is not None:  # a closing mark with nothing open is a typo: ignored
+                depth = depth - 1 if mark == "”" else 0
+                if depth <= 0:
                     spans.append((opened, i))
-                elif len(spans) == first:  # closes a quotation opened before the paragraph (or its start)
-                    spans.append((paragraph.start(), i))
-                opened = None
+                    opened, depth = None, 0
         if opened is not None and _opens_speech(text[paragraph.start() : opened - 1]):
             spans.append((opened, paragraph.end()))
     return spans

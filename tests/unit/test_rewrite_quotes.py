@@ -31,8 +31,11 @@ def _kinds(text: str) -> list[bool]:
 def test_a_quotation_is_read_over_its_paragraph_and_a_quoted_phrase_is_not_speech() -> None:
     assert _kinds(TEXT) == [True, True, False, True]
     assert [q[:12] for q in quotations(TEXT)] == ["We don’t wan", "If there are"]  # "forgotten century": 2 words
-    # a closing mark with no opening one closes a quotation begun before the paragraph
-    assert _kinds("the files will be worse than the paper we kept,” Cerf says. Then he left.") == [True, False]
+    # quotations nest; a mark left open mid-sentence is a typo, not speech; a stray closing mark is ignored
+    nested = "“Argentina rejects the “.patagonia” request for a domain,” the government notes."
+    assert quotations(nested) == ["Argentina rejects the “.patagonia” request for a domain,"]
+    assert quotations("It applied for “.shop”, “.book” and “.kindle . But its main bid is for its brand.") == []
+    assert _kinds("the files will be worse than the paper we kept,” Cerf says. Then he left.") == [False, False]
     # more than an attribution outside the marks: the sentence is the writer's, and the model may rewrite it
     assert _kinds('The minister, who resigned on Monday after a long row with the party, said "we have lost".') == [
         False
