@@ -6,6 +6,7 @@ command that only lists articles never loads the embedding model.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cached_property
 
 from service.embeddings.base import Embedder
@@ -132,5 +133,7 @@ class Newsdesk:
     @cached_property
     def rewriter(self) -> RewriteService:
         prompt = load_prompt(self.settings.prompts_dir, "rewrite-sentence")
-        policy = policy_without(self.settings.rewrite_rules_off)
+        policy = replace(
+            policy_without(self.settings.rewrite_rules_off), keep_quotations=self.settings.rewrite_keep_quotations
+        )
         return RewriteService(lambda: self.llm, self.checker, prompt, policy)

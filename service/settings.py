@@ -133,6 +133,11 @@ class Settings(BaseSettings):
         "name_hard_words, sample_candidate, draw_to_rescue, skip_plain, retry, require_easier, keep_original, "
         "drop_repeats (docs/rewrite.md).",
     )
+    rewrite_keep_quotations: bool = Field(
+        False,
+        description="Keep a sentence that is a quotation and its attribution as said, with no model call: the "
+        "rewrite then never changes a speaker's words, and interview-heavy articles stay harder (docs/rewrite.md).",
+    )
     max_file_mb: float = Field(10.0, gt=0, description="Largest file or download accepted, in MB.")
     max_article_chars: int = Field(500_000, ge=1000, description="Longest article text accepted, in characters.")
     fetch_timeout_s: float = Field(15.0, gt=0, description="Time limit for fetching one URL, in seconds.")

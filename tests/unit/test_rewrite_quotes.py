@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from service import app as app_module
 from service.fidelity.checker import FidelityChecker
 from service.prompts import load_prompt
 from service.rewrite.quotes import quotation_sentence, quotations, quote_recall, quoted_spans
 from service.rewrite.service import RewriteService
 from service.rewrite.unit_check import RewritePolicy
 from service.rewrite.units import split_units
+from service.settings import load_settings
 from tests.conftest import ROOT
 from tests.fakes import FakeEmbedder
 from tests.llm_fakes import FakeLLM
@@ -58,13 +64,21 @@ def test_quotation_sentences_are_kept_as_said_without_a_model_call() -> None:
         " of lost files."
     )
     llm = FakeLLM([plain] * 3)
-    result = RewriteService(lambda: llm, checker, prompt).run(TEXT, "Cerf")  # type: ignore[arg-type,return-value]
+    keep = RewritePolicy(keep_quotations=True)
+    result = RewriteService(lambda: llm, checker, prompt, keep).run(TEXT, "Cerf")  # type: ignore[arg-type,return-value]
     assert [u.status == "quotation" for u in result.units] == [True, True, False, True]
     assert llm.prompts and all("San Jose" in str(p) for p in llm.prompts)  # only the writer's sentence asked
     assert result.quotations == 3 and "3 quotation" in result.sentence_summary
     assert quote_recall(TEXT, result.text) == (1.0, [])
-    # switched off, every sentence goes to the model
+    # by default (the rule is opt-in) every sentence that is not plain goes to the model
     llm = FakeLLM([plain] * 12)
-    policy = RewritePolicy(keep_quotations=False)
-    off = RewriteService(lambda: llm, checker, prompt, policy)  # type: ignore[arg-type,return-value]
-    assert off.run(TEXT, "Cerf").quotations == 0 and any("preserve them" in str(p) for p in llm.prompts)
+    default = RewriteService(lambda: llm, checker, prompt)  # type: ignore[arg-type,return-value]
+    assert default.run(TEXT, "Cerf").quotations == 0 and any("preserve them" in str(p) for p in llm.prompts)
+
+
+def test_the_setting_turns_the_rule_on_for_the_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(app_module, "build_embedder", lambda _s: FakeEmbedder(dim=256))
+    monkeypatch.setenv("NEWSDESK_DATA_DIR", str(tmp_path / "data"))
+    assert not app_module.Newsdesk(load_settings()).rewriter.policy.keep_quotations
+    monkeypatch.setenv("NEWSDESK_REWRITE_KEEP_QUOTATIONS", "true")
+    assert app_module.Newsdesk(load_settings()).rewriter.policy.keep_quotations

@@ -150,6 +150,14 @@ def test_the_aligned_view_pairs_each_sentence_flags_in_place_and_escapes_everyth
     assert "&lt;script&gt;pending" in html and "<script>" not in html and "<h3>&lt;i&gt;Harbour" in html
 
 
+def test_a_quotation_kept_as_said_is_marked_as_such_not_as_a_failure() -> None:
+    said = "“We will <b>rebuild</b> it,” said the mayor."
+    unit = AlignedUnit.of(Unit(0, 0, 0, len(said), said), said, "quotation")
+    html = aligned_html("", [unit], [])
+    assert '<tr class="unit quotation">' in html and "(quotation)</span>" in html
+    assert "kept-original" not in html and "&lt;b&gt;rebuild" in html
+
+
 def test_cased_finds_the_fact_as_written() -> None:
     assert cased("lurton", "Mayor Gilles Lurton said") == "Lurton"
     assert cased("absent", "nothing here") == "absent"
