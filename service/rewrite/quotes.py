@@ -7,8 +7,9 @@ runs to it if it opens speech (news style reopens each paragraph of a long quota
 and a closing mark with nothing open is a typo. Single marks are not read: in news text they are mostly apostrophes
 and headline quotes.
 
-A sentence that is a quotation and its attribution ("…,” said Cerf.) has nothing a rewrite may change: the
-rewrite keeps it as written, with no model call (``RewritePolicy.keep_quotations``).
+Used by the rewrite eval to measure how many of the source's quotations a rewrite keeps word for word, and, when
+``RewritePolicy.keep_quotations`` is on (opt-in), by the rewrite: a sentence that is a quotation and its
+attribution ("…,” said Cerf.) is then kept as said, with no model call.
 """
 
 from __future__ import annotations
