@@ -43,9 +43,8 @@ def test_a_quotation_is_read_over_its_paragraph_and_a_quoted_phrase_is_not_speec
     assert quotations("It applied for “.shop”, “.book” and “.kindle . But its main bid is for its brand.") == []
     assert _kinds("the files will be worse than the paper we kept,” Cerf says. Then he left.") == [False, False]
     # more than an attribution outside the marks: the sentence is the writer's, and the model may rewrite it
-    assert _kinds('The minister, who resigned on Monday after a long row with the party, said "we have lost".') == [
-        False
-    ]
+    long_frame = 'The minister, who resigned on Monday after a row with the party, said "we have lost this fight".'
+    assert _kinds(long_frame) == [False] and _kinds('"We have lost this fight," the minister said.') == [True]
 
 
 def test_quote_recall_counts_quotations_kept_word_for_word() -> None:
