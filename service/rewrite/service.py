@@ -67,13 +67,10 @@ class RewriteService:
         timings = {"first_unit_s": 0.0, "generation_s": 0.0, "check_s": 0.0}
         meter = GenerationMeter()
         spans = quoted_spans(text) if self.policy.keep_quotations else []
+        quoted = {u.index for u in units if spans and quotation_sentence(u.start, u.end, spans, text)}
         for unit in units:
             yield Stage("rewriting", unit.index, len(units), "sentence")
-            if not unit.skip and spans and quotation_sentence(unit.start, unit.end, spans, text):
-                said.append(set(words(unit.text)))
-                aligned = AlignedUnit.of(unit, _tidy(unit.text), "quotation")  # a speaker's words: no model call
-            else:
-                aligned = self._unit(llm, unit, parse, level, said, timings, meter)
+            aligned = self._unit(llm, unit, parse, level, said, timings, meter, unit.index in quoted)
             if not done:
                 timings["first_unit_s"] = time.perf_counter() - started
             done.append(aligned)
@@ -111,15 +108,16 @@ class RewriteService:
 
     def _unit(
         self, llm: LLM, unit: Unit, parse: Callable[[str], Any] | None, level: str, said: list[set[str]],
-        timings: dict[str, float], meter: GenerationMeter,
+        timings: dict[str, float], meter: GenerationMeter, quotation: bool = False,
     ) -> AlignedUnit:  # fmt: skip
-        """One source sentence: skipped, kept plain, split by rule, or generated, checked and maybe retried."""
+        """One source sentence: skipped, kept as said (a quotation) or plain, split by rule, or generated, checked
+        and maybe retried."""
         policy = self.policy
         if unit.skip:
             return AlignedUnit.of(unit, "", "dropped: promotion" if unit.skip == "promotion" else "dropped: repeat")
-        if policy.skip_plain and already_plain(unit.text, level):
+        if quotation or (policy.skip_plain and already_plain(unit.text, level)):  # no model call
             said.append(set(words(unit.text)))
-            return AlignedUnit.of(unit, _tidy(unit.text), "already plain")
+            return AlignedUnit.of(unit, _tidy(unit.text), "quotation" if quotation else "already plain")
         pieces = split_clauses(unit.text, parse) if parse else [unit.text]
         split = " ".join(pieces) if len(pieces) > 1 else ""
         fallback = bool(split)  # the split, if the model's attempts fail, unless it failed its check already
