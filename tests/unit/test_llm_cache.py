@@ -72,3 +72,42 @@ def test_other_requests_other_endpoints_and_failures_are_not_replayed(tmp_path: 
         with pytest.raises(LLMUnavailable, match="HTTP 500"):
             list(llm_with(ResponseCache(tmp_path, "compatible:m", failing)).stream([{"role": "user", "content": "z"}]))
     assert failing.calls == 2  # an error is never cached
+
+
+def test_a_response_being_recorded_streams_through_and_is_saved_only_once_whole(tmp_path: Path) -> None:
+    upstream = Upstream()
+    cache = ResponseCache(tmp_path, "compatible:m", upstream)
+    stream = llm_with(cache).stream([{"role": "user", "content": "a b c"}])
+    assert next(stream) == "c "  # the first chunk arrives before the body is whole
+    assert list(tmp_path.rglob("*.json")) == []  # a half-read answer is never saved
+    assert list(stream) == ["b ", "a "]
+    assert len(list(tmp_path.rglob("*.json"))) == 1
+
+
+def test_an_answer_closed_before_its_end_is_not_saved(tmp_path: Path) -> None:
+    def chunked(request: httpx2.Request) -> httpx2.Response:
+        events = sse("one two three").split(b"\n\n")
+        return httpx2.Response(
+            200, headers={"content-type": "text/event-stream"}, content=(e + b"\n\n" for e in events)
+        )
+
+    cache = ResponseCache(tmp_path, "compatible:m", httpx2.MockTransport(chunked))
+    stream = llm_with(cache).stream([{"role": "user", "content": "a"}])
+    assert next(stream) == "one "
+    stream.close()  # the reader cancelled the answer
+    assert list(tmp_path.rglob("*.json")) == []
+    assert list(llm_with(cache).stream([{"role": "user", "content": "a"}])) == ["one ", "two ", "three "]
+    assert len(list(tmp_path.rglob("*.json"))) == 1 and cache.model_calls == 2
+
+
+def test_a_whole_answer_is_recorded_and_replayed(tmp_path: Path) -> None:
+    def whole(request: httpx2.Request) -> httpx2.Response:
+        choice = {"index": 0, "message": {"role": "assistant", "content": "yes"}, "finish_reason": "stop"}
+        body = {"id": "x", "object": "chat.completion", "created": 0, "model": "m", "choices": [choice]}
+        return httpx2.Response(200, json=body)
+
+    upstream = httpx2.MockTransport(whole)
+    first = llm_with(ResponseCache(tmp_path, "compatible:m", upstream)).complete([{"role": "user", "content": "q"}])
+    replay = ResponseCache(tmp_path, "compatible:m", upstream)
+    again = llm_with(replay).complete([{"role": "user", "content": "q"}])
+    assert first.text == again.text == "yes" and replay.model_calls == 0 and replay.replayed == 1
