@@ -54,3 +54,18 @@ def opens_with_common_word(sentence: str) -> bool:
     if first is None:
         return False
     return first.pos_ not in ("PROPN", "NOUN", "X") or first.tag_ == "NNS"
+
+
+def counts_millions(sentence: str) -> bool:
+    """Whether an "m" glued to a number counts a plural noun ("100m years", "2.5m users", "4.2m tonnes"): news
+    style's million, as in "£2m". Metres measure a thing ("a 10m wall", "10m high", "the 100m race"); the rare
+    metres before a plural ("10m waves") read as millions too. Without the parser, False."""
+    try:
+        doc = load_parser()(sentence)
+    except ParserUnavailable:
+        return False
+    return any(
+        t.lower_ == "m" and 0 < t.i < len(doc) - 1 and doc[t.i - 1].like_num and not doc[t.i - 1].whitespace_
+        and doc[t.i + 1].tag_ == "NNS"
+        for t in doc
+    )  # fmt: skip

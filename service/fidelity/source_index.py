@@ -18,6 +18,7 @@ from service.text import (
     stem,
     words,
 )
+from service.units import unit_words
 
 
 @dataclass
@@ -37,7 +38,8 @@ class Source:
 def index_source(source: str, embedder: Embedder) -> Source:
     spans = sentences(source)
     vectors = np.array(embedder.embed_documents([s.text for s in spans])) if spans else np.zeros((0, 1))
-    tokens = [(t := words(s.text)) + spelled_out(t) for s in spans]  # "a decade" also names ten (years)
+    tokens = [(t := words(s.text)) + spelled_out(t) + unit_words(t) for s in spans]  # "a decade" also names ten
+    # (years); "5bn km" also says kilometres
     every = [{stem(w) for w in t} for t in tokens]
     every_word = words(source)
     numbers = [number_values(t) | magnitudes(s.text) for t, s in zip(tokens, spans, strict=True)]
@@ -47,7 +49,7 @@ def index_source(source: str, embedder: Embedder) -> Source:
         stems=[[stem(w) for w in content_words(s.text)] for s in spans],
         every=every,
         window_words=[set().union(*every[max(0, i - 1) : i + 2]) for i in range(len(every))],
-        all_stems={stem(w) for w in every_word + spelled_out(every_word)},
+        all_stems={stem(w) for w in every_word + spelled_out(every_word) + unit_words(every_word)},
         numbers=numbers,
         all_numbers=set().union(*numbers),
         vectors=vectors,

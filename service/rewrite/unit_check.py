@@ -17,6 +17,7 @@ import textstat
 from service.fidelity.checker import FidelityChecker
 from service.fidelity.report import ClaimVerdict
 from service.text import STOPWORDS, proper_nouns, sentences, words
+from service.units import spelled_units
 
 MAX_WORDS = {"plain": 15, "simple": 10}  # words per output sentence the level aims at
 MAX_GRADE = {"plain": 8.0, "simple": 6.0}  # Flesch-Kincaid grade the level aims at
@@ -118,7 +119,8 @@ def missing_facts(sentence: str, output: str) -> list[str]:
     for fact in key_facts(sentence):
         wanted = " ".join(words(fact))
         spelled = _MAGNITUDE.sub(lambda m: f"{m[1]} {'billion' if m[2] == 'bn' else 'million'}", wanted)
-        if wanted and not any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", have) for w in {wanted, spelled}):
+        ways = {wanted, spelled, *spelled_units(wanted)}  # "1,000km" kept as "1,000 kilometres"
+        if wanted and not any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", have) for w in ways):
             lost.append(fact)
     return lost
 

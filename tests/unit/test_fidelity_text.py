@@ -13,6 +13,7 @@ from service.text import (
     stem,
     words,
 )
+from service.units import spelled_units, unit_words
 
 
 @pytest.mark.parametrize(
@@ -81,6 +82,21 @@ def test_number_value_reads_digits_and_cardinal_words_alike() -> None:
     assert number_values(words("An owl and 3 cats")) == {"1", "3"}
     assert magnitudes("$240bn in 2012, £36.2m, a 2m wall") == {"1000000000", "1000000"}
     assert magnitudes("a 2m wall, 2 million people") == set()  # a bare "2m" may be metres
+
+
+def test_a_bare_m_counting_a_plural_noun_is_a_million_and_one_measuring_a_thing_is_not() -> None:
+    assert magnitudes("The mountains formed 100m years ago.") == {"1000000"}
+    assert magnitudes("It now has 2.5m users.") == {"1000000"}
+    for metres in ("They built a 10m wall.", "The wall is 10m high.", "He ran the 100m race.", "It is 10m."):
+        assert magnitudes(metres) == set(), metres
+
+
+def test_a_unit_abbreviation_measuring_a_number_stands_for_its_words() -> None:
+    found = unit_words(words("The distance – 5bn km – and 1,000km, 43 by 33km; a 4ft wall at 30mph"))
+    assert {"kilometres", "kilometers", "feet", "miles", "hour"} <= set(found)
+    assert unit_words(words("The km sign. Ha, ha, he said.")) == []  # no number measured: words as written
+    assert {"1,000 km", "1,000 kilometres", "1,000 kilometers"} <= set(spelled_units("1,000km"))
+    assert spelled_units("Metz") == [] and spelled_units("2024") == []
 
 
 def test_acronym_expansions_are_runs_of_capitalised_words_whose_initials_spell_a_known_acronym() -> None:

@@ -59,6 +59,8 @@ def test_key_facts_are_names_numbers_and_quotes_as_written() -> None:
     # news style's "bn" and "m" may be spelled out; a number left out is still missing
     assert missing_facts("It raised $240bn and £36.2m.", "It raised $240 billion and £36.2 million.") == []
     assert missing_facts("It raised $240bn and £36.2m.", "It raised a lot and £36.2 million.") == ["240bn"]
+    assert missing_facts("Cliffs stretch about 1,000km.", "The cliffs run about 1,000 kilometres.") == []
+    assert missing_facts("Cliffs stretch about 1,000km.", "The cliffs run about 1,000 miles.") == ["1,000km"]
 
 
 def test_a_quote_inside_a_quote_is_not_cut_at_the_inner_opening_mark() -> None:

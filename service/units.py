@@ -1,0 +1,50 @@
+"""Units as news style abbreviates them, and the words a plain rewrite spells them out with.
+
+"5bn km", "1,000km", "43 by 33km", "a 4ft wall": a reader, and a plain-English rewrite, says "kilometres" and
+"feet". The checks read an abbreviation as its words only where it measures a number (glued to it, or right
+after it), so the word "km" alone, or "ha" as a laugh, stays a word.
+"""
+
+from __future__ import annotations
+
+import re
+
+UNITS: dict[str, tuple[str, ...]] = {
+    "km": ("kilometre", "kilometres", "kilometer", "kilometers"),
+    "cm": ("centimetre", "centimetres", "centimeter", "centimeters"),
+    "mm": ("millimetre", "millimetres", "millimeter", "millimeters"),
+    "m": ("metre", "metres", "meter", "meters"),  # or a million: text.magnitudes reads that
+    "kg": ("kilogram", "kilograms", "kilogramme", "kilogrammes", "kilo", "kilos"),
+    "ft": ("foot", "feet"),
+    "mph": ("miles", "mile", "per", "hour"),
+    "kph": ("kilometres", "kilometers", "per", "hour"),
+    "lb": ("pound", "pounds"),
+    "lbs": ("pound", "pounds"),
+    "oz": ("ounce", "ounces"),
+    "ha": ("hectare", "hectares"),
+    "sq": ("square",),
+}
+_GLUED = re.compile(r"(\d+(?:[.,]\d+)*)(" + "|".join(sorted(UNITS, key=len, reverse=True)) + r")")
+
+
+def unit_words(tokens: list[str]) -> list[str]:
+    """The words that the unit abbreviations among these (lower-cased) words stand for: "1,000km" and "5bn",
+    "km" give the words of kilometres."""
+    found: list[str] = []
+    for i, token in enumerate(tokens):
+        glued = _GLUED.fullmatch(token)
+        if glued:
+            found += UNITS[glued[2]]
+        elif token in UNITS and i > 0 and tokens[i - 1][:1].isdigit():
+            found += UNITS[token]
+    return found
+
+
+def spelled_units(fact: str) -> list[str]:
+    """The ways a plain rewrite may write a number glued to its unit ("1,000km"): "1,000 km", "1,000
+    kilometres"...; nothing for any other fact."""
+    glued = _GLUED.fullmatch(fact.lower())
+    if not glued:
+        return []
+    number, unit = glued[1], glued[2]
+    return [f"{number} {unit}"] + [f"{number} {word}" for word in UNITS[unit] if word not in ("per", "hour")]
