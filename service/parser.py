@@ -1,7 +1,8 @@
 """The English parser (spaCy's small pipeline), loaded once on first use and shared by every feature.
 
 The rewrite splits sentences with its dependency parse; the fidelity checks ask its tagger whether a
-capitalised word that opens a sentence is a name ("Paris said…") or a common word ("Fewer people…").
+capitalised word that opens a sentence is a name ("Paris said…") or a common word ("Fewer people…"), and
+whether an "m" glued to a number counts a plural noun (a million: "100m years") or measures a thing (metres).
 """
 
 from __future__ import annotations
