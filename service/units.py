@@ -1,4 +1,4 @@
-"""Units as news style abbreviates them, and the words a plain rewrite spells them out with.
+"""Units and magnitudes as news style abbreviates them, and the words a plain rewrite spells them out with.
 
 "5bn km", "1,000km", "43 by 33km", "a 4ft wall": a reader, and a plain-English rewrite, says "kilometres" and
 "feet". The checks read an abbreviation as its words only where it measures a number (glued to it, or right
@@ -24,6 +24,7 @@ UNITS: dict[str, tuple[str, ...]] = {
     "ha": ("hectare", "hectares"),
     "sq": ("square",),
 }
+_MAGNITUDE = re.compile(r"(\d+(?:[.,]\d+)*)(bn|m)\b")  # "$240bn", "£36.2m", "100m years"
 _GLUED = re.compile(r"(\d+(?:[.,]\d+)*)(" + "|".join(sorted(UNITS, key=len, reverse=True)) + r")")
 
 
@@ -40,11 +41,13 @@ def unit_words(tokens: list[str]) -> list[str]:
     return found
 
 
-def spelled_units(fact: str) -> list[str]:
-    """The ways a plain rewrite may write a number glued to its unit ("1,000km"): "1,000 km", "1,000
-    kilometres"...; nothing for any other fact."""
+def written_out(fact: str) -> list[str]:
+    """The ways a plain rewrite may write a fact news style abbreviates: a magnitude ("$240bn": "$240
+    billion"; "£36.2m": "£36.2 million") or a number glued to its unit ("1,000km": "1,000 km", "1,000
+    kilometres"...); nothing for any other fact."""
+    ways = [_MAGNITUDE.sub(lambda m: f"{m[1]} {'billion' if m[2] == 'bn' else 'million'}", fact)]
     glued = _GLUED.fullmatch(fact.lower())
-    if not glued:
-        return []
-    number, unit = glued[1], glued[2]
-    return [f"{number} {unit}"] + [f"{number} {word}" for word in UNITS[unit] if word not in ("per", "hour")]
+    if glued:
+        number, unit = glued[1], glued[2]
+        ways += [f"{number} {unit}"] + [f"{number} {word}" for word in UNITS[unit] if word not in ("per", "hour")]
+    return [w for w in ways if w != fact]

@@ -17,7 +17,7 @@ import textstat
 from service.fidelity.checker import FidelityChecker
 from service.fidelity.report import ClaimVerdict
 from service.text import STOPWORDS, proper_nouns, sentences, words
-from service.units import spelled_units
+from service.units import written_out
 
 MAX_WORDS = {"plain": 15, "simple": 10}  # words per output sentence the level aims at
 MAX_GRADE = {"plain": 8.0, "simple": 6.0}  # Flesch-Kincaid grade the level aims at
@@ -110,16 +110,12 @@ def key_facts(sentence: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-_MAGNITUDE = re.compile(r"(\d+(?:[.,]\d+)*)(bn|m)\b")  # news style: "$240bn", "£36.2m"
-
-
 def missing_facts(sentence: str, output: str) -> list[str]:
     have = " ".join(words(output))
     lost = []
     for fact in key_facts(sentence):
         wanted = " ".join(words(fact))
-        spelled = _MAGNITUDE.sub(lambda m: f"{m[1]} {'billion' if m[2] == 'bn' else 'million'}", wanted)
-        ways = {wanted, spelled, *spelled_units(wanted)}  # "1,000km" kept as "1,000 kilometres"
+        ways = {wanted, *written_out(wanted)}  # "$240bn" kept as "$240 billion", "1,000km" as "1,000 kilometres"
         if wanted and not any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", have) for w in ways):
             lost.append(fact)
     return lost

@@ -13,7 +13,7 @@ from service.text import (
     stem,
     words,
 )
-from service.units import spelled_units, unit_words
+from service.units import unit_words, written_out
 
 
 @pytest.mark.parametrize(
@@ -95,8 +95,9 @@ def test_a_unit_abbreviation_measuring_a_number_stands_for_its_words() -> None:
     found = unit_words(words("The distance – 5bn km – and 1,000km, 43 by 33km; a 4ft wall at 30mph"))
     assert {"kilometres", "kilometers", "feet", "miles", "hour"} <= set(found)
     assert unit_words(words("The km sign. Ha, ha, he said.")) == []  # no number measured: words as written
-    assert {"1,000 km", "1,000 kilometres", "1,000 kilometers"} <= set(spelled_units("1,000km"))
-    assert spelled_units("Metz") == [] and spelled_units("2024") == []
+    assert {"1,000 km", "1,000 kilometres", "1,000 kilometers"} <= set(written_out("1,000km"))
+    assert written_out("240bn") == ["240 billion"] and {"100 million", "100 metres"} <= set(written_out("100m"))
+    assert written_out("Metz") == [] and written_out("2024") == []
 
 
 def test_acronym_expansions_are_runs_of_capitalised_words_whose_initials_spell_a_known_acronym() -> None:
