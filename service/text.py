@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from service.parser import counts_millions, opens_with_common_word
+from service.parser import opens_with_common_word
 from service.places import same_place
 
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+|\n+")
@@ -109,9 +109,6 @@ _CARDINALS = dict(
     )
 )
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
-_BILLIONS = re.compile(r"\d+(?:[.,]\d+)*bn\b")
-_MILLIONS = re.compile(r"[$£€]\s?\d+(?:[.,]\d+)*m\b")
-_BARE_M = re.compile(r"\b\d+(?:[.,]\d+)*m\b")
 
 
 def number_value(word: str) -> str | None:
@@ -145,15 +142,6 @@ _SPELLED_OUT = {
 def spelled_out(tokens: list[str]) -> list[str]:
     """The number words that restate these words' units ("decade" gives "ten")."""
     return [same for t in tokens for same in _SPELLED_OUT.get(t, ())]
-
-
-def magnitudes(text: str) -> set[str]:
-    """The magnitudes news style abbreviates, in digits: "$240bn" names a billion as "$240 billion" does,
-    and "£2m" a million; a bare "2m" may be metres, so only after a currency sign or where the tagger reads
-    its "m" as a number word ("100m years", "2m people"; not "a 10m wall", "the 100m race")."""
-    found = {_CARDINALS["billion"]} if _BILLIONS.search(text) else set()
-    millions = _MILLIONS.search(text) or (_BARE_M.search(text) and counts_millions(text))
-    return found | ({_CARDINALS["million"]} if millions else set())
 
 
 _SCOPE_SKIP = frozenset({"yet", "already", "even", "still", "ever", "always", "really", "necessarily", "only"})

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 
+from service.parser import counts_millions
+
 UNITS: dict[str, tuple[str, ...]] = {
     "km": ("kilometre", "kilometres", "kilometer", "kilometers"),
     "cm": ("centimetre", "centimetres", "centimeter", "centimeters"),
     "mm": ("millimetre", "millimetres", "millimeter", "millimeters"),
-    "m": ("metre", "metres", "meter", "meters"),  # or a million: text.magnitudes reads that
+    "m": ("metre", "metres", "meter", "meters"),  # or a million: magnitudes() reads that
     "kg": ("kilogram", "kilograms", "kilogramme", "kilogrammes", "kilo", "kilos"),
     "ft": ("foot", "feet"),
     "mph": ("miles", "mile", "per", "hour"),
@@ -24,8 +26,20 @@ UNITS: dict[str, tuple[str, ...]] = {
     "ha": ("hectare", "hectares"),
     "sq": ("square",),
 }
-_MAGNITUDE = re.compile(r"(\d+(?:[.,]\d+)*)(bn|m)\b")  # "$240bn", "£36.2m", "100m years"
-_GLUED = re.compile(r"(\d+(?:[.,]\d+)*)(" + "|".join(sorted(UNITS, key=len, reverse=True)) + r")")
+_NUMBER = r"\d+(?:[.,]\d+)*"
+_MAGNITUDE = re.compile(rf"({_NUMBER})(bn|m)\b")  # "$240bn", "£36.2m", "100m years"
+_CURRENCY_MILLIONS = re.compile(rf"[$£€]\s?{_NUMBER}m\b")
+_GLUED = re.compile(rf"({_NUMBER})(" + "|".join(sorted(UNITS, key=len, reverse=True)) + r")")
+
+
+def magnitudes(text: str) -> set[str]:
+    """The magnitudes news style abbreviates, in digits: "$240bn" names a billion as "$240 billion" does,
+    and "£2m" a million; a bare "2m" may be metres, so only after a currency sign or where it counts a plural
+    noun ("100m years", "2m people"; not "a 10m wall", "the 100m race": ``counts_millions``)."""
+    found = {m[2] for m in _MAGNITUDE.finditer(text)}
+    billions = {"1000000000"} if "bn" in found else set()
+    millions = "m" in found and bool(_CURRENCY_MILLIONS.search(text) or counts_millions(text))
+    return billions | ({"1000000"} if millions else set())
 
 
 def unit_words(tokens: list[str]) -> list[str]:

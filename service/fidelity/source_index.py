@@ -11,14 +11,13 @@ from service.text import (
     Span,
     acronyms,
     content_words,
-    magnitudes,
     number_values,
     sentences,
     spelled_out,
     stem,
     words,
 )
-from service.units import unit_words
+from service.units import magnitudes, unit_words
 
 
 @dataclass

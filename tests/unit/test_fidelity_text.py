@@ -4,7 +4,6 @@ from service.text import (
     acronym_expansions,
     acronyms,
     is_number,
-    magnitudes,
     negation_scopes,
     number_value,
     number_values,
@@ -13,7 +12,7 @@ from service.text import (
     stem,
     words,
 )
-from service.units import unit_words, written_out
+from service.units import magnitudes, unit_words, written_out
 
 
 @pytest.mark.parametrize(

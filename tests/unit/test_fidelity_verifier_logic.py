@@ -156,13 +156,14 @@ def test_a_unit_spelled_out_as_its_number_is_the_sources_number_but_another_numb
 
 def test_a_unit_or_million_written_out_is_the_sources_but_metres_read_as_millions_are_not() -> None:
     guards = Calibration(VERIFIER_ONLY.weights, 0.0, 0.5, frozenset({"novel_number", "misplaced"}))
-    source = "The distance to Pluto – 5bn km – is vast. Its mountains formed 100m years ago."
     sure = checker(FakeVerifier(default=0.99), guards)
-    for same in ("Its mountains formed 100 million years ago.", "The distance to Pluto is 5 billion kilometres."):
-        report = sure.check(source, same)
-        assert report.supported and report.claims[0].unsupported_words == [], same
+    assert sure.check("Its mountains formed 100m years ago.", "Its mountains formed 100 million years ago.").supported
     report = sure.check("The town's new wall is 10m high.", "The town's new wall is 10 million high.")
     assert not report.supported and "million" in report.claims[0].reason
+    lexical = checker(FakeVerifier(default=0.99), LEXICAL)  # word coverage decides: the unit's words count
+    source = "The distance to Pluto – 5bn km – is vast."
+    assert lexical.check(source, "The distance to Pluto is 5 billion kilometres.").claims[0].unsupported_words == []
+    assert lexical.check(source, "The distance to Pluto is 5 billion miles.").claims[0].unsupported_words == ["miles"]
 
 
 def test_a_claim_giving_a_verbs_doer_and_receiver_the_other_way_round_fails_but_the_passive_does_not() -> None:
