@@ -64,9 +64,10 @@ def run_eval(
     """Run eval suites, print a summary, write results.json and report.html; exit 1 when a threshold fails.
 
     A suite is a TOML file naming a task, a dataset and bounds (docs/evals.md); the built-in ones are in
-    evals/suites/ (fidelity-pairs, fidelity-synthetic, fidelity-frank, qa, qa-held-apart, qa-held-apart-2,
-    rewrite, rewrite-held-apart). Two are optional and run only when named: fidelity-frank-judged (the language model
-    judges FRANK claims; slow on the local model, so use --limit) and qa-conflicts.
+    evals/suites/ (fidelity-pairs, fidelity-synthetic, fidelity-frank, qa, qa-held-apart, qa-held-apart-2 to -5,
+    rewrite, rewrite-held-apart, rewrite-held-apart-2). Two are optional and run only when named:
+    fidelity-frank-judged (the language model judges FRANK claims; slow on the local model, so use --limit) and
+    qa-conflicts.
     """
     from service.cli.context import desk
     from service.evals.registry import suite_files
