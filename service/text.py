@@ -10,7 +10,10 @@ from service.parser import opens_with_common_word
 from service.places import same_place
 
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+|\n+")
-_ABBREVIATIONS = ("mr.", "mrs.", "ms.", "dr.", "st.", "jr.", "sr.", "prof.", "gen.", "u.s.", "u.k.", "e.g.", "i.e.")
+_ABBREVIATION = re.compile(  # a title or abbreviation whose full stop ends no sentence: "Dr.", "St.", "e.g."
+    r"(?<![\w.])(?:mr|mrs|ms|dr|st|jr|sr|prof|gen|u\.s|u\.k|e\.g|i\.e)\.$", re.IGNORECASE
+)  # a whole word: "guest." (st), "pilgrims." (ms) and "nitrogen." (gen) end their sentences
+_I_CONTRACTION = re.compile(r"I['’](?:m|d|ve|ll)$")  # "I’m", "I'd": the pronoun, never a name
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*[^\W\d_]*(?:['’][^\W\d_]+)?")
 NEGATIONS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot"})
@@ -38,7 +41,7 @@ def sentences(text: str) -> list[Span]:
     start = 0
     for match in _SENTENCE_END.finditer(text):
         candidate = text[start : match.start()].rstrip()
-        if candidate.lower().endswith(_ABBREVIATIONS):
+        if _ABBREVIATION.search(candidate):
             continue
         _add(spans, text, start, match.start())
         start = match.end()
@@ -155,7 +158,9 @@ def proper_nouns(text: str, sentence_initial: bool = True) -> set[str]:
     found: set[str] = set()
     for span in sentences(text):
         tokens = _WORD.findall(span.text)
-        found.update(t.lower() for t in tokens[1:] if t[:1].isupper() and not t.isupper())
+        found.update(
+            t.lower() for t in tokens[1:] if t[:1].isupper() and not t.isupper() and not _I_CONTRACTION.match(t)
+        )
         if (
             sentence_initial
             and tokens

@@ -22,6 +22,9 @@ from service.units import magnitudes, unit_words, written_out
          ["Mr. Smith went to Washington.", 'He said "no."', "Then U.S. officials left.", "New line"]),
         ("lowercase summary one . and two . three", ["lowercase summary one .", "and two .", "three"]),
         ("It cost 3.5 million. Done!", ["It cost 3.5 million.", "Done!"]),
+        # a word ending like a title ("guest": St., "pilgrims": Ms., "nitrogen": Gen.) still ends its sentence
+        ("You are our guest. We respect pilgrims. He said so. It is nitrogen. Dr. Chan met St. John.",
+         ["You are our guest.", "We respect pilgrims.", "He said so.", "It is nitrogen.", "Dr. Chan met St. John."]),
         ("  \n  ", []),
     ],
 )  # fmt: skip
@@ -54,6 +57,11 @@ def test_negation_scope_names_the_negated_word() -> None:
     assert negation_scopes(words("Metz did not announce it")) == {"announce"}
     assert negation_scopes(words("The site has not yet been identified")) == {stem("identified")}
     assert negation_scopes(words("Metz announced it")) == set()
+
+
+def test_the_pronoun_i_in_a_contraction_is_not_a_name() -> None:
+    # "I’m" kept as "I am" is no name dropped, and a claim saying "I’d" adds none
+    assert proper_nouns("But I’m sure, and I'd say I’ve tried, Ian said. I’ll go.") == {"ian"}
 
 
 def test_proper_nouns_skip_common_sentence_starts() -> None:
