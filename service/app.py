@@ -134,6 +134,8 @@ class Newsdesk:
     def rewriter(self) -> RewriteService:
         prompt = load_prompt(self.settings.prompts_dir, "rewrite-sentence")
         policy = replace(
-            policy_without(self.settings.rewrite_rules_off), keep_quotations=self.settings.rewrite_keep_quotations
+            policy_without(self.settings.rewrite_rules_off),
+            keep_quotations=self.settings.rewrite_keep_quotations,
+            draws=self.settings.rewrite_draws,
         )
         return RewriteService(lambda: self.llm, self.checker, prompt, policy)

@@ -133,6 +133,13 @@ class Settings(BaseSettings):
         "name_hard_words, sample_candidate, draw_to_rescue, skip_plain, retry, require_easier, keep_original, "
         "drop_repeats (docs/rewrite.md).",
     )
+    rewrite_draws: int = Field(
+        3,
+        ge=0,
+        le=8,
+        description="Candidates drawn at a temperature, one after another, for a sentence whose greedy attempts "
+        "all fail, until one passes the check (docs/rewrite.md).",
+    )
     rewrite_keep_quotations: bool = Field(
         False,
         description="Keep a sentence that is a quotation and its attribution as said, with no model call: the "

@@ -31,6 +31,7 @@ from service.text import sentences, words
 
 SAMPLE_TEMPERATURE = 0.8  # the third candidate is drawn, not greedy: at temperature 0 a 1.5B model tends to
 # repeat its own failed attempt (or the sentence unchanged)
+DRAW_SEED_STEP = 100_003  # a further draw's seed: the sentence's position plus this times the draw's number
 
 LEVELS = {
     "plain": "plain English for a general adult reader (about school grade 8): sentences under 15 words, "
@@ -128,11 +129,12 @@ class RewriteService:
             fallback = False
         attempts: list[tuple[str, UnitCheck, int]] = []
         problems = ""
-        rounds = (3 if policy.sample_candidate else 2) if policy.retry else 1
+        rounds = (2 + (policy.draws if policy.sample_candidate else 0)) if policy.retry else 1
         for attempt in range(rounds):
-            if attempt == 2 and policy.draw_to_rescue and any(_usable(unit.text, *a[:2]) for a in attempts):
+            if attempt >= 2 and policy.draw_to_rescue and any(_usable(unit.text, *a[:2]) for a in attempts):
                 break  # an attempt says the same, changed: drawing would only polish it
-            sample = Sampling(SAMPLE_TEMPERATURE, seed=unit.index) if attempt == 2 else None
+            seed = unit.index + DRAW_SEED_STEP * (attempt - 2)  # the first draw's seed is the sentence's position
+            sample = Sampling(SAMPLE_TEMPERATURE, seed=seed) if attempt >= 2 else None
             clock = time.perf_counter()
             stream = self._generate(llm, level, split or unit.text, problems, sample)
             raw = "".join(meter.stream(stream))

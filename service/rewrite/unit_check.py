@@ -37,6 +37,8 @@ class RewritePolicy:
     # easiest attempt that passes is kept
     draw_to_rescue: bool = True  # the drawn candidate only for a unit with no faithful, changed attempt yet (one
     # that is only not easy enough is kept as it is: the draw rescues sentences, it does not polish them)
+    draws: int = 3  # candidates drawn, one after another, until one is usable (NEWSDESK_REWRITE_DRAWS; the same
+    # prompt each time, so llama.cpp's cache holds all of it and a further draw costs its decoding only)
     check_coverage: bool = False  # the reverse check: the output must support the whole source sentence
     # (off: a plain-English sentence that drops filler never supports its source whole; the names, numbers,
     # dates and quotes are checked exactly either way; docs/rewrite.md measures both)

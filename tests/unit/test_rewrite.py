@@ -118,12 +118,12 @@ def test_each_sentence_is_rewritten_checked_and_aligned() -> None:
 
 def test_an_addition_is_retried_then_sampled_with_the_problem_named_then_the_sentence_is_kept() -> None:
     invented = FIRST + " The bridge was built in 1890 by Gustave Eiffel."
-    llm = FakeLLM([invented, invented, invented, SECOND])
+    llm = FakeLLM([invented] * 5 + [SECOND])
     result = _service(llm).run(SOURCE, "Bridge closes")
-    assert len(llm.prompts) == 4  # never a fourth attempt for one sentence
+    assert len(llm.prompts) == 6  # never a sixth attempt for one sentence: two greedy, three drawn
     retry, sampled = llm.prompts[1][-1].content, llm.prompts[2][-1].content
     assert "Your previous version had problems" in retry and "1890" in retry and sampled == retry
-    assert llm.samples[:2] == [None, None] and llm.samples[2].temperature > 0 and llm.samples[3] is None
+    assert llm.samples[:2] == [None, None] and llm.samples[4].temperature > 0 and llm.samples[5] is None
     first = result.units[0]
     assert first.status == "kept original" and first.retried and first.text == first.source
     assert any("1890" in p for p in first.problems)
@@ -145,6 +145,20 @@ def test_a_sampled_candidate_that_passes_is_kept() -> None:
     assert result.units[0].status == "rewritten" and result.units[0].text == FIRST and result.units[0].retried
 
 
+def test_further_draws_stop_at_the_first_usable_candidate() -> None:
+    invented = FIRST + " The bridge was built in 1890 by Gustave Eiffel."
+    llm = FakeLLM([invented, invented, invented, FIRST, SECOND])
+    result = _service(llm, RewritePolicy(draws=3)).run(SOURCE, "Bridge closes")
+    assert result.units[0].status == "rewritten" and result.units[0].text == FIRST
+    assert len(llm.prompts) == 5 and llm.prompts[3] == llm.prompts[2]  # the same prompt: its prefix is cached
+    first, second = llm.samples[2], llm.samples[3]
+    assert first.seed == 0 and second.seed != first.seed and second.temperature == first.temperature
+    failing = FakeLLM([invented] * 5 + [SECOND])  # every draw fails: three drawn, then kept as written
+    assert _service(failing, RewritePolicy(draws=3)).run(SOURCE, "Bridge closes").units[0].status == "kept original"
+    drawn = [s is not None for s in failing.samples[:5]]
+    assert len(failing.prompts) == 6 and drawn == [False, False, True, True, True]
+
+
 def test_no_candidate_is_drawn_to_polish_a_faithful_changed_attempt() -> None:
     long = (  # the same facts in another order, one sentence of 21 words: faithful, changed, not easier
         "The council of Lyon voted on Tuesday, in a move that has been widely discussed, "
@@ -155,16 +169,16 @@ def test_no_candidate_is_drawn_to_polish_a_faithful_changed_attempt() -> None:
     assert len(llm.prompts) == 3 and llm.samples == [None, None, None]  # no third attempt for the first sentence
     first = result.units[0]
     assert first.status == "rewritten" and first.text == long and any("21 words" in p for p in first.problems)
-    drawing = FakeLLM([long, long, long, SECOND])
+    drawing = FakeLLM([long] * 5 + [SECOND])
     list(_service(drawing, RewritePolicy(draw_to_rescue=False)).rewrite(SOURCE, "Bridge closes"))
-    assert len(drawing.prompts) == 4 and drawing.samples[2].temperature > 0
+    assert len(drawing.prompts) == 6 and drawing.samples[2].temperature > 0
     copied = FakeLLM([SOURCE.split(". ")[0] + ".", SOURCE.split(". ")[0] + ".", FIRST, SECOND])  # handed back
     assert _service(copied).run(SOURCE, "Bridge closes").units[0].text == FIRST  # a copy is still rescued
 
 
 def test_with_the_fallback_switched_off_a_failure_is_flagged_not_hidden() -> None:
     invented = FIRST + " The bridge was built in 1890 by Gustave Eiffel."
-    llm = FakeLLM([invented, invented, invented, SECOND])
+    llm = FakeLLM([invented] * 5 + [SECOND])
     result = _service(llm, RewritePolicy(keep_original=False)).run(SOURCE, "Bridge closes")
     assert [c.text for c in result.unsupported] == ["The bridge was built in 1890 by Gustave Eiffel."]
     assert "1 sentence(s) not supported" in result.verdict
@@ -188,7 +202,7 @@ def test_an_output_sentence_restating_an_earlier_one_is_dropped() -> None:
 
 def test_a_copy_is_kept_as_the_original_and_not_called_a_rewrite() -> None:
     sentences = SOURCE.split(". ")
-    llm = FakeLLM([sentences[0] + "."] * 3 + [sentences[1]] * 3)
+    llm = FakeLLM([sentences[0] + "."] * 5 + [sentences[1]] * 5)
     result = _service(llm).run(SOURCE, "Bridge closes")
     assert all(u.problems == ("the model returned it unchanged",) for u in result.units)
     assert not result.is_rewrite and result.verdict.startswith("not a rewrite")
@@ -279,7 +293,7 @@ def test_the_model_gets_the_split_sentence_and_a_failing_rewrite_falls_back_to_t
         "of the company's internal research culture and its changing priorities on social media."
     )
     invented = "Luke Metz wrote about OpenAI's research culture in 1999. He is one of its contributors."
-    llm = FakeLLM([invented] * 3)
+    llm = FakeLLM([invented] * 5)
     result = _service(llm).run(sentence, "Metz")
     user = llm.prompts[0][-1].content
     assert "Sentence to rewrite:\nLuke Metz posted a long message" in user
@@ -306,15 +320,15 @@ def test_a_plain_split_that_fails_its_check_is_checked_once_and_is_no_fallback(
         return real(checker, source, output, policy, level)
 
     monkeypatch.setattr(service_module, "check_unit", check)
-    llm = FakeLLM(["Luke Metz posted on social media in 1999."] * 3)
+    llm = FakeLLM(["Luke Metz posted on social media in 1999."] * 5)
     result = _service(llm).run(APPOSITIVE, "Metz")
     split = [c for c in checked if c.startswith("Luke Metz posted a long message on social media. Luke Metz is")]
-    assert len(split) == 1 and len(llm.prompts) == 3
+    assert len(split) == 1 and len(llm.prompts) == 5
     assert result.units[0].status == "kept original"
 
 
 def test_with_splitting_switched_off_the_model_gets_the_sentence_as_written() -> None:
-    llm = FakeLLM(["Luke Metz posted a long message on social media. He helped build the o1 model."] * 3)
+    llm = FakeLLM(["Luke Metz posted a long message on social media. He helped build the o1 model."] * 5)
     _service(llm, RewritePolicy(split_clauses=False, name_hard_words=False)).run(APPOSITIVE, "Metz")
     assert f"Sentence to rewrite:\n{APPOSITIVE}" in llm.prompts[0][-1].content
 

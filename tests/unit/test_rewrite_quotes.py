@@ -62,7 +62,7 @@ def test_quotation_sentences_are_kept_as_said_without_a_model_call() -> None:
         "Vint Cerf works for the company. He spoke at the meeting in San Jose. He feared a “forgotten century”"
         " of lost files."
     )
-    llm = FakeLLM([plain] * 3)
+    llm = FakeLLM([plain] * 5)
     keep = RewritePolicy(keep_quotations=True)
     result = RewriteService(lambda: llm, checker, prompt, keep).run(TEXT, "Cerf")  # type: ignore[arg-type,return-value]
     assert [u.status == "quotation" for u in result.units] == [True, True, False, True]
@@ -70,7 +70,7 @@ def test_quotation_sentences_are_kept_as_said_without_a_model_call() -> None:
     assert result.quotations == 3 and "3 quotation" in result.sentence_summary
     assert quote_recall(TEXT, result.text) == (1.0, [])
     # by default (the rule is opt-in) every sentence that is not plain goes to the model
-    llm = FakeLLM([plain] * 12)
+    llm = FakeLLM([plain] * 20)
     default = RewriteService(lambda: llm, checker, prompt)  # type: ignore[arg-type,return-value]
     assert default.run(TEXT, "Cerf").quotations == 0 and any("preserve them" in str(p) for p in llm.prompts)
 
