@@ -12,8 +12,9 @@ meaning and needs no guess about who is meant:
 - coordinated main clauses, each with its own subject ("Zoph had resigned, and his position was taken over by
   Fedus." -> "Zoph had resigned. His position was taken over by Fedus."); "but" is kept as "But".
 
-Anything else (restrictive clauses, lists, clauses without their own subject, pronoun heads) is left whole:
-a split the rules cannot make safely is not made. Every split is checked like any rewrite (unit_check).
+Anything else (restrictive clauses, lists, clauses without their own subject, pronoun heads, a clause whose
+last comma is followed by a phrase that may belong to a verb before it) is left whole: a split the rules cannot
+make safely is not made. Every split is checked like any rewrite (unit_check).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ MIN_WORDS = 4  # a piece shorter than this is not a sentence worth standing alon
 _RELATIVE = {"who", "which"}
 _CONJUNCTIONS = {"and", "but"}
 _NOT_IN_PHRASE = {"appos", "relcl", "conj", "cc", "punct"}  # what the repeated phrase leaves out
+_ADJUNCTS = {"prep", "agent", "advmod", "npadvmod", "advcl"}  # phrases on a verb that may follow a closing comma
 
 _ENDED = re.compile(r"[.!?][\"”’')]*$")
 
@@ -100,6 +102,8 @@ def _detachable(token: Any, tokens: list[Any]) -> tuple[int, int, str] | None:
     after = tokens[end + 1] if end + 1 < len(tokens) else None
     if after is not None and not (after.text == "," or (after.is_punct and after.i == len(tokens) - 1)):
         return None
+    if _reopened(tokens, start, end):
+        return None
     phrase = _phrase(head, tokens, start - 1)
     if phrase is None:
         return None
@@ -114,6 +118,19 @@ def _detachable(token: Any, tokens: list[Any]) -> tuple[int, int, str] | None:
         return None
     plural = head.tag_ in ("NNS", "NNPS")
     return start, end, f"{phrase} {'are' if plural else 'is'} {_text(tokens[start : end + 1])}."
+
+
+def _reopened(tokens: list[Any], start: int, end: int) -> bool:
+    """The span's last comma is followed by a phrase on one of the span's verbs ("who took the notice, which
+    was signed by X, to the Palace"): that comma may close a clause, the phrase then belonging to a verb
+    before it ("to the Palace" is where the notice was taken, though the parse puts it under "signed"), so
+    where the span ends is a guess. A phrase set off by commas on both sides ("who, for reasons of his own,
+    hates...") leaves no doubt."""
+    commas = [i for i in range(start, end) if tokens[i].text == ","]
+    if not commas:
+        return False
+    nxt = tokens[commas[-1] + 1]
+    return nxt.dep_ in _ADJUNCTS and nxt.head.pos_ in ("VERB", "AUX") and start <= nxt.head.i <= end
 
 
 def _clause_level(head: Any) -> bool:

@@ -55,6 +55,21 @@ def test_a_clause_after_a_list_is_not_given_to_its_first_name(parse) -> None:  #
     assert not any(p.startswith("Luke Metz was in charge") for p in pieces)
 
 
+def test_a_clause_whose_last_comma_may_close_it_is_not_cut_there(parse) -> None:  # type: ignore[no-untyped-def]
+    sentence = (
+        "She gave the letter to a guard, who then carried the box, which was sealed by John Hart, the city’s "
+        "mayor, to the town hall under armed escort."
+    )  # "to the town hall" is where the box was carried, whatever the parse says
+    pieces = split_clauses(sentence, parse)
+    assert not any("sealed" in p and "town hall" in p for p in pieces)
+    assert any("carried the box" in p and "town hall" in p for p in pieces)
+    enclosed = "Tom Reed, who, for reasons of his own, dislikes the new law, closed the bar early on Friday night."
+    assert split_clauses(enclosed, parse) == [
+        "Tom Reed closed the bar early on Friday night.",
+        "Tom Reed, for reasons of his own, dislikes the new law.",
+    ]  # a phrase set off by commas on both sides leaves no doubt
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
