@@ -13,8 +13,9 @@ meaning and needs no guess about who is meant:
   Fedus." -> "Zoph had resigned. His position was taken over by Fedus."); "but" is kept as "But".
 
 Anything else (restrictive clauses, lists, clauses without their own subject, pronoun heads, a clause whose
-last comma is followed by a phrase that may belong to a verb before it) is left whole: a split the rules cannot
-make safely is not made. Every split is checked like any rewrite (unit_check).
+last comma is followed by a phrase that may belong to a verb before it, an appositive and a "who" after it that
+may mean either noun) is left whole: a split the rules cannot make safely is not made. Every split is checked
+like any rewrite (unit_check).
 """
 
 from __future__ import annotations
@@ -113,9 +114,13 @@ def _detachable(token: Any, tokens: list[Any]) -> tuple[int, int, str] | None:
             return None
         if first.lower_ == "which" and not _clause_level(head):
             return None  # "a land covered in snow, which is one reason why..." may describe the whole clause
+        if any(a.dep_ == "appos" for a in head.ancestors):
+            return None  # "Laura, a shopper from Devon, who has been paid..." describes Laura, not Devon
         return start, end, f"{phrase} {_text(tokens[start + 1 : end + 1])}."
     if head.pos_ != "PROPN" or token.pos_ not in ("NOUN", "NUM") or any(c.dep_ == "conj" for c in token.children):
         return None
+    if any(t.lower_ == "who" and tokens[t.i - 1].text == "," for t in token.subtree):
+        return None  # "Laura, a shopper from Devon, who has been paid...": "who" may mean either
     plural = head.tag_ in ("NNS", "NNPS")
     return start, end, f"{phrase} {'are' if plural else 'is'} {_text(tokens[start : end + 1])}."
 

@@ -79,6 +79,10 @@ def test_a_clause_whose_last_comma_may_close_it_is_not_cut_there(parse) -> None:
         "The roads give little sense of life in a land usually covered in snow, which is one reason why "
         "Google chose March.",  # "which" may describe the whole clause
         "He manages a youth club in Stockwell, south London, an area with some of the highest crime levels.",
+        "“I’m typically given between £5 and £20 to spend at each store,” says Laura, a 50-year-old mystery "
+        "shopper from Devon, who has been paid to visit around 7,000 shops since 2001.",  # "who" is Laura, not Devon
+        "Yuu Wakebe, a health ministry official overseeing policy on working hours, who admits putting in 100 "
+        "hours of overtime a month, blames the pressure to match one’s colleagues.",  # nor "working hours"
     ],
 )
 def test_splits_the_rules_cannot_make_safely_are_not_made(parse, sentence: str) -> None:  # type: ignore[no-untyped-def]
