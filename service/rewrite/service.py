@@ -133,6 +133,12 @@ class RewriteService:
         for attempt in range(rounds):
             if attempt >= 2 and policy.draw_to_rescue and any(_usable(unit.text, *a[:2]) for a in attempts):
                 break  # an attempt says the same, changed: drawing would only polish it
+            if attempt == 2 and fallback and not any(_usable(unit.text, *a[:2]) for a in attempts):
+                # a split by rule keeps every word: when it passes its check it comes before any draw
+                ruled = self._ruled(unit, split, level, said, timings, retried=True)
+                if ruled:
+                    return ruled
+                fallback = False
             seed = unit.index + DRAW_SEED_STEP * (attempt - 2)  # the first draw's seed is the sentence's position
             sample = Sampling(SAMPLE_TEMPERATURE, seed=seed) if attempt >= 2 else None
             clock = time.perf_counter()
