@@ -287,7 +287,7 @@ def test_a_sentence_plain_once_split_by_rule_needs_no_model() -> None:
     assert result.split_units == 1 and result.unsupported == [] and result.kept_original == 0
 
 
-def test_the_model_gets_the_split_sentence_and_a_failing_rewrite_falls_back_to_the_split() -> None:
+def test_the_model_gets_the_split_sentence_and_a_failing_rewrite_falls_back_to_the_split_before_any_draw() -> None:
     sentence = (
         "Luke Metz, one of the main contributors to the o1 model, posted a long message about the heavyweights "
         "of the company's internal research culture and its changing priorities on social media."
@@ -302,18 +302,7 @@ def test_the_model_gets_the_split_sentence_and_a_failing_rewrite_falls_back_to_t
     unit = result.units[0]
     assert unit.status == "split by rule" and unit.retried and "1999" not in result.text
     assert len(unit.sentences) == 2 and result.kept_original == 0
-
-
-def test_a_split_that_passes_its_check_comes_before_any_draw() -> None:
-    sentence = (
-        "Luke Metz, one of the main contributors to the o1 model, posted a long message about the heavyweights "
-        "of the company's internal research culture and its changing priorities on social media."
-    )
-    invented = "Luke Metz wrote about OpenAI's research culture in 1999. He is one of its contributors."
-    llm = FakeLLM([invented] * 5)
-    result = _service(llm).run(sentence, "Metz")
-    assert result.units[0].status == "split by rule" and len(llm.prompts) == 2  # two greedy attempts, no draw
-    assert llm.samples == [None, None]
+    assert llm.samples == [None, None]  # the split passes its check: it comes before any draw
 
 
 def test_a_plain_split_that_fails_its_check_is_checked_once_and_is_no_fallback(
