@@ -75,6 +75,12 @@ def test_already_plain_depends_on_the_level() -> None:
     assert already_plain(medium, "plain") and not already_plain(medium, "simple")
 
 
+def test_a_fragment_of_three_words_or_fewer_is_plain_whatever_its_grade() -> None:
+    for fragment in ("Australia", "4 Electronic tagging", "“Isolated,” he replies.", "other."):
+        assert already_plain(fragment, "plain") and already_plain(fragment, "simple"), fragment
+    assert not already_plain("Graham understands the enthusiasm.", "plain")  # four words, grade 18
+
+
 def test_facts_are_digits_and_names_not_capitalised_common_words() -> None:
     text = "Brain scans in 3D. The brain of Dr Ada Lovelace weighed 1,300 grams in 2024."
     assert facts(text) == {"ada", "lovelace", "dr", "1,300", "2024"}
