@@ -21,10 +21,10 @@ from service.units import written_out
 
 MAX_WORDS = {"plain": 15, "simple": 10}  # words per output sentence the level aims at
 MAX_GRADE = {"plain": 8.0, "simple": 6.0}  # Flesch-Kincaid grade the level aims at
-FRAGMENT_WORDS = 3  # a unit this short ("Maybe.", "he enthuses.", a heading like "4 Electronic tagging") is
-# plain as it is: nothing to split, and a grade formula read on one long word means nothing ("Australia" is
-# grade 20); sent alone, the model hands it back or changes what it names ("14 volcanic eruptions" for
-# "14 Volcanic fallout": docs/rewrite.md)
+TOO_SHORT_TO_REWRITE = 3  # words: a unit this short ("Maybe.", "he enthuses.", "4 Electronic tagging") is plain
+# as it is: nothing to split, and a grade formula read on one long word means nothing ("Australia" is grade 20);
+# sent alone, the model hands it back or changes what it names ("14 volcanic eruptions" for "14 Volcanic
+# fallout": docs/rewrite.md)
 _QUOTE = re.compile(r"[“\"]([^“”\"]{4,})[”\"]")  # an opening mark inside a quote starts the quote kept
 
 
@@ -129,7 +129,7 @@ def missing_facts(sentence: str, output: str) -> list[str]:
 
 def already_plain(sentence: str, level: str) -> bool:
     n = len(words(sentence))
-    if 0 < n <= FRAGMENT_WORDS:
+    if 0 < n <= TOO_SHORT_TO_REWRITE:
         return True
     return 0 < n <= MAX_WORDS[level] and float(textstat.flesch_kincaid_grade(sentence)) <= MAX_GRADE[level]
 
