@@ -130,8 +130,8 @@ class Settings(BaseSettings):
     rewrite_rules_off: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Rewrite rules to switch off, for measurement (comma-separated): split_clauses, "
-        "name_hard_words, sample_candidate, draw_to_rescue, skip_plain, retry, require_easier, keep_original, "
-        "drop_repeats (docs/rewrite.md).",
+        "name_hard_words, sample_candidate, draw_to_rescue, retry_to_rescue, skip_plain, retry, require_easier, "
+        "keep_original, drop_repeats (docs/rewrite.md).",
     )
     rewrite_draws: int = Field(
         3,

@@ -41,6 +41,8 @@ class RewritePolicy:
     # easiest attempt that passes is kept
     draw_to_rescue: bool = True  # the drawn candidate only for a unit with no faithful, changed attempt yet (one
     # that is only not easy enough is kept as it is: the draw rescues sentences, it does not polish them)
+    retry_to_rescue: bool = True  # the greedy retry too: a first attempt that is faithful and changed, and only
+    # not easy enough or too long, is kept without it (docs/rewrite.md measures what the retry bought)
     draws: int = 3  # candidates drawn, one after another, until one is usable (NEWSDESK_REWRITE_DRAWS; the same
     # prompt each time, so llama.cpp's cache holds all of it and a further draw costs its decoding only)
     check_coverage: bool = False  # the reverse check: the output must support the whole source sentence
@@ -57,7 +59,8 @@ class RewritePolicy:
 
 
 SWITCHES = (
-    "split_clauses", "name_hard_words", "sample_candidate", "draw_to_rescue", "skip_plain", "retry", "require_easier",
+    "split_clauses", "name_hard_words", "sample_candidate", "draw_to_rescue", "retry_to_rescue", "skip_plain", "retry",
+    "require_easier",
     "keep_original", "drop_repeats",
 )  # fmt: skip  # the rules NEWSDESK_REWRITE_RULES_OFF can switch off
 

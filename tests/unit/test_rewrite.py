@@ -171,15 +171,26 @@ def test_no_candidate_is_drawn_to_polish_a_faithful_changed_attempt() -> None:
         "to close the Pont Wilson bridge."
     )
     llm = FakeLLM([long, long, SECOND])
-    result = _service(llm).run(SOURCE, "Bridge closes")
+    result = _service(llm, RewritePolicy(retry_to_rescue=False)).run(SOURCE, "Bridge closes")
     assert len(llm.prompts) == 3 and llm.samples == [None, None, None]  # no third attempt for the first sentence
     first = result.units[0]
     assert first.status == "rewritten" and first.text == long and any("21 words" in p for p in first.problems)
     drawing = FakeLLM([long] * 5 + [SECOND])
-    list(_service(drawing, RewritePolicy(draw_to_rescue=False)).rewrite(SOURCE, "Bridge closes"))
+    list(_service(drawing, RewritePolicy(draw_to_rescue=False, retry_to_rescue=False)).rewrite(SOURCE, "Bridge closes"))
     assert len(drawing.prompts) == 6 and drawing.samples[2].temperature > 0
     copied = FakeLLM([SOURCE.split(". ")[0] + ".", SOURCE.split(". ")[0] + ".", FIRST, SECOND])  # handed back
     assert _service(copied).run(SOURCE, "Bridge closes").units[0].text == FIRST  # a copy is still rescued
+
+
+def test_a_faithful_changed_first_attempt_that_is_only_too_long_is_kept_without_a_retry() -> None:
+    long = (
+        "The council of Lyon voted on Tuesday, in a move that has been widely discussed, "
+        "to close the Pont Wilson bridge."
+    )
+    llm = FakeLLM([long, SECOND])
+    first = _service(llm).run(SOURCE, "Bridge closes").units[0]
+    assert len(llm.prompts) == 2 and first.text == long and not first.retried
+    assert first.status == "rewritten" and any("21 words" in p for p in first.problems)  # still named
 
 
 def test_with_the_fallback_switched_off_a_failure_is_flagged_not_hidden() -> None:
@@ -273,7 +284,7 @@ def test_promotional_lines_are_recognised(sentence: str, promotion: bool) -> Non
 def test_an_output_sentence_over_the_length_limit_is_retried_with_a_split_asked_for() -> None:
     long = "The council of Lyon voted on Tuesday to close the Pont Wilson bridge in the middle of the city for good."
     llm = FakeLLM([long, FIRST, SECOND])
-    result = _service(llm).run(SOURCE, "Bridge closes")
+    result = _service(llm, RewritePolicy(retry_to_rescue=False)).run(SOURCE, "Bridge closes")
     assert "has 21 words: split it into shorter sentences" in llm.prompts[1][-1].content
     assert result.units[0].text == FIRST and result.units[0].retried
 
