@@ -131,10 +131,11 @@ class RewriteService:
         problems = ""
         rounds = (2 + (policy.draws if policy.sample_candidate else 0)) if policy.retry else 1
         for attempt in range(rounds):
+            usable = any(_usable(unit.text, *a[:2]) for a in attempts)
             rescue_only = policy.retry_to_rescue if attempt == 1 else policy.draw_to_rescue
-            if attempt >= 1 and rescue_only and any(_usable(unit.text, *a[:2]) for a in attempts):
+            if attempt >= 1 and rescue_only and usable:
                 break  # an attempt says the same, changed: another would only polish it
-            if attempt == 2 and fallback and not any(_usable(unit.text, *a[:2]) for a in attempts):
+            if attempt == 2 and fallback and not usable:
                 # a split by rule keeps every word: when it passes its check it comes before any draw
                 ruled = self._ruled(unit, split, level, said, timings, retried=True)
                 if ruled:

@@ -60,8 +60,7 @@ class RewritePolicy:
 
 SWITCHES = (
     "split_clauses", "name_hard_words", "sample_candidate", "draw_to_rescue", "retry_to_rescue", "skip_plain", "retry",
-    "require_easier",
-    "keep_original", "drop_repeats",
+    "require_easier", "keep_original", "drop_repeats",
 )  # fmt: skip  # the rules NEWSDESK_REWRITE_RULES_OFF can switch off
 
 

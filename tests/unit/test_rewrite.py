@@ -33,6 +33,9 @@ PLAIN = (
 )
 FIRST = "The council of Lyon voted on Tuesday. It voted to close the Pont Wilson bridge."
 SECOND = "Mayor Grégory Doucet says repairs cost 4 million euros."
+REORDERED = (  # the same facts in another order, one sentence of 21 words: faithful, changed, not easier
+    "The council of Lyon voted on Tuesday, in a move that has been widely discussed, to close the Pont Wilson bridge."
+)
 
 
 def _service(llm: FakeLLM, policy: RewritePolicy | None = None) -> RewriteService:
@@ -166,16 +169,12 @@ def test_further_draws_stop_at_the_first_usable_candidate() -> None:
 
 
 def test_no_candidate_is_drawn_to_polish_a_faithful_changed_attempt() -> None:
-    long = (  # the same facts in another order, one sentence of 21 words: faithful, changed, not easier
-        "The council of Lyon voted on Tuesday, in a move that has been widely discussed, "
-        "to close the Pont Wilson bridge."
-    )
-    llm = FakeLLM([long, long, SECOND])
+    llm = FakeLLM([REORDERED, REORDERED, SECOND])
     result = _service(llm, RewritePolicy(retry_to_rescue=False)).run(SOURCE, "Bridge closes")
     assert len(llm.prompts) == 3 and llm.samples == [None, None, None]  # no third attempt for the first sentence
     first = result.units[0]
-    assert first.status == "rewritten" and first.text == long and any("21 words" in p for p in first.problems)
-    drawing = FakeLLM([long] * 5 + [SECOND])
+    assert first.status == "rewritten" and first.text == REORDERED and any("21 words" in p for p in first.problems)
+    drawing = FakeLLM([REORDERED] * 5 + [SECOND])
     list(_service(drawing, RewritePolicy(draw_to_rescue=False, retry_to_rescue=False)).rewrite(SOURCE, "Bridge closes"))
     assert len(drawing.prompts) == 6 and drawing.samples[2].temperature > 0
     copied = FakeLLM([SOURCE.split(". ")[0] + ".", SOURCE.split(". ")[0] + ".", FIRST, SECOND])  # handed back
@@ -183,13 +182,9 @@ def test_no_candidate_is_drawn_to_polish_a_faithful_changed_attempt() -> None:
 
 
 def test_a_faithful_changed_first_attempt_that_is_only_too_long_is_kept_without_a_retry() -> None:
-    long = (
-        "The council of Lyon voted on Tuesday, in a move that has been widely discussed, "
-        "to close the Pont Wilson bridge."
-    )
-    llm = FakeLLM([long, SECOND])
+    llm = FakeLLM([REORDERED, SECOND])
     first = _service(llm).run(SOURCE, "Bridge closes").units[0]
-    assert len(llm.prompts) == 2 and first.text == long and not first.retried
+    assert len(llm.prompts) == 2 and first.text == REORDERED and not first.retried
     assert first.status == "rewritten" and any("21 words" in p for p in first.problems)  # still named
 
 
