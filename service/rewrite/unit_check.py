@@ -111,7 +111,7 @@ def key_facts(sentence: str) -> list[str]:
     names = proper_nouns(sentence)
     found += [
         w
-        for w in re.findall(r"[^\W\d_][\w’'-]*", sentence)
+        for w in re.findall(r"(?<!\w)[^\W\d_][\w’'-]*", sentence)  # whole words: "3BC" is a number's
         if w.lower() in names - STOPWORDS or (len(w) > 1 and w.isupper())  # names; acronyms (WHO, EU)
     ]
     found += [t.rstrip(".,") for t in re.findall(r"(?<![\w.,])\w*\d[\w,.%]*", sentence)]  # 2024, 4.5%, o1

@@ -64,6 +64,9 @@ def test_key_facts_are_names_numbers_and_quotes_as_written() -> None:
     assert missing_facts("It raised $240bn and £36.2m.", "It raised a lot and £36.2 million.") == ["240bn"]
     assert missing_facts("Cliffs stretch about 1,000km.", "The cliffs run about 1,000 kilometres.") == []
     assert missing_facts("Cliffs stretch about 1,000km.", "The cliffs run about 1,000 miles.") == ["1,000km"]
+    # letters glued to a number belong to it: "3BC" is one fact, kept whole, not an acronym "BC" as well
+    assert key_facts("He anticipated calculus in 3BC after it was found.") == ["3BC"]
+    assert missing_facts("He anticipated calculus in 3BC after it was found.", "He anticipated calculus in 3BC.") == []
 
 
 def test_a_quote_inside_a_quote_is_not_cut_at_the_inner_opening_mark() -> None:
