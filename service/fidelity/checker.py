@@ -81,12 +81,17 @@ class FidelityChecker:
         self._sources: OrderedDict[str, Source] = OrderedDict()
         self.stage = stage  # the language model's step (judge_stage.py); None: the fast checker alone
 
-    def check(self, source: str, text: str, kind: CheckKind = "article", judged: bool = True) -> FidelityReport:
+    def check(
+        self, source: str, text: str, kind: CheckKind = "article", judged: bool = True, read_passes: bool = False
+    ) -> FidelityReport:
         """Each claim of ``text`` against ``source``; with ``judged``, the claims the decision of this kind of
         check sends to the judge are read by it too (``judged=False``: the fast verdicts, for a search over
-        many sources)."""
+        many sources; ``read_passes``: the claims the fast checker passed too, where the kind has a bar for
+        them: a rewritten unit against its own source sentence)."""
         report = self._fast(source, text)
-        return self.stage.apply(report, source, kind) if judged and self.stage is not None else report
+        if not judged or self.stage is None:
+            return report
+        return self.stage.apply(report, source, kind, read_passes=read_passes)
 
     def _fast(self, source: str, text: str, aliases: frozenset[str] = frozenset()) -> FidelityReport:
         """``aliases``: lower-cased words not counted as names the source lacks (``question_aliases``)."""

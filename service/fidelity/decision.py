@@ -17,6 +17,12 @@ the passages it cites), ``rewrite`` (a rewritten text against its source). A ``K
   what its closest source sentence affirms, or the reverse) reaches the judge whatever its fast score, even
   when the fast checker passed it: the same words with the opposite meaning are what word overlap, word
   order and the names cannot see;
+- ``judge_passes``: under ``auto``, when the caller asks for it (``read_passes``: the rewriter, for a rewritten
+  unit against its own source sentence, the pairs the value was chosen on), a claim the fast checker passed
+  reaches the judge too, and stays supported only if P(yes) reaches this value (None: a passed claim is not
+  read, unless a rule above sends it). On the model's own rewrites, word overlap and the verifier pass meaning
+  changed in the same words (a reversed "despite", "no future romantically" as "romantic", a garbled clause),
+  which the judge ranks lower (docs/fidelity.md, "Rewrites the check passed");
 - ``judge_number_order``: under ``auto``, a claim with two numbers its evidence gives the other way round
   (number_order.py) reaches the judge whatever its fast verdict, and is supported only if P(yes) also reaches
   this value (None: such a claim is decided like any other): the fast signals read a swap of two numbers as
@@ -69,23 +75,46 @@ class KindDecision:
     judge_number_order: float | None = None  # P(yes) that clears two numbers given the other way round
     judge_swaps: float | None = None  # log-odds by which a supported claim's swapped twin must win to fail it
     judge_replacements: float | None = None  # the same for a twin with one name or number replaced
+    judge_passes: float | None = None  # P(yes) a claim the fast checker passed must reach, read under ``auto``
 
     def unsure(
-        self, fast_score: float, fast_supported: bool = False, negation_clash: bool = False, reordered: bool = False
+        self,
+        fast_score: float,
+        fast_supported: bool = False,
+        negation_clash: bool = False,
+        reordered: bool = False,
+        read_passes: bool = False,
     ) -> bool:
         if (negation_clash and self.judge_negations) or (reordered and self.judge_number_order is not None):
+            return True
+        if fast_supported and read_passes and self.judge_passes is not None:
             return True
         low, high = self.band
         return low <= fast_score <= high and not (self.failures_only and fast_supported)
 
-    def sends(self, mode: JudgeMode, fast_score: float, fast_supported: bool, features: dict[str, float]) -> bool:
+    def sends(
+        self,
+        mode: JudgeMode,
+        fast_score: float,
+        fast_supported: bool,
+        features: dict[str, float],
+        read_passes: bool = False,
+    ) -> bool:
         """Whether a claim with this fast verdict is read by the judge under ``mode``: never when a kept rule
         already fails it; under ``always`` every other claim; under ``auto`` the unsure ones."""
         if mode == "off" or self.ruled_out_features(features):
             return False
         clash = features.get("rule_negation", 0.0) > 0
         reordered = features.get("rule_number_order", 0.0) > 0
-        return mode == "always" or self.unsure(fast_score, fast_supported, clash, reordered)
+        return mode == "always" or self.unsure(fast_score, fast_supported, clash, reordered, read_passes)
+
+    def passes_bar(self, fast: ClaimVerdict, features: dict[str, float], read_passes: bool) -> bool:
+        """Whether this judged claim is one the fast checker passed and only ``judge_passes`` decides (a negation
+        clash or two numbers given the other way round are decided by the combination, as before)."""
+        sent_by_rule = (self.judge_negations and features.get("rule_negation", 0.0) > 0) or (
+            self.judge_number_order is not None and features.get("rule_number_order", 0.0) > 0
+        )
+        return read_passes and fast.supported and self.judge_passes is not None and not sent_by_rule
 
     def ruled_out_features(self, features: dict[str, float]) -> bool:
         """An override rule kept with the judge already fails the claim: the judge cannot change that (the
@@ -93,9 +122,10 @@ class KindDecision:
         return any(features.get(f"rule_{rule}", 0.0) > 0 for rule in self.calibration.rules)
 
 
-def judged_verdict(fast: ClaimVerdict, yes: float, decision: KindDecision) -> ClaimVerdict:
-    """The claim's verdict once the judge has said P(yes) = ``yes``: the fitted combination decides, the kept
-    override rules still veto."""
+def judged_verdict(fast: ClaimVerdict, yes: float, decision: KindDecision, read_passes: bool = False) -> ClaimVerdict:
+    """The claim's verdict once the judge has said P(yes) = ``yes``: the fitted combination decides (a claim the
+    fast checker passed, read on the caller's ``read_passes``: the ``judge_passes`` bar), the kept override rules
+    still veto."""
     cal = decision.calibration
     features = {**fast.features, "fast": logit(fast.score), "judge": logit(yes), "judge_yes": round(yes, 4)}
     score = cal.score(features)
@@ -103,6 +133,8 @@ def judged_verdict(fast: ClaimVerdict, yes: float, decision: KindDecision) -> Cl
     clear = decision.judge_number_order if features.get("rule_number_order", 0.0) > 0 else None
     doubted = clear is not None and yes < clear  # numbers given the other way round, and the judge not sure
     supported = score >= cal.threshold and not doubted and not hits
+    if decision.passes_bar(fast, features, read_passes):  # a pass is kept unless the judge reads it below the bar
+        supported = yes >= (decision.judge_passes or 0.0) and not hits
     kind: Kind
     if supported:
         kind, reason, words = "supported", f"supported (the language model agrees: P(yes) {yes:.2f})", []
@@ -140,6 +172,8 @@ class JudgedDecisions:
                 entries[k]["judge_swaps"] = d.judge_swaps
             if d.judge_replacements is not None:
                 entries[k]["judge_replacements"] = d.judge_replacements
+            if d.judge_passes is not None:
+                entries[k]["judge_passes"] = d.judge_passes
         return json.dumps(entries, indent=1)
 
     @classmethod
@@ -155,6 +189,9 @@ class JudgedDecisions:
             window_words = int(entry.pop("window_words", 0))
             judge_negations = bool(entry.pop("judge_negations", False))
             number_order = entry.pop("judge_number_order", None)
+            passes = entry.pop("judge_passes", None)
+            if passes is not None and not 0.0 < float(passes) < 1.0:
+                raise ValueError(f"the {kind} decision's judge_passes must lie in (0, 1), not {passes}")
             margins = {key: entry.pop(key, None) for key in ("judge_swaps", "judge_replacements")}
             for key, value in margins.items():
                 if value is not None and not 0.0 <= float(value) <= 6.0:
@@ -170,7 +207,15 @@ class JudgedDecisions:
             clear = None if number_order is None else float(number_order)
             swaps, replaced = (None if v is None else float(v) for v in margins.values())
             kinds[kind] = KindDecision(
-                calibration, band_pair, failures_only, window_words, judge_negations, clear, swaps, replaced
+                calibration,
+                band_pair,
+                failures_only,
+                window_words,
+                judge_negations,
+                clear,
+                swaps,
+                replaced,
+                None if passes is None else float(passes),
             )
         return cls(kinds)
 

@@ -33,9 +33,12 @@ class JudgeStage:
         self.mode = mode
         self.twins_on_source = True  # an answer's twins on its passages, not on its evidence sentences
 
-    def apply(self, report: FidelityReport, source: str, kind: CheckKind, question: str = "") -> FidelityReport:
+    def apply(
+        self, report: FidelityReport, source: str, kind: CheckKind, question: str = "", read_passes: bool = False
+    ) -> FidelityReport:
         """``question``: the one the text answers; a short answer is judged joined to it ("2009" says nothing
-        on its own; "In which year was the constitution adopted: 2009" does)."""
+        on its own; "In which year was the constitution adopted: 2009" does). ``read_passes``: the claims the
+        fast checker passed are read too, where the kind has a ``judge_passes`` bar (decision.py)."""
         decision = self.decisions.kinds.get(kind)
         if self.mode == "off" or decision is None:
             return report
@@ -44,10 +47,10 @@ class JudgeStage:
         for n, fast in enumerate(verdicts):
             claim = without_citations(fast.text)
             try:
-                if decision.sends(self.mode, fast.score, fast.supported, fast.features):
+                if decision.sends(self.mode, fast.score, fast.supported, fast.features, read_passes):
                     asked = in_context(question, claim) if question else claim
                     yes = self.judge.probability(source, asked, decision.window_words)
-                    verdicts[n] = judged_verdict(fast, yes, decision)
+                    verdicts[n] = judged_verdict(fast, yes, decision, read_passes)
                 twinned = decision.judge_swaps is not None or decision.judge_replacements is not None
                 if twinned and verdicts[n].supported:
                     verdicts[n] = contrast(

@@ -56,11 +56,14 @@ class RewritePolicy:
     split_clauses: bool = True  # long sentences are split by grammar rules before the model sees them; a
     # split whose pieces are all plain needs no model, and a split that passes the check replaces "kept as written"
     name_hard_words: bool = True  # the prompt names the sentence's rare words (service/rewrite/vocabulary.py)
+    judge_passes: bool = True  # the language model also reads the output sentences the fast checker passed, and
+    # fails one it reads below the rewrite decision's bar (judged.json ``judge_passes``): word overlap passes a
+    # reversed or garbled sentence in the source's own words (docs/fidelity.md, "Rewrites the check passed")
 
 
 SWITCHES = (
     "split_clauses", "name_hard_words", "sample_candidate", "draw_to_rescue", "retry_to_rescue", "skip_plain", "retry",
-    "require_easier", "keep_original", "drop_repeats",
+    "require_easier", "keep_original", "drop_repeats", "judge_passes",
 )  # fmt: skip  # the rules NEWSDESK_REWRITE_RULES_OFF can switch off
 
 
@@ -149,7 +152,7 @@ def check_unit(
     checker: FidelityChecker, sentence: str, output: str, policy: RewritePolicy, level: str = "plain"
 ) -> tuple[UnitCheck, int]:
     """The unit's check, and how many output sentences were checked (claims)."""
-    forward = checker.check(sentence, output, kind="rewrite")
+    forward = checker.check(sentence, output, kind="rewrite", read_passes=policy.judge_passes)
     limit = policy.long_factor * MAX_WORDS[level]
     uncovered = False
     if policy.check_coverage:

@@ -94,6 +94,25 @@ def test_the_rewrite_check_sends_its_fast_failures_to_the_judge_and_nothing_else
     assert named.judged == 0 and not named.supported and named.claims[0].kind == "novel"
 
 
+def test_the_rewriters_check_reads_its_passes_and_fails_a_changed_fact_the_words_hide(desk: Newsdesk) -> None:
+    """A date changed in the source's own words ("the end of the 2030s" for "the mid-2030s") passes the fast
+    checker; asked by the rewriter (``read_passes``), the shipped rewrite decision has the judge read the passed
+    claim and fails it under the bar (``judge_passes``), while a faithful sentence passes the bar (the unit
+    twin: tests/unit/test_judge.py). Without the rewriter's request the pass is not read."""
+    checker = desk.checker_judging("auto")
+    sentence = "NASA estimates that the spacecraft will be able to keep recording and transmitting until the mid-2030s."
+    changed = (
+        "NASA estimates that the spacecraft will be able to keep recording and transmitting until the end of the 2030s."
+    )
+    unread = checker.check(sentence, changed, kind="rewrite")
+    assert unread.judged == 0 and unread.supported, unread.claims[0]
+    read = checker.check(sentence, changed, kind="rewrite", read_passes=True)
+    assert read.judged == 1 and not read.supported and read.claims[0].decided_by == "judge", read.claims[0]
+    faithful = "NASA estimates that the spacecraft can keep recording and transmitting until the mid-2030s."
+    kept = checker.check(sentence, faithful, kind="rewrite", read_passes=True)
+    assert kept.judged == 1 and kept.supported, kept.claims[0]
+
+
 def test_the_rewrite_check_sends_a_flipped_negation_to_the_judge_which_fails_it(desk: Newsdesk) -> None:
     """Word overlap cannot see a negation added to the same words; the shipped rewrite decision sends such a
     claim to the judge whatever its fast verdict (``judge_negations``; the unit twin: tests/unit/test_judge.py)."""

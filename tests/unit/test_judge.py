@@ -238,3 +238,29 @@ def test_a_kind_that_judges_number_order_fails_a_passed_swap_the_judge_doubts() 
         .judge_number_order
         is None
     )
+
+
+def test_a_kind_with_a_bar_for_passes_reads_the_passed_claims_only_when_the_caller_asks() -> None:
+    """A claim the fast checker passes is read by the judge only where the caller asks (``read_passes``: the
+    rewriter, for a unit against its own source sentence) and the kind has a ``judge_passes`` bar; it then
+    stays supported only if P(yes) reaches the bar. A failed claim is decided as before (the real twin:
+    tests/integration/test_fidelity_judge_real.py)."""
+    faithful = "The council of Lyon voted 7 to 2 on Tuesday to close the Pont Wilson bridge."
+    confirming = dataclasses.replace(DECISION, band=(0.0, 0.8), failures_only=True)
+    cases = [  # (bar, caller asks, P(yes), claims read, supported)
+        (None, True, 0.1, 0, True), (0.8, False, 0.1, 0, True), (0.8, True, 0.7, 1, False), (0.8, True, 0.9, 1, True),
+    ]  # fmt: skip
+    for bar, asks, p, sent, supported in cases:
+        llm = ScriptedLLM(yes(p))
+        judge = ClaimJudge(lambda llm=llm: llm, PROMPT)  # type: ignore[arg-type,misc]
+        kind = dataclasses.replace(confirming, judge_passes=bar)
+        stage = JudgeStage(judge, JudgedDecisions({"rewrite": kind}))
+        report = FidelityChecker(FakeEmbedder(dim=256), stage=stage).check(
+            SOURCE, faithful, kind="rewrite", read_passes=asks
+        )
+        assert len(llm.prompts) == sent and report.supported is supported, (bar, asks, p)
+        assert supported or (report.claims[0].decided_by == "judge" and "P(yes) 0.70" in report.claims[0].reason)
+    again = JudgedDecisions.from_json(JudgedDecisions({"rewrite": kind}).to_json()).kinds["rewrite"]
+    assert again.judge_passes == 0.8
+    with pytest.raises(ValueError, match="judge_passes"):
+        JudgedDecisions.from_json(JudgedDecisions({"rewrite": dataclasses.replace(kind, judge_passes=1.5)}).to_json())
