@@ -243,8 +243,7 @@ def test_a_kind_that_judges_number_order_fails_a_passed_swap_the_judge_doubts() 
 def test_a_kind_with_a_bar_for_passes_reads_the_passed_claims_only_when_the_caller_asks() -> None:
     """A claim the fast checker passes is read by the judge only where the caller asks (``read_passes``: the
     rewriter, for a unit against its own source sentence) and the kind has a ``judge_passes`` bar; it then
-    stays supported only if P(yes) reaches the bar. A failed claim is decided as before (the real twin:
-    tests/integration/test_fidelity_judge_real.py)."""
+    stays supported only if P(yes) reaches the bar (the real twin: tests/integration/test_fidelity_judge_real.py)."""
     faithful = "The council of Lyon voted 7 to 2 on Tuesday to close the Pont Wilson bridge."
     confirming = dataclasses.replace(DECISION, band=(0.0, 0.8), failures_only=True)
     cases = [  # (bar, caller asks, P(yes), claims read, supported)
