@@ -22,16 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import write_result
 from service.app import Newsdesk
+from service.evals.metrics import roc_auc
 from service.fidelity.decision import fitted_decisions
 from service.settings import load_settings
 
 LABELS = ("error", "minor", "ok")
-
-
-def roc_auc(faithful: list[float], errors: list[float]) -> float:
-    """P(a faithful unit scores above an error), ties half."""
-    pairs = [(f > e) + 0.5 * (f == e) for f in faithful for e in errors]
-    return sum(pairs) / len(pairs) if pairs else float("nan")
 
 
 def read_units(desk: Newsdesk, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -50,8 +45,8 @@ def figures(units: list[dict[str, Any]], bar: float) -> dict[str, Any]:
     by = {label: [u for u in units if u["label"] == label] for label in LABELS}
     result: dict[str, Any] = {label: len(by[label]) for label in LABELS}
     for signal in ("fast", "judge"):
-        weakest = {label: [min(u[signal], default=1.0) for u in by[label]] for label in LABELS}
-        result[f"auc_{signal}"] = round(roc_auc(weakest["ok"], weakest["error"]), 3)
+        pairs = [(min(u[signal], default=1.0), label == "ok") for label in ("ok", "error") for u in by[label]]
+        result[f"auc_{signal}"] = round(roc_auc([s for s, _ in pairs], [ok for _, ok in pairs]), 3)
     for label in LABELS:
         result[f"flagged_{label}"] = sum(any(p < bar for p in u["judge"]) for u in by[label])
     return result
