@@ -359,3 +359,12 @@ def test_rewrite_rules_are_switched_off_by_name_and_an_unknown_name_is_refused()
     assert not policy.split_clauses and not policy.sample_candidate and policy.retry and policy.name_hard_words
     with pytest.raises(ConfigError, match="unknown rewrite rule"):
         load_settings(rewrite_rules_off="split, retry")
+
+
+def test_the_rules_off_setting_names_every_switch() -> None:
+    """The setting's description is written out (settings must not import the rewriter); it names every switch."""
+    from service.rewrite.unit_check import SWITCHES
+    from service.settings import Settings
+
+    description = Settings.model_fields["rewrite_rules_off"].description or ""
+    assert [s for s in SWITCHES if s not in description] == []
