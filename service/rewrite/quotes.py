@@ -7,6 +7,11 @@ runs to it if it opens speech (news style reopens each paragraph of a long quota
 and a closing mark with nothing open is a typo. Single marks are not read: in news text they are mostly apostrophes
 and headline quotes.
 
+A rewrite must also not put words inside quotation marks that its source has outside them: the model, asked to
+split "Cathy Olkin, a mission scientist, said: “Charon blew our socks off…", writes the attribution as a sentence
+of its own and closes the marks after it, so the speaker seems to say "Cathy Olkin is a mission scientist."
+(``moved_into_quotes``; the rewriter's check fails such a unit).
+
 Used by the rewrite eval to measure how many of the source's quotations a rewrite keeps word for word, and, when
 ``RewritePolicy.keep_quotations`` is on (opt-in), by the rewrite: a sentence that is a quotation and its
 attribution ("…,” said Cerf.) is then kept as said, with no model call.
@@ -16,12 +21,14 @@ from __future__ import annotations
 
 import re
 
-from service.text import words
+from service.text import STOPWORDS, words
 
 MIN_WORDS = 4  # a shorter quotation ("a 'dangerous' plan", “bit rot”) is a phrase the sentence uses, not speech
 ATTRIBUTION_WORDS = 6  # words outside the marks that still make a quotation sentence: a verb and a speaker,
 # with a title at most ("said Vint Cerf, Google's vice-president")
 _PARAGRAPH = re.compile(r"[^\n]+")
+_SINGLE_QUOTED = re.compile(r"(?<!\w)['‘]([^'‘’]+)['’](?!\w)")
+_AS_WRITTEN = re.compile(r"[^\W\d_][\w’'-]*")  # a word with its capital, if any
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -77,3 +84,37 @@ def quote_recall(source: str, output: str) -> tuple[float, list[str]]:
     have = " " + " ".join(words(output)) + " "
     changed = [q for q in wanted if " " + " ".join(words(q)) + " " not in have]
     return (1.0 - len(changed) / len(wanted)) if wanted else 1.0, changed
+
+
+def moved_into_quotes(source: str, output: str) -> list[str]:
+    """The output's quotations that carry content words its source has only outside quotation marks (an
+    attribution put in the speaker's mouth, a phrase of the writer's presented as said). A span whose content words
+    are all capitalised is a title ("Team of Rivals: The Political Genius of Abraham Lincoln"), not speech. The
+    source's marks are read leniently (``_said_leniently``), so only words it certainly did not quote count."""
+    said = {w for a, b in _said_leniently(source) for w in words(source[a:b])}
+    outside = set(words(source)) - said - STOPWORDS
+    moved = []
+    for a, b in quoted_spans(output):
+        quote = output[a:b]
+        content = [w for w in _AS_WRITTEN.findall(quote) if w.lower() not in STOPWORDS]
+        if content and all(w[0].isupper() for w in content):
+            continue  # a title
+        if outside & set(words(quote)):
+            moved.append(quote.strip(' “”"'))
+    return moved
+
+
+def _said_leniently(sentence: str) -> list[tuple[int, int]]:
+    """Every range of one sentence that may be quoted: its paired quotations, a mark left open (to the end), a
+    closing mark with nothing open (from the start: the sentence ends a quotation opened before it), and single
+    marks around words ('You have to put a zero after everything'), which a rewrite may turn into double ones."""
+    spans = quoted_spans(sentence)
+    for i, mark in enumerate(sentence):
+        if any(a - 1 <= i <= b for a, b in spans):
+            continue
+        if mark in '“"':
+            spans.append((i + 1, len(sentence)))
+        elif mark == "”":
+            spans.append((0, i))
+    spans += [m.span(1) for m in _SINGLE_QUOTED.finditer(sentence)]
+    return spans

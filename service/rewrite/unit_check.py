@@ -2,6 +2,7 @@
 
 - nothing added: every output sentence is supported by the source sentence alone (the prompt keeps
   pronouns as written, so a name the sentence does not contain is an addition, however likely);
+- nothing put in a speaker's mouth: no words the sentence has outside quotation marks go inside them;
 - nothing dropped: the output supports the source sentence (the checker in the reverse direction), and
   every name, number, date and quote of the source sentence occurs in it;
 - easier: the output is shorter per sentence or simpler in words than its source.
@@ -16,6 +17,7 @@ import textstat
 
 from service.fidelity.checker import FidelityChecker
 from service.fidelity.report import ClaimVerdict
+from service.rewrite.quotes import moved_into_quotes
 from service.text import STOPWORDS, proper_nouns, sentences, words
 from service.units import written_out
 
@@ -59,11 +61,13 @@ class RewritePolicy:
     judge_passes: bool = True  # the language model also reads the output sentences the fast checker passed, and
     # fails one it reads below the rewrite decision's bar (judged.json ``judge_passes``): word overlap passes a
     # reversed or garbled sentence in the source's own words (docs/fidelity.md, "Rewrites the check passed")
+    quotes_as_said: bool = True  # an output that puts words the sentence has outside quotation marks inside them
+    # (an attribution closed into the quotation) fails (service/rewrite/quotes.py ``moved_into_quotes``)
 
 
 SWITCHES = (
     "split_clauses", "name_hard_words", "sample_candidate", "draw_to_rescue", "retry_to_rescue", "skip_plain", "retry",
-    "require_easier", "keep_original", "drop_repeats", "judge_passes",
+    "require_easier", "keep_original", "drop_repeats", "judge_passes", "quotes_as_said",
 )  # fmt: skip  # the rules NEWSDESK_REWRITE_RULES_OFF can switch off
 
 
@@ -76,6 +80,7 @@ def policy_without(rules_off: list[str]) -> RewritePolicy:
 class UnitCheck:
     unsupported: list[ClaimVerdict] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # names, numbers, dates, quotes the output lost
+    misquoted: list[str] = field(default_factory=list)  # output quotations carrying words said outside the marks
     uncovered: bool = False  # the output as a whole does not support the source sentence
     harder: bool = False
     too_long: list[str] = field(default_factory=list)  # output sentences over the level's words per sentence
@@ -83,12 +88,13 @@ class UnitCheck:
     @property
     def failed(self) -> bool:
         """A fidelity problem: something added or dropped (being no easier is a problem, not a failure)."""
-        return bool(self.unsupported or self.missing or self.uncovered)
+        return bool(self.unsupported or self.missing or self.uncovered or self.misquoted)
 
     def problems(self) -> list[str]:
         out = [f'"{c.text}" says something the sentence does not' for c in self.unsupported]
         if self.missing:
             out.append("it leaves out " + ", ".join(f'"{m}"' for m in self.missing))
+        out += [f'it puts "{q}" inside quotation marks: only the speaker\'s words go there' for q in self.misquoted]
         if self.uncovered:
             out.append("it does not say everything the sentence says")
         if self.harder:
@@ -103,7 +109,11 @@ class UnitCheck:
     @property
     def score(self) -> int:
         """Fewer is better: how a retry is compared with the first attempt."""
-        return 2 * (len(self.unsupported) + len(self.missing) + self.uncovered) + self.harder + len(self.too_long)
+        return (
+            2 * (len(self.unsupported) + len(self.missing) + len(self.misquoted) + self.uncovered)
+            + self.harder
+            + len(self.too_long)
+        )
 
 
 def key_facts(sentence: str) -> list[str]:
@@ -160,6 +170,7 @@ def check_unit(
     check = UnitCheck(
         unsupported=forward.unsupported,
         missing=missing_facts(sentence, output),
+        misquoted=moved_into_quotes(sentence, output) if policy.quotes_as_said else [],
         uncovered=uncovered,
         harder=policy.require_easier and harder(sentence, output),
         too_long=[s.text for s in sentences(output) if len(words(s.text)) > limit] if policy.require_easier else [],

@@ -9,9 +9,9 @@ import pytest
 from service import app as app_module
 from service.fidelity.checker import FidelityChecker
 from service.prompts import load_prompt
-from service.rewrite.quotes import quotation_sentence, quotations, quote_recall, quoted_spans
+from service.rewrite.quotes import moved_into_quotes, quotation_sentence, quotations, quote_recall, quoted_spans
 from service.rewrite.service import RewriteService
-from service.rewrite.unit_check import RewritePolicy
+from service.rewrite.unit_check import RewritePolicy, check_unit
 from service.rewrite.units import split_units
 from service.settings import load_settings
 from tests.conftest import ROOT
@@ -81,3 +81,49 @@ def test_the_setting_turns_the_rule_on_for_the_app(monkeypatch: pytest.MonkeyPat
     assert not app_module.Newsdesk(load_settings()).rewriter.policy.keep_quotations
     monkeypatch.setenv("NEWSDESK_REWRITE_KEEP_QUOTATIONS", "true")
     assert app_module.Newsdesk(load_settings()).rewriter.policy.keep_quotations
+
+
+OLKIN = "Cathy Olkin, a mission scientist, said: “Charon just blew our socks off when we had the new image today."
+SAID = "Charon blew our socks off when we had the new image today."
+
+
+def test_an_attribution_closed_into_the_quotation_is_caught() -> None:
+    moved = f'Cathy Olkin said: "{SAID} Cathy Olkin is a mission scientist."'
+    assert moved_into_quotes(OLKIN, moved) == [f"{SAID} Cathy Olkin is a mission scientist."]
+    right = f'Cathy Olkin is a mission scientist. She said: "{SAID}"'
+    assert moved_into_quotes(OLKIN, right) == []
+    # a phrase of the writer's presented as said
+    assert moved_into_quotes("The plan would cut costs, officials said.", 'Officials said: "The plan would cut costs."')
+
+
+@pytest.mark.parametrize(
+    ("source", "output"),
+    [
+        # the sentence ends a quotation opened before it (a closing mark with nothing open), in single marks
+        (
+            "When they first asked me, I told them: 'You have to put a zero after everything'.”",
+            'When they asked me, I told them: "You have to put a zero after everything."',
+        ),
+        # a mark left open to the end: the rest of the sentence may be speech
+        (
+            "He said: “It’s such a simple thing to do but seems to work.",
+            "He said: “It’s simple, but it seems to work.”",
+        ),
+        # a title in quotation marks is not speech
+        (
+            "In 2005, historian Doris Kearns Goodwin wrote Team of Rivals: the Political Genius of Abraham Lincoln.",
+            'In 2005, Doris Kearns Goodwin wrote "Team of Rivals: The Political Genius of Abraham Lincoln".',
+        ),
+    ],
+)
+def test_words_the_source_may_quote_are_not_counted_as_moved(source: str, output: str) -> None:
+    assert moved_into_quotes(source, output) == []
+
+
+def test_the_rewriters_check_fails_a_moved_attribution_unless_the_rule_is_off() -> None:
+    checker = FidelityChecker(FakeEmbedder(dim=256))
+    moved = f'Cathy Olkin said: "{SAID} Cathy Olkin is a mission scientist."'
+    check, _ = check_unit(checker, OLKIN, moved, RewritePolicy(judge_passes=False))
+    assert check.failed and any("inside quotation marks" in p for p in check.problems())
+    check, _ = check_unit(checker, OLKIN, moved, RewritePolicy(judge_passes=False, quotes_as_said=False))
+    assert not check.misquoted
