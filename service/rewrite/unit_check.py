@@ -18,7 +18,7 @@ import textstat
 from service.fidelity.checker import FidelityChecker
 from service.fidelity.report import ClaimVerdict
 from service.rewrite.quotes import moved_into_quotes
-from service.text import STOPWORDS, proper_nouns, sentences, words
+from service.text import STOPWORDS, acronym_expansions, proper_nouns, sentences, words
 from service.units import written_out
 
 MAX_WORDS = {"plain": 15, "simple": 10}  # words per output sentence the level aims at
@@ -138,6 +138,8 @@ def missing_facts(sentence: str, output: str) -> list[str]:
         wanted = " ".join(words(fact))
         ways = {wanted, *written_out(wanted)}  # "$240bn" kept as "$240 billion", "1,000km" as "1,000 kilometres"
         if wanted and not any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", have) for w in ways):
+            if fact.isupper() and fact.isalpha() and acronym_expansions(output, {fact}):
+                continue  # "UN" spelled out as "United Nations": the same organisation
             lost.append(fact)
     return lost
 

@@ -67,6 +67,10 @@ def test_key_facts_are_names_numbers_and_quotes_as_written() -> None:
     # letters glued to a number belong to it: "3BC" is one fact, kept whole, not an acronym "BC" as well
     assert key_facts("He anticipated calculus in 3BC after it was found.") == ["3BC"]
     assert missing_facts("He anticipated calculus in 3BC after it was found.", "He anticipated calculus in 3BC.") == []
+    # an acronym spelled out names the same organisation; dropped, it is missing
+    sentence = "The UN asked the FAO for its list."
+    assert missing_facts(sentence, "The United Nations asked the Food and Agriculture Organization for its list.") == []
+    assert missing_facts(sentence, "The group asked the FAO for its list.") == ["UN"]
 
 
 def test_a_quote_inside_a_quote_is_not_cut_at_the_inner_opening_mark() -> None:
