@@ -5,13 +5,17 @@ One call per (source, claim) with one output token; P(yes) comes from the first 
 asked one after another, so llama.cpp's prompt cache reads the source once and every further claim pays only
 for its own tokens. A source longer than ``max_source_words`` (or than the caller's ``window_words``) is not
 read whole: each claim is judged on the window of the source that its words point at (``window_for``), as
-MiniCheck chunks long documents.
+MiniCheck chunks long documents. A (source, claim) pair judged before is not asked again (``MEMO_SIZE`` pairs
+are remembered): a rewrite's retry repeats most sentences of the attempt it replaces, and a fifth of the judge's
+calls in a rewrite were such repeats.
 The same code runs on any OpenAI-compatible endpoint that returns log-probabilities.
 """
 
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 from service.llm.client import LLM
@@ -20,6 +24,7 @@ from service.text import content_words, sentences, stem
 
 MAX_SOURCE_WORDS = 1800  # ~2,500 tokens: with the prompt and claim it fits the embedded model's 4,096
 WINDOW_WORDS = 250  # a long source is judged on windows of about this many words
+MEMO_SIZE = 4096  # judged (source, claim) pairs remembered, the least recently used forgotten first
 _CLIP = 6.0  # logit bound: P(yes) of 0.0025 .. 0.9975
 
 
@@ -35,6 +40,8 @@ class ClaimJudge:
         self.prompt = prompt
         self.max_source_words = max_source_words
         self.window_words = window_words
+        self._memo: OrderedDict[tuple[str, str], float] = OrderedDict()
+        self._lock = threading.Lock()
 
     def probability(self, source: str, claim: str, window_words: int = 0) -> float:
         """P(yes): the source supports the claim. With ``window_words``, the claim is read on its window of
@@ -44,8 +51,17 @@ class ClaimJudge:
             source = window_for(source, claim, window_words)
         elif length > self.max_source_words:
             source = window_for(source, claim, self.window_words)
+        with self._lock:
+            if (source, claim) in self._memo:
+                self._memo.move_to_end((source, claim))
+                return self._memo[(source, claim)]
         answer, choices = self._llm().first_token_choices(self.prompt.render(source=source, claim=claim))
-        return yes_probability(answer, choices)
+        p = yes_probability(answer, choices)
+        with self._lock:
+            self._memo[(source, claim)] = p
+            if len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return p
 
     def probabilities(self, source: str, claims: Sequence[str]) -> list[float]:
         """P(yes) for each claim, asked in order (the source is the shared, cached prefix)."""

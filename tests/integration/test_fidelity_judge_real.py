@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from service.app import Newsdesk
+from service.fidelity.claim_judge import ClaimJudge
 from service.fidelity.decision import JudgedDecisions, fitted_decisions
 from service.fidelity.judge_stage import JudgeStage
 from service.settings import load_settings
@@ -38,6 +39,16 @@ def test_the_source_is_read_once_for_all_the_claims_of_it(desk: Newsdesk) -> Non
         reply = httpx.post(url, json=body, timeout=600, trust_env=False).json()
         evaluated.append(reply["timings"]["prompt_n"])
     assert evaluated[0] > 500 and evaluated[1] < 30, evaluated
+
+
+def test_a_claim_judged_again_is_answered_from_memory(desk: Newsdesk, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = desk.llm.first_token_choices
+    monkeypatch.setattr(desk.llm, "first_token_choices", lambda *a, **k: calls.append(1) or real(*a, **k))
+    judge = ClaimJudge(lambda: desk.llm, desk.claim_judge.prompt)  # its own memory: nothing judged yet
+    first = judge.probability(COUNCIL, "The library will close.")
+    assert judge.probability(COUNCIL, "The library will close.") == first and 0.0 < first < 1.0
+    assert len(calls) == 1
 
 
 def test_the_judge_tells_a_faithful_claim_from_an_invented_one(desk: Newsdesk) -> None:

@@ -72,6 +72,16 @@ def test_a_long_source_is_judged_on_the_window_that_holds_the_claims_words() -> 
     assert window in llm.prompts[0][1]["content"] and filler not in llm.prompts[0][1]["content"]
 
 
+def test_a_pair_judged_before_is_not_asked_again() -> None:
+    llm = ScriptedLLM(yes(0.9), yes(0.3), yes(0.7))
+    judge = ClaimJudge(lambda: llm, PROMPT)  # type: ignore[arg-type,return-value]
+    first = judge.probabilities(SOURCE, ["A ferry will run.", "The bridge will reopen."])
+    assert judge.probabilities(SOURCE, ["The bridge will reopen.", "A ferry will run."]) == first[::-1]
+    assert len(llm.prompts) == 2  # a retry's repeated sentences cost no call
+    assert judge.probability(SOURCE + " More.", "A ferry will run.") == pytest.approx(0.7)  # another source
+    assert len(llm.prompts) == 3
+
+
 def test_auto_sends_only_the_unsure_claims_and_the_judge_decides_them() -> None:
     sure = "Repairs will cost 4 million euros, said the mayor, Grégory Doucet."
     unsure = "The library will close after a vote."
