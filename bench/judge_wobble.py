@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import percentile, write_result
 from service.app import Newsdesk
-from service.fidelity.claim_judge import logit
+from service.fidelity.claim_judge import ClaimJudge, logit
 from service.settings import load_settings
 
 OTHER = "The council voted 7 to 2 on Tuesday to close the library. The building will be sold next year."
@@ -38,7 +38,7 @@ def main() -> None:
     rows = [json.loads(line) for line in (settings.evals_dir / "datasets" / "fidelity-pairs.jsonl").open()]
     sample = random.Random(0).sample(rows, min(args.claims, len(rows)))
     desk = Newsdesk(settings)
-    judge = desk.claim_judge
+    judge = ClaimJudge(lambda: desk.llm, desk.claim_judge.prompt, memo_size=0)  # every reading asks the model
     reads = []
     try:
         for row in sample:

@@ -35,11 +35,13 @@ class ClaimJudge:
         prompt: Prompt,
         max_source_words: int = MAX_SOURCE_WORDS,
         window_words: int = WINDOW_WORDS,
+        memo_size: int = MEMO_SIZE,
     ) -> None:
         self._llm = llm
         self.prompt = prompt
         self.max_source_words = max_source_words
         self.window_words = window_words
+        self.memo_size = memo_size  # 0: every reading asks the model (bench/judge_wobble.py reads one pair thrice)
         self._memo: OrderedDict[tuple[str, str], float] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -59,7 +61,7 @@ class ClaimJudge:
         p = yes_probability(answer, choices)
         with self._lock:
             self._memo[(source, claim)] = p
-            if len(self._memo) > MEMO_SIZE:
+            while len(self._memo) > self.memo_size:
                 self._memo.popitem(last=False)
         return p
 

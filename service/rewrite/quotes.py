@@ -87,15 +87,18 @@ def quote_recall(source: str, output: str) -> tuple[float, list[str]]:
 
 
 def moved_into_quotes(source: str, output: str) -> list[str]:
-    """The output's quotations that carry content words its source has only outside quotation marks (an
-    attribution put in the speaker's mouth, a phrase of the writer's presented as said). A span whose content words
-    are all capitalised is a title ("Team of Rivals: The Political Genius of Abraham Lincoln"), not speech. The
-    source's marks are read leniently (``_said_leniently``), so only words it certainly did not quote count."""
+    """The output's quotations (``MIN_WORDS`` or more) that carry content words its source has only outside
+    quotation marks (an attribution put in the speaker's mouth, the writer's words presented as said). A span
+    whose content words are all capitalised is a title ("Team of Rivals: The Political Genius of Abraham
+    Lincoln"), not speech. The source's marks are read leniently (``_said_leniently``), so only words it
+    certainly did not quote count."""
     said = {w for a, b in _said_leniently(source) for w in words(source[a:b])}
     outside = set(words(source)) - said - STOPWORDS
     moved = []
     for a, b in quoted_spans(output):
         quote = output[a:b]
+        if len(words(quote)) < MIN_WORDS:
+            continue  # a phrase the sentence uses ("bit rot"), not speech
         content = [w for w in _AS_WRITTEN.findall(quote) if w.lower() not in STOPWORDS]
         if content and all(w[0].isupper() for w in content):
             continue  # a title

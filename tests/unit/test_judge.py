@@ -80,6 +80,9 @@ def test_a_pair_judged_before_is_not_asked_again() -> None:
     assert len(llm.prompts) == 2  # a retry's repeated sentences cost no call
     assert judge.probability(SOURCE + " More.", "A ferry will run.") == pytest.approx(0.7)  # another source
     assert len(llm.prompts) == 3
+    fresh = ClaimJudge(lambda: llm, PROMPT, memo_size=0)  # type: ignore[arg-type,return-value]
+    llm.replies += [yes(0.9), yes(0.8)]
+    assert [fresh.probability(SOURCE, "A ferry will run.") for _ in range(2)] == pytest.approx([0.9, 0.8])
 
 
 def test_auto_sends_only_the_unsure_claims_and_the_judge_decides_them() -> None:

@@ -92,7 +92,7 @@ def test_an_attribution_closed_into_the_quotation_is_caught() -> None:
     assert moved_into_quotes(OLKIN, moved) == [f"{SAID} Cathy Olkin is a mission scientist."]
     right = f'Cathy Olkin is a mission scientist. She said: "{SAID}"'
     assert moved_into_quotes(OLKIN, right) == []
-    # a phrase of the writer's presented as said
+    # the writer's words presented as said
     assert moved_into_quotes("The plan would cut costs, officials said.", 'Officials said: "The plan would cut costs."')
 
 
@@ -109,6 +109,8 @@ def test_an_attribution_closed_into_the_quotation_is_caught() -> None:
             "He said: “It’s such a simple thing to do but seems to work.",
             "He said: “It’s simple, but it seems to work.”",
         ),
+        # a phrase in quotation marks is a term the sentence uses, not speech
+        ("Archivists call this loss of old files bit rot.", 'Archivists call this "bit rot".'),
         # a title in quotation marks is not speech
         (
             "In 2005, historian Doris Kearns Goodwin wrote Team of Rivals: the Political Genius of Abraham Lincoln.",
