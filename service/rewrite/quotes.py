@@ -10,7 +10,9 @@ and headline quotes.
 A rewrite must also not put words inside quotation marks that its source has outside them: the model, asked to
 split "Cathy Olkin, a mission scientist, said: “Charon blew our socks off…", writes the attribution as a sentence
 of its own and closes the marks after it, so the speaker seems to say "Cathy Olkin is a mission scientist."
-(``moved_into_quotes``; the rewriter's check fails such a unit).
+(``moved_into_quotes``; the rewriter's check fails such a unit), nor change the words inside its own quotation
+marks ("overjoyed" as "very happy", "suggests" as "shows": ``reworded_quotes``); it may report speech in its own
+words without them.
 
 Used by the rewrite eval to measure how many of the source's quotations a rewrite keeps word for word, and, when
 ``RewritePolicy.keep_quotations`` is on (opt-in), by the rewrite: a sentence that is a quotation and its
@@ -29,6 +31,8 @@ ATTRIBUTION_WORDS = 6  # words outside the marks that still make a quotation sen
 _PARAGRAPH = re.compile(r"[^\n]+")
 _SINGLE_QUOTED = re.compile(r"(?<!\w)['‘]([^'‘’]+)['’](?!\w)")
 _AS_WRITTEN = re.compile(r"[^\W\d_][\w’'-]*")  # a word with its capital, if any
+_LOST = re.compile("[\u00c2-\u00f4][^\\w\\s]?\ufffd")  # a character lost in decoding, its lead byte read as a
+# letter ("sourceâ€\ufffd" for "source”"): a gap between words, not part of one
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -121,3 +125,15 @@ def _said_leniently(sentence: str) -> list[tuple[int, int]]:
             spans.append((0, i))
     spans += [m.span(1) for m in _SINGLE_QUOTED.finditer(sentence)]
     return spans
+
+
+def reworded_quotes(source: str, output: str) -> list[str]:
+    """The output's quotations (``MIN_WORDS`` or more) whose words are not the source's, in order: a speaker's
+    words changed, dropped from inside or added to."""
+    have = " " + " ".join(words(_LOST.sub(" ", source))) + " "
+    changed = []
+    for a, b in quoted_spans(output):
+        said = words(output[a:b])
+        if len(said) >= MIN_WORDS and " " + " ".join(said) + " " not in have:
+            changed.append(output[a:b].strip(' “”"'))
+    return changed

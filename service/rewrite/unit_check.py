@@ -2,7 +2,8 @@
 
 - nothing added: every output sentence is supported by the source sentence alone (the prompt keeps
   pronouns as written, so a name the sentence does not contain is an addition, however likely);
-- nothing put in a speaker's mouth: no words the sentence has outside quotation marks go inside them;
+- nothing put in a speaker's mouth: no words the sentence has outside quotation marks go inside them, and the
+  words inside the output's quotation marks are the sentence's, in order;
 - nothing dropped: the output supports the source sentence (the checker in the reverse direction), and
   every name, number, date and quote of the source sentence occurs in it;
 - easier: the output is shorter per sentence or simpler in words than its source.
@@ -17,7 +18,7 @@ import textstat
 
 from service.fidelity.checker import FidelityChecker
 from service.fidelity.report import ClaimVerdict
-from service.rewrite.quotes import moved_into_quotes
+from service.rewrite.quotes import moved_into_quotes, reworded_quotes
 from service.text import STOPWORDS, acronym_expansions, proper_nouns, sentences, words
 from service.units import written_out
 
@@ -62,7 +63,8 @@ class RewritePolicy:
     # fails one it reads below the rewrite decision's bar (judged.json ``judge_passes``): word overlap passes a
     # reversed or garbled sentence in the source's own words (docs/fidelity.md, "Rewrites the check passed")
     quotes_as_said: bool = True  # an output that puts words the sentence has outside quotation marks inside them
-    # (an attribution closed into the quotation) fails (service/rewrite/quotes.py ``moved_into_quotes``)
+    # (an attribution closed into the quotation), or changes the words inside its quotation marks, fails
+    # (service/rewrite/quotes.py ``moved_into_quotes``, ``reworded_quotes``)
 
 
 SWITCHES = (
@@ -81,6 +83,7 @@ class UnitCheck:
     unsupported: list[ClaimVerdict] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # names, numbers, dates, quotes the output lost
     misquoted: list[str] = field(default_factory=list)  # output quotations carrying words said outside the marks
+    reworded: list[str] = field(default_factory=list)  # output quotations whose words are not the sentence's
     uncovered: bool = False  # the output as a whole does not support the source sentence
     harder: bool = False
     too_long: list[str] = field(default_factory=list)  # output sentences over the level's words per sentence
@@ -88,13 +91,18 @@ class UnitCheck:
     @property
     def failed(self) -> bool:
         """A fidelity problem: something added or dropped (being no easier is a problem, not a failure)."""
-        return bool(self.unsupported or self.missing or self.uncovered or self.misquoted)
+        return bool(self.unsupported or self.missing or self.uncovered or self.misquoted or self.reworded)
 
     def problems(self) -> list[str]:
         out = [f'"{c.text}" says something the sentence does not' for c in self.unsupported]
         if self.missing:
             out.append("it leaves out " + ", ".join(f'"{m}"' for m in self.missing))
         out += [f'it puts "{q}" inside quotation marks: only the speaker\'s words go there' for q in self.misquoted]
+        out += [
+            f'it changes the words inside quotation marks ("{q}"): keep the speaker\'s words as said, or report them '
+            "without the marks"
+            for q in self.reworded
+        ]
         if self.uncovered:
             out.append("it does not say everything the sentence says")
         if self.harder:
@@ -110,7 +118,7 @@ class UnitCheck:
     def score(self) -> int:
         """Fewer is better: how a retry is compared with the first attempt."""
         return (
-            2 * (len(self.unsupported) + len(self.missing) + len(self.misquoted) + self.uncovered)
+            2 * (len(self.unsupported) + len(self.missing) + len(self.misquoted) + len(self.reworded) + self.uncovered)
             + self.harder
             + len(self.too_long)
         )
@@ -169,10 +177,12 @@ def check_unit(
     uncovered = False
     if policy.check_coverage:
         uncovered = bool(checker.check(output, sentence, kind="rewrite").unsupported)
+    moved = moved_into_quotes(sentence, output) if policy.quotes_as_said else []
     check = UnitCheck(
         unsupported=forward.unsupported,
         missing=missing_facts(sentence, output),
-        misquoted=moved_into_quotes(sentence, output) if policy.quotes_as_said else [],
+        misquoted=moved,
+        reworded=[q for q in reworded_quotes(sentence, output) if q not in moved] if policy.quotes_as_said else [],
         uncovered=uncovered,
         harder=policy.require_easier and harder(sentence, output),
         too_long=[s.text for s in sentences(output) if len(words(s.text)) > limit] if policy.require_easier else [],

@@ -9,7 +9,14 @@ import pytest
 from service import app as app_module
 from service.fidelity.checker import FidelityChecker
 from service.prompts import load_prompt
-from service.rewrite.quotes import moved_into_quotes, quotation_sentence, quotations, quote_recall, quoted_spans
+from service.rewrite.quotes import (
+    moved_into_quotes,
+    quotation_sentence,
+    quotations,
+    quote_recall,
+    quoted_spans,
+    reworded_quotes,
+)
 from service.rewrite.service import RewriteService
 from service.rewrite.unit_check import RewritePolicy, check_unit
 from service.rewrite.units import split_units
@@ -129,3 +136,34 @@ def test_the_rewriters_check_fails_a_moved_attribution_unless_the_rule_is_off() 
     assert check.failed and any("inside quotation marks" in p for p in check.problems())
     check, _ = check_unit(checker, OLKIN, moved, RewritePolicy(judge_passes=False, quotes_as_said=False))
     assert not check.misquoted
+
+
+CHARLES = (
+    "In a statement, Prince Charles said: “Both my wife and I are overjoyed at the arrival of my first grandchild."
+)
+
+
+def test_a_quotation_with_its_words_changed_is_caught_and_speech_reported_without_marks_is_not() -> None:
+    changed = "Prince Charles said: “Both my wife and I are very happy at the arrival of my first grandchild."
+    assert reworded_quotes(CHARLES, changed) == [changed.split("“")[1]]
+    added = "Obama said: “You should feel encouraged that social attitudes are changing.”"
+    assert reworded_quotes("Obama also said: “You should feel encouraged social attitudes are changing.", added)
+    cut = "Prince Charles said: “Both my wife and I are overjoyed at the arrival.”"
+    assert reworded_quotes(CHARLES, cut) == []  # cut short inside the marks: still the words as said, in order
+    assert (
+        reworded_quotes(CHARLES, "Prince Charles said he and his wife were very happy about his first grandchild.")
+        == []
+    )
+    # a character lost in decoding ("sourceâ€\ufffd" for "source”") is a gap, not part of the word before it
+    lost = "The FAO plans a conference on “this valuable food sourceâ€\ufffd in 2013."
+    assert reworded_quotes(lost, 'The FAO plans a conference on "this valuable food source" in 2013.') == []
+
+
+def test_the_rewriters_check_fails_a_reworded_quotation_with_its_own_reason() -> None:
+    checker = FidelityChecker(FakeEmbedder(dim=256))
+    changed = "Prince Charles said: “Both my wife and I are very happy at the arrival of my first grandchild.”"
+    check, _ = check_unit(checker, CHARLES, changed, RewritePolicy(judge_passes=False))
+    assert check.failed and any("changes the words inside quotation marks" in p for p in check.problems())
+    moved = f'Cathy Olkin said: "{SAID} Cathy Olkin is a mission scientist."'
+    check, _ = check_unit(checker, OLKIN, moved, RewritePolicy(judge_passes=False))
+    assert check.misquoted and not check.reworded  # one quotation, one reason
