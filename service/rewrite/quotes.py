@@ -85,8 +85,7 @@ def quotation_sentence(start: int, end: int, spans: list[tuple[int, int]], text:
 def quote_recall(source: str, output: str) -> tuple[float, list[str]]:
     """Share of the source's quotations whose words the output keeps, in order, and the ones it changed."""
     wanted = quotations(source)
-    have = " " + " ".join(words(output)) + " "
-    changed = [q for q in wanted if " " + " ".join(words(q)) + " " not in have]
+    changed = [q for q in wanted if not _in_order(q, output)]
     return (1.0 - len(changed) / len(wanted)) if wanted else 1.0, changed
 
 
@@ -99,15 +98,12 @@ def moved_into_quotes(source: str, output: str) -> list[str]:
     said = {w for a, b in _said_leniently(source) for w in words(source[a:b])}
     outside = set(words(source)) - said - STOPWORDS
     moved = []
-    for a, b in quoted_spans(output):
-        quote = output[a:b]
-        if len(words(quote)) < MIN_WORDS:
-            continue  # a phrase the sentence uses ("bit rot"), not speech
+    for quote in quotations(output):
         content = [w for w in _AS_WRITTEN.findall(quote) if w.lower() not in STOPWORDS]
         if content and all(w[0].isupper() for w in content):
             continue  # a title
         if outside & set(words(quote)):
-            moved.append(quote.strip(' “”"'))
+            moved.append(quote)
     return moved
 
 
@@ -130,10 +126,10 @@ def _said_leniently(sentence: str) -> list[tuple[int, int]]:
 def reworded_quotes(source: str, output: str) -> list[str]:
     """The output's quotations (``MIN_WORDS`` or more) whose words are not the source's, in order: a speaker's
     words changed, dropped from inside or added to."""
-    have = " " + " ".join(words(_LOST.sub(" ", source))) + " "
-    changed = []
-    for a, b in quoted_spans(output):
-        said = words(output[a:b])
-        if len(said) >= MIN_WORDS and " " + " ".join(said) + " " not in have:
-            changed.append(output[a:b].strip(' “”"'))
-    return changed
+    source = _LOST.sub(" ", source)
+    return [quote for quote in quotations(output) if not _in_order(quote, source)]
+
+
+def _in_order(part: str, text: str) -> bool:
+    """The words of ``part`` occur in ``text`` as one run, in order (marks and case aside)."""
+    return f" {' '.join(words(part))} " in f" {' '.join(words(text))} "
