@@ -3,6 +3,7 @@
     .venv-train/bin/python -m training.judge_probe extract train          # hidden states of the judge-train pairs
     .venv-train/bin/python -m training.judge_probe extract frank-valid    # ... of every FRANK valid claim
     .venv-train/bin/python -m training.judge_probe fit --test frank-valid
+    .venv-train/bin/python -m training.judge_probe in-split frank-valid   # diagnostic: fitted on FRANK valid itself
 
 Optional work (torch, and ``../shared/datasets`` for the training pairs); measured, not part of newsdesk's
 checks (docs/fidelity.md, "The judge's hidden state"). ``extract`` runs the bundled GGUF model, dequantised, in
@@ -194,6 +195,30 @@ def fit(test: str | None, forced: float | None = None) -> dict[str, Any]:
     return report
 
 
+def in_split(name: str) -> None:
+    """Diagnostic: the probe fitted on a FRANK split itself, out of fold by article, on the claims whose label is
+    exact (every claim of a consistent summary; one-sentence summaries), scored like ``fit --test``."""
+    h, _, rows = load(name)
+    fold = np.array([int(hashlib.md5(r["key"].split(":")[0].encode()).hexdigest(), 16) % 5 for r in rows])
+    summaries: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        summaries.setdefault(r["key"].split("#")[0], []).append(i)
+    y = np.array([r["label"] for r in rows])
+    exact = np.array([r["label"] == 1 or len(summaries[r["key"].split("#")[0]]) == 1 for r in rows])
+    x = (h - h.mean(0)) / (h.std(0) + 1e-6)
+    for penalty in (0.1, 1.0, 10.0):
+        score = np.zeros(len(rows))
+        for k in range(5):
+            w, b = logistic(x[(fold != k) & exact], y[(fold != k) & exact], penalty)
+            score[fold == k] = x[fold == k] @ w + b
+        for group in sorted({r["group"] for r in rows}):
+            ixs = [ix for ix in summaries.values() if rows[ix[0]]["group"] == group]
+            label = [rows[ix[0]]["label"] for ix in ixs]
+            judge = auc([min(rows[i]["judge"] for i in ix) for ix in ixs], label)
+            probe = auc([min(score[i] for i in ix) for ix in ixs], label)
+            print(f"{name} penalty {penalty:g} {group}: judge {judge:.3f}, probe out of fold {probe:.3f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="command", required=True)
@@ -203,9 +228,13 @@ def main() -> None:
     ft = sub.add_parser("fit")
     ft.add_argument("--test", choices=["frank-valid", "frank-test"])
     ft.add_argument("--penalty", type=float, help="use this penalty instead of the cross-validated one")
+    cv = sub.add_parser("in-split")
+    cv.add_argument("set", choices=["frank-valid", "frank-test"])
     args = ap.parse_args()
     if args.command == "extract":
         extract(args.set, args.threads)
+    elif args.command == "in-split":
+        in_split(args.set)
     else:
         report = fit(args.test, args.penalty)
         (OUT / "report.json").write_text(json.dumps(report, indent=1, default=str))
