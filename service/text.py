@@ -150,27 +150,41 @@ def spelled_out(tokens: list[str]) -> list[str]:
 _SCOPE_SKIP = frozenset({"yet", "already", "even", "still", "ever", "always", "really", "necessarily", "only"})
 
 
+def _opens_clause(before: str) -> bool:
+    """Whether a word after ``before`` opens a clause: the sentence's start, a colon, or an opening quotation
+    mark ("He said: “Seek out people…”", "…the job: Expect to…")."""
+    before = before.rstrip()
+    if not before or before[-1] == ":":
+        return True
+    return before[-1] in "\"“‘'" and (len(before) == 1 or before[-2].isspace() or before[-2] in "(:")
+
+
 def proper_nouns(text: str, sentence_initial: bool = True) -> set[str]:
     """Lower-cased capitalised words (names, places, organisations). A word that starts a sentence
     counts only with ``sentence_initial``, when it is not a common word, and when the parser's tagger does not
     read it as a verb, adjective, adverb, function word or plural noun ("Metz posted…", "Paris said…" and "Dutch
-    police said…", not "Fewer people…", "Putting it on the map…" or "Critics say…")."""
+    police said…", not "Fewer people…", "Putting it on the map…" or "Critics say…"). A word that opens a clause
+    after a colon or an opening quotation mark is read the same way ("…the job: Expect to…")."""
     found: set[str] = set()
     for span in sentences(text):
-        tokens = _WORD.findall(span.text)
+        matches = list(_WORD.finditer(span.text))
+        openings = [m for i, m in enumerate(matches) if i == 0 or _opens_clause(span.text[: m.start()])]
         found.update(
-            t.lower() for t in tokens[1:] if t[:1].isupper() and not t.isupper() and not _I_CONTRACTION.match(t)
-        )
-        if (
-            sentence_initial
-            and tokens
-            and tokens[0][:1].isupper()
-            and tokens[0].lower() not in STOPWORDS
-            and tokens[0].lower() not in found
-            and zipf(tokens[0].lower()) < 5
-            and (bool(same_place(tokens[0].lower())) or not opens_with_common_word(span.text))
-        ):
-            found.add(tokens[0].lower())
+            m.group().lower()
+            for m in matches
+            if m not in openings and m.group()[:1].isupper() and not m.group().isupper()
+            and not _I_CONTRACTION.match(m.group())
+        )  # fmt: skip
+        for m in openings if sentence_initial else []:
+            word = m.group()
+            if (
+                word[:1].isupper()
+                and word.lower() not in STOPWORDS
+                and word.lower() not in found
+                and zipf(word.lower()) < 5
+                and (bool(same_place(word.lower())) or not opens_with_common_word(span.text[m.start() :]))
+            ):
+                found.add(word.lower())
     return found
 
 

@@ -81,6 +81,14 @@ def test_a_sentence_opening_word_is_not_a_name_when_the_tagger_reads_a_common_wo
     assert proper_nouns("Dutch police said no.") == {"dutch"}  # a nationality, whatever the tagger says
 
 
+def test_a_word_opening_a_quotation_or_a_clause_after_a_colon_is_read_as_a_first_word() -> None:
+    assert proper_nouns("He said: “Seek out people who know the job.”") == set()
+    assert proper_nouns("The advice for the job: Expect to work late.") == set()
+    assert proper_nouns("Cathy Olkin said: “Charon just blew our socks off.”") == {"cathy", "olkin", "charon"}
+    assert proper_nouns("“Obama will visit Paris,” said Jones.") == {"obama", "paris", "jones"}
+    assert proper_nouns("Jones' dog chased 'Rex' home.") == {"jones", "rex"}  # a closing apostrophe opens nothing
+
+
 def test_number_value_reads_digits_and_cardinal_words_alike() -> None:
     assert [number_value(w) for w in ("two", "2m", "6,442", "1.5", "forty", "dozen")] == [
         "2", "2", "6442", "1.5", "40", "12"
