@@ -168,14 +168,14 @@ def proper_nouns(text: str, sentence_initial: bool = True) -> set[str]:
     found: set[str] = set()
     for span in sentences(text):
         matches = list(_WORD.finditer(span.text))
-        openings = [m for i, m in enumerate(matches) if i == 0 or _opens_clause(span.text[: m.start()])]
+        opening = [i == 0 or _opens_clause(span.text[: m.start()]) for i, m in enumerate(matches)]
         found.update(
             m.group().lower()
-            for m in matches
-            if m not in openings and m.group()[:1].isupper() and not m.group().isupper()
+            for m, opens in zip(matches, opening, strict=True)
+            if not opens and m.group()[:1].isupper() and not m.group().isupper()
             and not _I_CONTRACTION.match(m.group())
         )  # fmt: skip
-        for m in openings if sentence_initial else []:
+        for m in [m for m, opens in zip(matches, opening, strict=True) if opens] if sentence_initial else []:
             word = m.group()
             if (
                 word[:1].isupper()
