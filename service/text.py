@@ -175,10 +175,12 @@ def proper_nouns(text: str, sentence_initial: bool = True) -> set[str]:
             if not opens and m.group()[:1].isupper() and not m.group().isupper()
             and not _I_CONTRACTION.match(m.group())
         )  # fmt: skip
-        for m in [m for m, opens in zip(matches, opening, strict=True) if opens] if sentence_initial else []:
+        for i, m in enumerate(matches) if sentence_initial else []:
             word = m.group()
             if (
-                word[:1].isupper()
+                opening[i]
+                and word[:1].isupper()
+                and (i == 0 or not word.isupper())  # an acronym inside a sentence is no name, as elsewhere
                 and word.lower() not in STOPWORDS
                 and word.lower() not in found
                 and zipf(word.lower()) < 5

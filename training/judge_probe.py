@@ -29,6 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from service.evals.metrics import roc_auc
+
 PROJECT = Path(__file__).resolve().parents[1]
 OUT = PROJECT / "data" / "judge-probe"
 GGUF = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
@@ -42,11 +44,12 @@ SAMPLE = 6000
 def items(name: str) -> list[dict[str, Any]]:
     """(key, source, claim) and labels: the judge-train pairs, or a FRANK split's claims on their windows."""
     if name == "train":
+        from service.prompts import load_prompt
         from training.judge_labels import labels_path, sample
         from training.pairs import build
         from training.teacher import pair_key, read_labels
 
-        labels = read_labels(labels_path(2))
+        labels = read_labels(labels_path(load_prompt(PROJECT / "prompts", "fidelity-claim").version))
         rows = []
         for p in sample(build(PROJECT.parent / "shared" / "datasets", "train"), SAMPLE):
             key = pair_key(p.premise, p.claim)
@@ -54,13 +57,14 @@ def items(name: str) -> list[dict[str, Any]]:
                 rows.append({"key": key, "source": p.premise, "claim": p.claim, "label": p.label,
                              "judge": labels[key]["judge"], "group": p.source.split("-")[0]})  # fmt: skip
         return rows
+    from bench.judge_claims import cache_path
     from service.evals.frank import load_frank
     from service.fidelity.claim_judge import WINDOW_WORDS, window_for
     from service.settings import load_settings
 
     split = name.removeprefix("frank-")
     articles = {r.id: r.article for r in load_frank(load_settings().datasets_dir, split=split)}
-    judged = PROJECT / "evals" / "datasets" / "judged" / f"judge-frank-{split}-window-v2.jsonl"
+    judged = cache_path(name, "window")  # the judge's readings for the current judge prompt
     rows = []
     for r in (json.loads(line) for line in judged.read_text().splitlines() if line.strip()):
         for i, (claim, p) in enumerate(zip(r["claims"], r["judge"], strict=True)):
@@ -132,10 +136,7 @@ def load(name: str) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]]]:
 
 
 def auc(score: Any, label: Any) -> float:
-    s, y = np.asarray(score, dtype=float), np.asarray(label)
-    pos, neg = s[y == 1], s[y == 0]
-    ranks = np.argsort(np.argsort(np.concatenate([pos, neg]))) + 1
-    return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / len(pos) / len(neg))
+    return roc_auc([float(v) for v in score], [bool(v) for v in label])
 
 
 def logistic(x: np.ndarray, y: np.ndarray, penalty: float) -> tuple[np.ndarray, float]:

@@ -87,6 +87,7 @@ def test_a_word_opening_a_quotation_or_a_clause_after_a_colon_is_read_as_a_first
     assert proper_nouns("Cathy Olkin said: “Charon just blew our socks off.”") == {"cathy", "olkin", "charon"}
     assert proper_nouns("“Obama will visit Paris,” said Jones.") == {"obama", "paris", "jones"}
     assert proper_nouns("Jones' dog chased 'Rex' home.") == {"jones", "rex"}  # a closing apostrophe opens nothing
+    assert proper_nouns("Bobby Flay wed a star of Law & Order: SVU.") == {"bobby", "flay", "law", "order"}  # no acronym
 
 
 def test_number_value_reads_digits_and_cardinal_words_alike() -> None:
