@@ -17,6 +17,10 @@ _MOJIBAKE = re.compile(
     "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
     "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,2}"
 )
+# The same, read by a decoder that replaced the byte Windows-1252 leaves undefined: "â€" and U+FFFD. After
+# E2 80 the lost byte is one of 81, 8D, 8F, 90, 9D, and of those only 9D ("”") is punctuation running text uses
+# (the others are a space, two invisible joiners and a rare hyphen); "â€�" itself never means anything.
+_LOSSY_CLOSING_QUOTE = "\u00e2\u20ac\ufffd"
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
@@ -43,7 +47,8 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
 
 def repair_mojibake(text: str) -> str:
     """Undo UTF-8 read as Windows-1252, sequence by sequence; a sequence that does not decode back to one
-    character is left as it is (so "Âge" or "é" written on purpose stay)."""
+    character is left as it is (so "Âge" or "é" written on purpose stay). "â€�", whose last byte was lost,
+    is the closing quotation mark."""
 
     def back(match: re.Match[str]) -> str:
         try:  # cp1252 leaves five bytes undefined; readers pass those through as the same code point
@@ -53,7 +58,9 @@ def repair_mojibake(text: str) -> str:
             return match.group()
         return fixed if len(fixed) == 1 else match.group()
 
-    return _MOJIBAKE.sub(back, text) if max(text, default="\u0000") >= "\u00c2" else text
+    if max(text, default="\u0000") < "\u00c2":
+        return text
+    return _MOJIBAKE.sub(back, text).replace(_LOSSY_CLOSING_QUOTE, "\u201d")
 
 
 def _finish(text: str, name: str) -> str:

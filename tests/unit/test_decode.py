@@ -43,3 +43,11 @@ def test_utf8_once_read_as_windows_1252_is_repaired_and_real_accents_are_kept() 
     assert repair_mojibake("Âge d’or, naïve, São Paulo") == "Âge d’or, naïve, São Paulo"
     text, _ = decode_bytes(broken.encode("utf-8"), "a.txt")
     assert "Google’s" in text
+
+
+def test_a_closing_quotation_mark_whose_last_byte_was_lost_is_repaired() -> None:
+    # "”" is E2 80 9D; Windows-1252 leaves 9D undefined, so a lossy reader wrote U+FFFD in its place
+    broken = "â€œI know itâ€™s taboo, but why not?â€\ufffd, Redzepi has said."
+    assert repair_mojibake(broken) == "“I know it’s taboo, but why not?”, Redzepi has said."
+    text, _ = decode_bytes(broken.encode("utf-8"), "a.txt")
+    assert "why not?”," in text
