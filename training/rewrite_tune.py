@@ -1,0 +1,249 @@
+"""A LoRA adapter that teaches the embedded model the editors' sentence rewrites, exported for llama.cpp.
+
+    .venv/bin/python -m training.rewrite_pairs                      # the pairs (data/rewrite-tune/pairs.jsonl)
+    .venv-train/bin/python -m training.rewrite_tune train --epochs 1 --run e1
+    .venv-train/bin/python -m training.rewrite_tune export --run e1 [--rank 8]   # -> e1/adapter.gguf
+    .venv-train/bin/python -m training.rewrite_tune compare --run e1   # torch and llama.cpp read the adapter alike
+
+Optional work (torch, peft, gguf; the pairs come from ``../shared``). ``train`` loads the bundled GGUF model,
+dequantised, in torch (bf16 autocast, two threads) and trains a rank-16 LoRA on every linear layer of every
+block, the loss on the reply tokens only, on the pairs' ``train`` split rendered exactly as newsdesk renders
+them (``prompts/rewrite-sentence-tuned.toml``, level `plain`, the sentence's hard words named), and prints the
+``dev`` split's loss after each epoch. Resumable: a checkpoint (adapter and optimiser) every ``SAVE_EVERY`` steps
+in the run's folder (``data/rewrite-tune/<run>/ckpt``; the same command resumes). ``export`` writes the adapter
+in llama.cpp's GGUF LoRA format (each base tensor's ``.lora_a`` and ``.lora_b``, f16, and
+``adapter.lora.alpha``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import time
+from pathlib import Path
+from typing import Any
+
+PROJECT = Path(__file__).resolve().parents[1]
+OUT = PROJECT / "data" / "rewrite-tune"  # the pairs
+RUN = OUT  # a run's checkpoints, adapter and export (``--run``)
+GGUF = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+RANK, ALPHA = 16, 32
+TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+GGUF_NAMES = {"self_attn.q_proj": "attn_q", "self_attn.k_proj": "attn_k", "self_attn.v_proj": "attn_v",
+              "self_attn.o_proj": "attn_output", "mlp.gate_proj": "ffn_gate", "mlp.up_proj": "ffn_up",
+              "mlp.down_proj": "ffn_down"}  # fmt: skip
+BATCH, LR, WARMUP, SAVE_EVERY = 4, 2e-4, 8, 20
+
+
+def messages(row: dict[str, Any]) -> list[dict[str, str]]:
+    from service.prompts import load_prompt
+    from service.rewrite.service import LEVELS
+
+    prompt = load_prompt(PROJECT / "prompts", "rewrite-sentence-tuned")
+    hard = row["hard"]
+    named = f"Hard words to replace with common words that mean the same: {', '.join(hard)}.\n" if hard else ""
+    return list(prompt.render(level=LEVELS["plain"], problems="", hard=named, sentence=row["sentence"]))
+
+
+def encode(tok: Any, row: dict[str, Any]) -> tuple[list[int], int]:
+    """The token ids of prompt and reply (with the turn's end), and where the reply starts."""
+    chat = messages(row)
+    prompt = tok.apply_chat_template(chat, add_generation_prompt=True)
+    prompt = list(prompt["input_ids"] if hasattr(prompt, "keys") else prompt)
+    reply = tok.encode(row["rewrite"] + "<|im_end|>", add_special_tokens=False)
+    return prompt + reply, len(prompt)
+
+
+def load_model() -> tuple[Any, Any]:
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(PROJECT / "data" / "models", gguf_file=GGUF)
+    model = AutoModelForCausalLM.from_pretrained(PROJECT / "data" / "models", gguf_file=GGUF, dtype=torch.float32)
+    config = LoraConfig(r=RANK, lora_alpha=ALPHA, target_modules=list(TARGETS), lora_dropout=0.05)
+    return tok, get_peft_model(model, config)
+
+
+def batch_loss(model: Any, batch: list[tuple[list[int], int]]) -> Any:
+    """Mean cross-entropy over the reply tokens of a right-padded batch; the vocabulary projection is applied
+    to those positions only."""
+    import torch
+
+    width = max(len(ids) for ids, _ in batch)
+    ids = torch.zeros(len(batch), width, dtype=torch.long)
+    mask = torch.zeros(len(batch), width, dtype=torch.long)
+    for i, (seq, _) in enumerate(batch):
+        ids[i, : len(seq)] = torch.tensor(seq)
+        mask[i, : len(seq)] = 1
+    rows, cols, targets = [], [], []
+    for i, (seq, start) in enumerate(batch):
+        for j in range(start, len(seq)):
+            rows.append(i), cols.append(j - 1), targets.append(seq[j])
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        hidden = model.base_model.model.model(input_ids=ids, attention_mask=mask).last_hidden_state
+        logits = model.base_model.model.lm_head(hidden[rows, cols])
+    return torch.nn.functional.cross_entropy(logits.float(), torch.tensor(targets))
+
+
+def train(epochs: int) -> None:
+    import torch
+
+    torch.set_num_threads(int(os.environ.get("THREADS", "2")))
+    rows = [json.loads(line) for line in (OUT / "pairs.jsonl").read_text(encoding="utf-8").splitlines()]
+    tok, model = load_model()
+    data = {s: [encode(tok, r) for r in rows if r["split"] == s] for s in ("train", "dev")}
+    order = []
+    for epoch in range(epochs):
+        shuffled = list(range(len(data["train"])))
+        random.Random(epoch).shuffle(shuffled)
+        order += [shuffled[i : i + BATCH] for i in range(0, len(shuffled), BATCH)]
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=LR, weight_decay=0.0)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / WARMUP) * 0.5 * (1 + math.cos(math.pi * s / len(order)))
+    )
+    ckpt, first = RUN / "ckpt", 0
+    if (ckpt / "state.pt").exists():
+        state = torch.load(ckpt / "state.pt", weights_only=False)
+        model.load_state_dict(state["lora"], strict=False)
+        opt.load_state_dict(state["opt"]), sched.load_state_dict(state["sched"])
+        first = state["step"]
+        print(f"resumed at step {first}", flush=True)
+    per_epoch = len(order) // epochs
+    model.train()
+    started = time.time()
+    for step in range(first, len(order)):
+        loss = batch_loss(model, [data["train"][i] for i in order[step]])
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step(), sched.step(), opt.zero_grad()
+        print(f"step {step + 1}/{len(order)} loss {loss.item():.3f} {time.time() - started:.0f}s", flush=True)
+        done = step + 1
+        if done % SAVE_EVERY == 0 or done % per_epoch == 0 or done == len(order):
+            ckpt.mkdir(parents=True, exist_ok=True)
+            lora = {k: v for k, v in model.state_dict().items() if "lora_" in k}
+            state = {"lora": lora, "opt": opt.state_dict(), "sched": sched.state_dict(), "step": done}
+            torch.save(state, ckpt / "state.tmp")
+            (ckpt / "state.tmp").replace(ckpt / "state.pt")
+        if done % per_epoch == 0:
+            model.eval()
+            with torch.no_grad():
+                dev = [batch_loss(model, data["dev"][i : i + BATCH]).item() for i in range(0, len(data["dev"]), BATCH)]
+            print(f"epoch {done // per_epoch} dev loss {sum(dev) / len(dev):.3f}", flush=True)
+            model.train()
+    model.save_pretrained(RUN / "adapter")
+
+
+def truncate(a: Any, b: Any, rank: int) -> tuple[Any, Any]:
+    """The best rank-``rank`` approximation of the update ``b @ a`` (SVD of its small core), as (a, b)."""
+    import numpy as np
+
+    qb, rb = np.linalg.qr(b.astype(np.float64))  # b: (out, r)
+    qa, ra = np.linalg.qr(a.astype(np.float64).T)  # a: (r, in)
+    u, s, vt = np.linalg.svd(rb @ ra.T)
+    root = np.sqrt(s[:rank])
+    return ((vt[:rank].T * root).T @ qa.T), (qb @ (u[:, :rank] * root))
+
+
+def export(rank: int = RANK) -> None:
+    """The trained adapter (or, before training ends, the last checkpoint's) as a llama.cpp GGUF LoRA; with
+    ``rank`` below the trained one, each update is cut to its best approximation of that rank (a smaller
+    file; alpha scales by rank, so it is rescaled to keep the update's size)."""
+    import gguf
+    import numpy as np
+
+    saved = RUN / "adapter" / "adapter_model.safetensors"
+    if saved.exists():
+        from safetensors.numpy import load_file
+
+        tensors = load_file(str(saved))
+    else:
+        import torch
+
+        state = torch.load(RUN / "ckpt" / "state.pt", weights_only=False)["lora"]
+        tensors = {k: v.float().numpy() for k, v in state.items()}
+        print("from the checkpoint at step", torch.load(RUN / "ckpt" / "state.pt", weights_only=False)["step"])
+    writer = gguf.GGUFWriter(str(RUN / "adapter.gguf"), "qwen2")
+    writer.add_type(gguf.GGUFType.ADAPTER)
+    writer.add_string(gguf.Keys.Adapter.TYPE, "lora")
+    writer.add_float32(gguf.Keys.Adapter.LORA_ALPHA, float(ALPHA) * rank / RANK)
+    for name in sorted(tensors):
+        if ".lora_A." not in name:
+            continue
+        layer = int(name.split(".layers.")[1].split(".")[0])
+        module = next(v for k, v in GGUF_NAMES.items() if f".{k}." in name)
+        base = f"blk.{layer}.{module}.weight"
+        a, b = tensors[name], tensors[name.replace(".lora_A.", ".lora_B.")]  # (rank, in), (out, rank)
+        if rank < RANK:
+            a, b = truncate(a, b, rank)
+        writer.add_tensor(base + ".lora_a", a.astype(np.float16))
+        writer.add_tensor(base + ".lora_b", b.astype(np.float16))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    print(RUN / "adapter.gguf", (RUN / "adapter.gguf").stat().st_size)
+
+
+def compare(count: int) -> None:
+    """Greedy replies to the first ``count`` dev pairs from torch (the trained adapter on the dequantised model)
+    and from llama.cpp (the exported adapter on the quantised model, through newsdesk's own server and client):
+    the export is right when they mostly agree (the two read the base weights at different precisions)."""
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from service.llm.client import LLM
+    from service.llm.endpoint import Endpoint
+    from service.llm.local_server import LocalServer
+    from service.settings import load_settings
+
+    torch.set_num_threads(2)
+    rows = [json.loads(line) for line in (OUT / "pairs.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows = [r for r in rows if r["split"] == "dev"][:count]
+    tok = AutoTokenizer.from_pretrained(PROJECT / "data" / "models", gguf_file=GGUF)
+    base = AutoModelForCausalLM.from_pretrained(PROJECT / "data" / "models", gguf_file=GGUF, dtype=torch.float32)
+    model = PeftModel.from_pretrained(base, RUN / "adapter").eval()
+    server = LocalServer(load_settings(rewrite_adapter=RUN / "adapter.gguf"))
+    try:
+        info = server.ensure()
+        llm = LLM(Endpoint("local", info.base_url, "local", None, adapter=True), timeout_s=600)
+        same = 0
+        for row in rows:
+            prompt = tok.apply_chat_template(messages(row), add_generation_prompt=True, return_tensors="pt")
+            ids = prompt["input_ids"] if hasattr(prompt, "keys") else prompt
+            with torch.no_grad():
+                out = model.generate(input_ids=ids, max_new_tokens=80, do_sample=False)
+            mine = tok.decode(out[0, ids.shape[1] :], skip_special_tokens=True).strip()
+            served = "".join(llm.stream(messages(row), max_tokens=80, adapter=True)).strip()  # type: ignore[arg-type]
+            same += mine == served
+            print(json.dumps({"torch": mine, "llama.cpp": served}, ensure_ascii=False), flush=True)
+        print(f"{same} of {len(rows)} replies identical")
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("step", choices=["train", "export", "compare"])
+    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--count", type=int, default=8)
+    ap.add_argument("--rank", type=int, default=RANK, help="export: cut each update to this rank")
+    ap.add_argument("--run", default="", help="a run's folder under data/rewrite-tune (its own checkpoints)")
+    args = ap.parse_args()
+    global RUN
+    RUN = OUT / args.run if args.run else OUT
+    if args.step == "train":
+        train(args.epochs)
+    elif args.step == "export":
+        export(args.rank)
+    else:
+        compare(args.count)
+
+
+if __name__ == "__main__":
+    main()
