@@ -138,7 +138,4 @@ class Newsdesk:
             keep_quotations=self.settings.rewrite_keep_quotations,
             draws=self.settings.rewrite_draws,
         )
-        tuned = None
-        if self.settings.rewrite_adapter is not None:  # the adapter's own prompt, used where the server holds it
-            tuned = load_prompt(self.settings.prompts_dir, "rewrite-sentence-tuned")
-        return RewriteService(lambda: self.llm, self.checker, prompt, policy, tuned)
+        return RewriteService(lambda: self.llm, self.checker, prompt, policy)

@@ -145,12 +145,6 @@ class Settings(BaseSettings):
         description="Keep a sentence that is a quotation and its attribution as said, with no model call: the "
         "rewrite then never changes a speaker's words, and interview-heavy articles stay harder (docs/rewrite.md).",
     )
-    rewrite_adapter: Path | None = Field(
-        None,
-        description="A LoRA adapter (GGUF) for the embedded model that the rewrite turns on for its own requests, "
-        "with the short prompt it was trained on (prompts/rewrite-sentence-tuned.toml); every other request "
-        "reads the model as it is. Unset: the rewrite prompts the model with worked examples (docs/rewrite.md).",
-    )
     max_file_mb: float = Field(10.0, gt=0, description="Largest file or download accepted, in MB.")
     max_article_chars: int = Field(500_000, ge=1000, description="Longest article text accepted, in characters.")
     fetch_timeout_s: float = Field(15.0, gt=0, description="Time limit for fetching one URL, in seconds.")

@@ -102,7 +102,6 @@ class FakeLLM:
     def __init__(self, replies: list[str]) -> None:
         self.chat = RecordingChat(replies)
         self.samples: list[Any] = []  # the sampling of each ``stream`` call (None: the configured temperature)
-        self.adapters: list[bool] = []  # whether each ``stream`` call turned the server's adapter on
         self.endpoint = Endpoint("local", "http://fake/v1", "fake", None)
         self.timeout_s = 5.0
 
@@ -113,13 +112,10 @@ class FakeLLM:
     def langchain_model(self, **_: Any) -> Any:
         return self.chat.model
 
-    def stream(
-        self, messages: Sequence[Message], max_tokens: int | None = None, sample: Any = None, adapter: bool = False
-    ) -> Iterator[str]:
+    def stream(self, messages: Sequence[Message], max_tokens: int | None = None, sample: Any = None) -> Iterator[str]:
         from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
         self.samples.append(sample)
-        self.adapters.append(adapter)
         self.chat.prompts.append(
             [
                 {"system": SystemMessage, "assistant": AIMessage}.get(m["role"], HumanMessage)(m["content"])

@@ -2,17 +2,19 @@
 
     .venv/bin/python -m training.rewrite_pairs                      # the pairs (data/rewrite-tune/pairs.jsonl)
     .venv-train/bin/python -m training.rewrite_tune train --epochs 1 --run e1
-    .venv-train/bin/python -m training.rewrite_tune export --run e1 [--rank 8]   # -> e1/adapter.gguf
-    .venv-train/bin/python -m training.rewrite_tune compare --run e1   # torch and llama.cpp read the adapter alike
+    .venv-train/bin/python -m training.rewrite_tune export --run e1   # -> data/rewrite-tune/e1/adapter.gguf
 
 Optional work (torch, peft, gguf; the pairs come from ``../shared``). ``train`` loads the bundled GGUF model,
 dequantised, in torch (bf16 autocast, two threads) and trains a rank-16 LoRA on every linear layer of every
 block, the loss on the reply tokens only, on the pairs' ``train`` split rendered exactly as newsdesk renders
-them (``prompts/rewrite-sentence-tuned.toml``, level `plain`, the sentence's hard words named), and prints the
+them (``training/rewrite-sentence-tuned.toml``, level `plain`, the sentence's hard words named), and prints the
 ``dev`` split's loss after each epoch. Resumable: a checkpoint (adapter and optimiser) every ``SAVE_EVERY`` steps
 in the run's folder (``data/rewrite-tune/<run>/ckpt``; the same command resumes). ``export`` writes the adapter
 in llama.cpp's GGUF LoRA format (each base tensor's ``.lora_a`` and ``.lora_b``, f16, and
-``adapter.lora.alpha``).
+``adapter.lora.alpha``). Measured, not shipped: docs/rewrite.md, "A writer tuned on the editors' rewrites";
+commit b12113a holds the serving it was measured with (the adapter loaded off in newsdesk's llama.cpp server
+and turned on per request, ``NEWSDESK_REWRITE_ADAPTER``) and a ``compare`` step (torch's and llama.cpp's
+greedy replies to the ``dev`` pairs: 4 of 5 identical).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ def messages(row: dict[str, Any]) -> list[dict[str, str]]:
     from service.prompts import load_prompt
     from service.rewrite.service import LEVELS
 
-    prompt = load_prompt(PROJECT / "prompts", "rewrite-sentence-tuned")
+    prompt = load_prompt(PROJECT / "training", "rewrite-sentence-tuned")
     hard = row["hard"]
     named = f"Hard words to replace with common words that mean the same: {', '.join(hard)}.\n" if hard else ""
     return list(prompt.render(level=LEVELS["plain"], problems="", hard=named, sentence=row["sentence"]))
@@ -138,21 +140,8 @@ def train(epochs: int) -> None:
     model.save_pretrained(RUN / "adapter")
 
 
-def truncate(a: Any, b: Any, rank: int) -> tuple[Any, Any]:
-    """The best rank-``rank`` approximation of the update ``b @ a`` (SVD of its small core), as (a, b)."""
-    import numpy as np
-
-    qb, rb = np.linalg.qr(b.astype(np.float64))  # b: (out, r)
-    qa, ra = np.linalg.qr(a.astype(np.float64).T)  # a: (r, in)
-    u, s, vt = np.linalg.svd(rb @ ra.T)
-    root = np.sqrt(s[:rank])
-    return ((vt[:rank].T * root).T @ qa.T), (qb @ (u[:, :rank] * root))
-
-
-def export(rank: int = RANK) -> None:
-    """The trained adapter (or, before training ends, the last checkpoint's) as a llama.cpp GGUF LoRA; with
-    ``rank`` below the trained one, each update is cut to its best approximation of that rank (a smaller
-    file; alpha scales by rank, so it is rescaled to keep the update's size)."""
+def export() -> None:
+    """The trained adapter (or, before training ends, the last checkpoint's) as a llama.cpp GGUF LoRA."""
     import gguf
     import numpy as np
 
@@ -170,7 +159,7 @@ def export(rank: int = RANK) -> None:
     writer = gguf.GGUFWriter(str(RUN / "adapter.gguf"), "qwen2")
     writer.add_type(gguf.GGUFType.ADAPTER)
     writer.add_string(gguf.Keys.Adapter.TYPE, "lora")
-    writer.add_float32(gguf.Keys.Adapter.LORA_ALPHA, float(ALPHA) * rank / RANK)
+    writer.add_float32(gguf.Keys.Adapter.LORA_ALPHA, float(ALPHA))
     for name in sorted(tensors):
         if ".lora_A." not in name:
             continue
@@ -178,8 +167,6 @@ def export(rank: int = RANK) -> None:
         module = next(v for k, v in GGUF_NAMES.items() if f".{k}." in name)
         base = f"blk.{layer}.{module}.weight"
         a, b = tensors[name], tensors[name.replace(".lora_A.", ".lora_B.")]  # (rank, in), (out, rank)
-        if rank < RANK:
-            a, b = truncate(a, b, rank)
         writer.add_tensor(base + ".lora_a", a.astype(np.float16))
         writer.add_tensor(base + ".lora_b", b.astype(np.float16))
     writer.write_header_to_file()
@@ -189,60 +176,15 @@ def export(rank: int = RANK) -> None:
     print(RUN / "adapter.gguf", (RUN / "adapter.gguf").stat().st_size)
 
 
-def compare(count: int) -> None:
-    """Greedy replies to the first ``count`` dev pairs from torch (the trained adapter on the dequantised model)
-    and from llama.cpp (the exported adapter on the quantised model, through newsdesk's own server and client):
-    the export is right when they mostly agree (the two read the base weights at different precisions)."""
-    import torch
-    from peft import PeftModel
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    from service.llm.client import LLM
-    from service.llm.endpoint import Endpoint
-    from service.llm.local_server import LocalServer
-    from service.settings import load_settings
-
-    torch.set_num_threads(2)
-    rows = [json.loads(line) for line in (OUT / "pairs.jsonl").read_text(encoding="utf-8").splitlines()]
-    rows = [r for r in rows if r["split"] == "dev"][:count]
-    tok = AutoTokenizer.from_pretrained(PROJECT / "data" / "models", gguf_file=GGUF)
-    base = AutoModelForCausalLM.from_pretrained(PROJECT / "data" / "models", gguf_file=GGUF, dtype=torch.float32)
-    model = PeftModel.from_pretrained(base, RUN / "adapter").eval()
-    server = LocalServer(load_settings(rewrite_adapter=RUN / "adapter.gguf"))
-    try:
-        info = server.ensure()
-        llm = LLM(Endpoint("local", info.base_url, "local", None, adapter=True), timeout_s=600)
-        same = 0
-        for row in rows:
-            prompt = tok.apply_chat_template(messages(row), add_generation_prompt=True, return_tensors="pt")
-            ids = prompt["input_ids"] if hasattr(prompt, "keys") else prompt
-            with torch.no_grad():
-                out = model.generate(input_ids=ids, max_new_tokens=80, do_sample=False)
-            mine = tok.decode(out[0, ids.shape[1] :], skip_special_tokens=True).strip()
-            served = "".join(llm.stream(messages(row), max_tokens=80, adapter=True)).strip()  # type: ignore[arg-type]
-            same += mine == served
-            print(json.dumps({"torch": mine, "llama.cpp": served}, ensure_ascii=False), flush=True)
-        print(f"{same} of {len(rows)} replies identical")
-    finally:
-        server.stop()
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("step", choices=["train", "export", "compare"])
-    ap.add_argument("--epochs", type=int, default=2)
-    ap.add_argument("--count", type=int, default=8)
-    ap.add_argument("--rank", type=int, default=RANK, help="export: cut each update to this rank")
+    ap.add_argument("step", choices=["train", "export"])
+    ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--run", default="", help="a run's folder under data/rewrite-tune (its own checkpoints)")
     args = ap.parse_args()
     global RUN
     RUN = OUT / args.run if args.run else OUT
-    if args.step == "train":
-        train(args.epochs)
-    elif args.step == "export":
-        export(args.rank)
-    else:
-        compare(args.count)
+    train(args.epochs) if args.step == "train" else export()
 
 
 if __name__ == "__main__":

@@ -101,17 +101,11 @@ class LLM:
             raise self._unavailable(exc) from None
 
     def stream(
-        self, messages: Sequence[Message], max_tokens: int | None = None, sample: Sampling | None = None,
-        adapter: bool = False,
-    ) -> Iterator[str]:  # fmt: skip
+        self, messages: Sequence[Message], max_tokens: int | None = None, sample: Sampling | None = None
+    ) -> Iterator[str]:
         """The answer piece by piece (about one token each); ``sample`` draws it at a temperature instead of
-        the configured one (a seed keeps the draw repeatable where the server honours it); ``adapter`` turns on
-        the embedded server's LoRA adapter for this request (only where ``endpoint.adapter``)."""
+        the configured one (a seed keeps the draw repeatable where the server honours it)."""
         extra: dict[str, Any] = {"temperature": sample.temperature, "seed": sample.seed} if sample else {}
-        if adapter:
-            if not self.endpoint.adapter:
-                raise LLMUnavailable(f"{self.endpoint.describe()}: no adapter is loaded")
-            extra["extra_body"] = {"lora": [{"id": 0, "scale": 1.0}]}
         chunks = self._create(messages, max_tokens, stream=True, **extra)
         yielded = False
         finished = False

@@ -2,12 +2,10 @@
 ``xllamacpp`` wheel (no compiler needed). Run as its own process by ``LocalServer``:
 
     python -m service.llm.embedded_server --model FILE --alias local --port P --ctx 4096 --threads 1 \
-        [--prompt-threads 2] [--speculative lookup] [--adapter FILE]
+        [--prompt-threads 2] [--speculative lookup]
 
 One slot (requests queue and are answered one at a time, never interrupted), prompt caching on (a prompt
-that shares its start with the previous one reuses the cached prefix). ``--adapter`` loads a LoRA adapter
-(GGUF) as adapter 0 without applying it: a request turns it on with ``"lora": [{"id": 0, "scale": 1.0}]``,
-every other request reads the model as it is. Stops on SIGTERM or SIGINT.
+that shares its start with the previous one reuses the cached prefix). Stops on SIGTERM or SIGINT.
 """
 
 from __future__ import annotations
@@ -29,7 +27,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--prompt-threads", type=int, default=0, help="threads for prompt processing (0 = --threads)")
     ap.add_argument("--speculative", choices=["off", "lookup"], default="off")
-    ap.add_argument("--adapter", default="", help="a LoRA adapter (GGUF), loaded off: requests turn it on")
     return ap.parse_args(argv)
 
 
@@ -48,9 +45,6 @@ def main(argv: list[str] | None = None) -> None:
     params.cpuparams.n_threads = args.threads
     params.cpuparams_batch.n_threads = args.prompt_threads or args.threads
     params.warmup = False
-    if args.adapter:
-        params.lora_adapters = [xllamacpp.CommonAdapterLoraInfo(args.adapter, 0.0)]  # off unless asked
-        params.lora_init_without_apply = True
     if args.speculative == "lookup":
         # prompt-lookup decoding: when the last LOOKUP_MATCH tokens occur earlier in the context, the tokens
         # that followed them there are proposed as a draft and verified in one batch

@@ -20,7 +20,6 @@ class Endpoint:
     base_url: str | None  # None: OpenAI's own; for "local", filled in once the server runs
     model: str
     api_key: SecretStr | None
-    adapter: bool = False  # the embedded server holds the rewrite's LoRA adapter (NEWSDESK_REWRITE_ADAPTER)
 
     def describe(self) -> str:
         where = self.base_url or "https://api.openai.com/v1"

@@ -19,8 +19,7 @@ def build_llm(settings: Settings, local: LocalServer | None = None) -> LLM:
     if endpoint.kind == "local":
         server = local or LocalServer(settings)
         identity = f"local:{server.model_path().name}"
-        info = server.ensure()
-        endpoint = replace(endpoint, base_url=info.base_url, adapter=bool(info.adapter))
+        endpoint = replace(endpoint, base_url=server.ensure().base_url)
     cache = ResponseCache(settings.llm_cache_dir, identity) if settings.llm_cache_dir is not None else None
     return LLM(
         endpoint,

@@ -40,7 +40,6 @@ class ServerInfo:
     port: int
     model: str
     runtime: str = "xllamacpp"
-    adapter: str = ""  # the LoRA adapter loaded (off until a request turns it on), or ""
 
     @property
     def base_url(self) -> str:
@@ -87,11 +86,7 @@ class LocalServer:
         with self._lock():
             model = str(self.model_path())
             running = self._read_state()
-            if (
-                running is not None
-                and (running.model, running.adapter) == (model, self.adapter_path())
-                and self._healthy(running)
-            ):
+            if running is not None and running.model == model and self._healthy(running):
                 self.info = running  # whatever its runtime: a new choice of runtime applies from the next start
             else:
                 self.info = self._start(model, resolve_runtime(self._settings))
@@ -106,16 +101,7 @@ class LocalServer:
         found = self._read_state()
         if found is None or not self._healthy(found):
             return None
-        return found if (found.model, found.adapter) == (str(self.model_path()), self.adapter_path()) else None
-
-    def adapter_path(self) -> str:
-        """The rewrite's LoRA adapter to load, or "" (none set, or a runtime that cannot load one)."""
-        path = self._settings.rewrite_adapter
-        if path is None or self._settings.local_runtime == "llama-cpp-python":
-            return ""
-        if not path.expanduser().is_file():
-            raise ConfigError(f"NEWSDESK_REWRITE_ADAPTER points at {path}, which is not a file")
-        return str(path.expanduser().resolve())
+        return found if found.model == str(self.model_path()) else None
 
     def stop(self) -> None:
         """This process is done with the server. The last process using it stops it; while others still
@@ -159,9 +145,8 @@ class LocalServer:
     def _start(self, model: str, runtime: str) -> ServerInfo:
         s = self._settings
         port = s.local_port or _free_port()
-        adapter = self.adapter_path()
         command = server_command(
-            runtime, model, port, s.local_ctx, s.local_threads, s.local_speculative, reading_threads(s), adapter
+            runtime, model, port, s.local_ctx, s.local_threads, s.local_speculative, reading_threads(s)
         )
         native = NativeRuntime(s)
         if runtime == "native" and not native.available():
@@ -171,7 +156,7 @@ class LocalServer:
             self._process = subprocess.Popen(
                 command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
             )
-        info = ServerInfo(self._process.pid, port, model, runtime, adapter)
+        info = ServerInfo(self._process.pid, port, model, runtime)
         deadline = time.monotonic() + s.local_startup_s
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -189,9 +174,8 @@ class LocalServer:
         try:
             data = json.loads(self.state_file.read_text())
             return ServerInfo(
-                int(data["pid"]), int(data["port"]), str(data["model"]), str(data.get("runtime", "xllamacpp")),
-                str(data.get("adapter", "")),
-            )  # fmt: skip
+                int(data["pid"]), int(data["port"]), str(data["model"]), str(data.get("runtime", "xllamacpp"))
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -230,15 +214,13 @@ def reading_threads(settings: Settings) -> int:
 
 
 def server_command(
-    runtime: str, model: str, port: int, ctx: int, threads: int, speculative: str = "off", prompt_threads: int = 0,
-    adapter: str = "",
-) -> list[str]:  # fmt: skip
+    runtime: str, model: str, port: int, ctx: int, threads: int, speculative: str = "off", prompt_threads: int = 0
+) -> list[str]:
     """The command that serves ``model`` on 127.0.0.1:``port``: llama.cpp's own server from xllamacpp (the
     prebuilt wheel, or under ``native`` the same server compiled for this CPU, which the environment puts
     first on the import path), or llama-cpp-python's server when that package is installed.
     ``speculative="lookup"`` turns on prompt-lookup decoding (draft tokens copied from the prompt);
-    ``prompt_threads`` (0 = ``threads``) reads prompts on that many threads while generation keeps ``threads``;
-    ``adapter`` loads a LoRA adapter that only requests asking for it apply."""
+    ``prompt_threads`` (0 = ``threads``) reads prompts on that many threads while generation keeps ``threads``."""
     reading = str(prompt_threads or threads)
     if runtime == "llama-cpp-python":
         if importlib.util.find_spec("llama_cpp") is None:
@@ -257,7 +239,7 @@ def server_command(
         sys.executable, "-m", "service.llm.embedded_server",
         "--model", model, "--alias", LOCAL_ALIAS, "--port", str(port), "--ctx", str(ctx), "--threads", str(threads),
         "--prompt-threads", reading, "--speculative", speculative,
-    ] + (["--adapter", adapter] if adapter else [])  # fmt: skip
+    ]  # fmt: skip
 
 
 def _terminate(pid: int, process: subprocess.Popen[bytes] | None) -> None:

@@ -43,13 +43,11 @@ LEVELS = {
 
 class RewriteService:
     def __init__(
-        self, llm: Callable[[], LLM], checker: FidelityChecker, prompt: Prompt, policy: RewritePolicy | None = None,
-        tuned_prompt: Prompt | None = None,
-    ) -> None:  # fmt: skip
+        self, llm: Callable[[], LLM], checker: FidelityChecker, prompt: Prompt, policy: RewritePolicy | None = None
+    ) -> None:
         self._llm = llm
         self._checker = checker
         self._prompt = prompt
-        self._tuned_prompt = tuned_prompt  # with the embedded server's LoRA adapter, when it holds one
         self.policy = policy or RewritePolicy()
 
     def rewrite(
@@ -190,11 +188,9 @@ class RewriteService:
     ) -> Iterator[str]:  # fmt: skip
         hard = hard_words(sentence) if self.policy.name_hard_words else []
         named = f"Hard words to replace with common words that mean the same: {', '.join(hard)}.\n" if hard else ""
-        tuned = self._tuned_prompt is not None and llm.endpoint.adapter
-        prompt = self._tuned_prompt if tuned and self._tuned_prompt is not None else self._prompt
-        messages = prompt.render(level=LEVELS[level], problems=problems, hard=named, sentence=sentence)
+        messages = self._prompt.render(level=LEVELS[level], problems=problems, hard=named, sentence=sentence)
         max_tokens = max(48, 3 * len(words(sentence)) + 24)
-        return llm.stream(messages, max_tokens=max_tokens, sample=sample, adapter=tuned)
+        return llm.stream(messages, max_tokens=max_tokens, sample=sample)
 
 
 def _usable(source: str, output: str, check: UnitCheck) -> bool:

@@ -133,23 +133,3 @@ def test_openai_path_replays_a_recorded_exchange() -> None:
     assert str(request.url) == "https://api.openai.com/v1/chat/completions"
     assert request.headers["authorization"] == "Bearer sk-test"
     assert json.loads(request.content)["model"] == "gpt-4o-mini"
-
-
-def test_a_stream_turns_the_servers_adapter_on_only_when_asked() -> None:
-    from dataclasses import replace
-
-    replies = [httpx2.Response(200, content=sse("ok"), headers=SSE) for _ in range(2)]
-    transport = ScriptedTransport(*replies)
-    llm, _ = make_llm(transport)
-    llm.endpoint = replace(llm.endpoint, adapter=True)
-    list(llm.stream(ASK, adapter=True))  # type: ignore[arg-type]
-    list(llm.stream(ASK))  # type: ignore[arg-type]
-    sent = [json.loads(r.content) for r in transport.requests]
-    assert sent[0]["lora"] == [{"id": 0, "scale": 1.0}]
-    assert "lora" not in sent[1]
-
-
-def test_asking_for_an_adapter_the_endpoint_lacks_is_an_error_not_a_silent_base_answer() -> None:
-    llm, _ = make_llm(ScriptedTransport(httpx2.Response(200, content=sse("ok"), headers=SSE)))
-    with pytest.raises(LLMUnavailable, match="no adapter"):
-        list(llm.stream(ASK, adapter=True))  # type: ignore[arg-type]

@@ -372,18 +372,3 @@ def test_the_rules_off_setting_names_every_switch() -> None:
 
     description = Settings.model_fields["rewrite_rules_off"].description or ""
     assert [s for s in SWITCHES if s not in description] == []
-
-
-@pytest.mark.parametrize("served", [True, False])
-def test_the_tuned_prompt_and_adapter_are_used_only_where_the_server_holds_the_adapter(served: bool) -> None:
-    from dataclasses import replace
-
-    llm = FakeLLM([PLAIN, PLAIN])
-    llm.endpoint = replace(llm.endpoint, adapter=served)
-    checker = FidelityChecker(FakeEmbedder(dim=256))
-    base, tuned = (load_prompt(ROOT / "prompts", name) for name in ("rewrite-sentence", "rewrite-sentence-tuned"))
-    service = RewriteService(lambda: llm, checker, base, RewritePolicy(retry=False), tuned)  # type: ignore[arg-type,return-value]
-    service.run(SOURCE.split(" Repairs")[0], "t")
-    assert llm.adapters == [served]
-    assert ("Rules:" in llm.prompts[0][0].content) is not served  # the tuned prompt's system text is short
-    assert (len(llm.prompts[0]) == 2) is served  # the tuned prompt has no worked examples

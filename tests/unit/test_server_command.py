@@ -36,10 +36,3 @@ def test_by_default_prompts_are_read_on_two_threads_where_two_cpus_are_usable(mo
     assert reading_threads(load_settings(local_prompt_threads=1)) == 1
     monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0})
     assert reading_threads(load_settings()) == 1
-
-
-def test_an_adapter_is_passed_to_the_server_and_loaded_off() -> None:
-    command = server_command("xllamacpp", "m.gguf", 8080, 4096, 1, "off", 2, "/a/rewrite.gguf")
-    args = parse_args(command[command.index("service.llm.embedded_server") + 1 :])
-    assert args.adapter == "/a/rewrite.gguf"
-    assert "--adapter" not in server_command("xllamacpp", "m.gguf", 8080, 4096, 1, "off", 2)
