@@ -6,8 +6,8 @@
 
 Optional work (torch, peft, gguf; the pairs come from ``../shared``). ``train`` loads the bundled GGUF model,
 dequantised, in torch (bf16 autocast, two threads) and trains a rank-16 LoRA on every linear layer of every
-block, the loss on the reply tokens only, on the pairs' ``train`` split rendered exactly as newsdesk renders
-them (``training/rewrite-sentence-tuned.toml``, level `plain`, the sentence's hard words named), and prints the
+block, the loss on the reply tokens only, on the pairs' ``train`` split rendered as the rewrite renders a
+sentence (``training/rewrite-sentence-tuned.toml``, level `plain`, the sentence's hard words named), and prints the
 ``dev`` split's loss after each epoch. Resumable: a checkpoint (adapter and optimiser) every ``SAVE_EVERY`` steps
 in the run's folder (``data/rewrite-tune/<run>/ckpt``; the same command resumes). ``export`` writes the adapter
 in llama.cpp's GGUF LoRA format (each base tensor's ``.lora_a`` and ``.lora_b``, f16, and
