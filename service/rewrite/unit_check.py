@@ -135,7 +135,9 @@ def key_facts(sentence: str) -> list[str]:
         for w in re.findall(r"(?<!\w)[^\W\d_][\w’'-]*", sentence)  # whole words: "3BC" is a number's
         if w.lower() in names - STOPWORDS or (len(w) > 1 and w.isupper())  # names; acronyms (WHO, EU)
     ]
-    found += [t.rstrip(".,") for t in re.findall(r"(?<![\w.,])\w*\d[\w,.%]*", sentence)]  # 2024, 4.5%, o1
+    # 2024, 4.5%, o1, and a number with the word hyphened to its front ("mid-2030s", "COVID-19", "top-10"): "the
+    # end of the 2030s" keeps "2030s" but not what "mid-" says of it
+    found += [t.rstrip(".,") for t in re.findall(r"(?<![\w.,])(?:[^\W\d_]+-)?\w*\d[\w,.%]*", sentence)]
     return list(dict.fromkeys(found))
 
 

@@ -372,3 +372,13 @@ def test_the_rules_off_setting_names_every_switch() -> None:
 
     description = Settings.model_fields["rewrite_rules_off"].description or ""
     assert [s for s in SWITCHES if s not in description] == []
+
+
+def test_a_word_hyphened_to_a_number_is_part_of_the_fact() -> None:
+    sentence = "NASA estimates that the spacecraft will keep transmitting until the mid-2030s."
+    assert "mid-2030s" in key_facts(sentence)
+    assert missing_facts(sentence, "NASA says the spacecraft will send data until the end of the 2030s.") == [
+        "mid-2030s"
+    ]
+    assert missing_facts(sentence, "NASA says the spacecraft will send data until the mid-2030s.") == []
+    assert key_facts("They won 2-1.") == ["2", "1"]  # a score stays two numbers
