@@ -94,6 +94,7 @@ def main() -> None:
     random.Random(0).shuffle(names)
     dev = set(names[: max(1, round(DEV_SHARE * len(names)))])
     counts = {"articles": 0, "excluded": 0, "aligned": 0, "plain": 0, "coverage": 0, "unchanged": 0, "check": 0}
+    splits = {"changed": 0, "changed_split": 0, "kept_split": 0}  # how often the editors split a sentence
     kept = []
     for row in rows:
         advanced, middle, elementary = (repair_mojibake(row[k]) for k in ("advanced", "intermediate", "elementary"))
@@ -106,6 +107,10 @@ def main() -> None:
         aligned = dict.fromkeys(align(advanced, elementary) + align(middle, elementary))  # a sentence both share once
         for sentence, rewrite, coverage in aligned:
             counts["aligned"] += 1
+            split_up = len(sentences(rewrite)) > 1
+            if not already_plain(sentence, "plain") and rewrite != sentence:
+                splits["changed"] += 1
+                splits["changed_split"] += split_up
             if already_plain(sentence, "plain"):
                 counts["plain"] += 1
             elif coverage < MIN_COVERAGE:
@@ -118,11 +123,12 @@ def main() -> None:
                 split = "dev" if row["id"] in dev else "train"
                 pair = {"article": row["id"], "split": split, "sentence": sentence, "hard": hard_words(sentence)}
                 kept.append({**pair, "rewrite": rewrite, "coverage": round(coverage, 3)})
+                splits["kept_split"] += split_up
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("".join(json.dumps(k, ensure_ascii=False) + "\n" for k in kept), encoding="utf-8")
     counts["kept"] = len(kept)
     counts["kept_train"] = sum(k["split"] == "train" for k in kept)
-    print(json.dumps(counts))
+    print(json.dumps(counts | splits))
 
 
 if __name__ == "__main__":
