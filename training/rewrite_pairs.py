@@ -82,7 +82,6 @@ def main() -> None:
     from service.app import Newsdesk
     from service.ingest.decode import repair_mojibake
     from service.rewrite.unit_check import RewritePolicy, already_plain, check_unit
-    from service.rewrite.vocabulary import hard_words
     from service.settings import load_settings
 
     checker = Newsdesk(load_settings()).checker
@@ -107,11 +106,11 @@ def main() -> None:
         aligned = dict.fromkeys(align(advanced, elementary) + align(middle, elementary))  # a sentence both share once
         for sentence, rewrite, coverage in aligned:
             counts["aligned"] += 1
-            split_up = len(sentences(rewrite)) > 1
-            if not already_plain(sentence, "plain") and rewrite != sentence:
+            split_up, plain = len(sentences(rewrite)) > 1, already_plain(sentence, "plain")
+            if not plain and rewrite != sentence:
                 splits["changed"] += 1
                 splits["changed_split"] += split_up
-            if already_plain(sentence, "plain"):
+            if plain:
                 counts["plain"] += 1
             elif coverage < MIN_COVERAGE:
                 counts["coverage"] += 1
@@ -121,8 +120,8 @@ def main() -> None:
                 counts["check"] += 1
             else:
                 split = "dev" if row["id"] in dev else "train"
-                pair = {"article": row["id"], "split": split, "sentence": sentence, "hard": hard_words(sentence)}
-                kept.append({**pair, "rewrite": rewrite, "coverage": round(coverage, 3)})
+                kept.append({"article": row["id"], "split": split, "sentence": sentence, "rewrite": rewrite,
+                             "coverage": round(coverage, 3)})  # fmt: skip
                 splits["kept_split"] += split_up
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("".join(json.dumps(k, ensure_ascii=False) + "\n" for k in kept), encoding="utf-8")

@@ -29,8 +29,7 @@ from pathlib import Path
 from typing import Any
 
 PROJECT = Path(__file__).resolve().parents[1]
-OUT = PROJECT / "data" / "rewrite-tune"  # the pairs
-RUN = OUT  # a run's checkpoints, adapter and export (``--run``)
+OUT = PROJECT / "data" / "rewrite-tune"  # the pairs; a run's checkpoints, adapter and export in OUT / <run>
 GGUF = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 RANK, ALPHA = 16, 32
 TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
@@ -43,11 +42,11 @@ BATCH, LR, WARMUP, SAVE_EVERY = 4, 2e-4, 8, 20
 def messages(row: dict[str, Any]) -> list[dict[str, str]]:
     from service.prompts import load_prompt
     from service.rewrite.service import LEVELS
+    from service.rewrite.vocabulary import hard_words_line
 
     prompt = load_prompt(PROJECT / "training", "rewrite-sentence-tuned")
-    hard = row["hard"]
-    named = f"Hard words to replace with common words that mean the same: {', '.join(hard)}.\n" if hard else ""
-    return list(prompt.render(level=LEVELS["plain"], problems="", hard=named, sentence=row["sentence"]))
+    hard = hard_words_line(row["sentence"])
+    return list(prompt.render(level=LEVELS["plain"], problems="", hard=hard, sentence=row["sentence"]))
 
 
 def encode(tok: Any, row: dict[str, Any]) -> tuple[list[int], int]:
@@ -91,7 +90,7 @@ def batch_loss(model: Any, batch: list[tuple[list[int], int]]) -> Any:
     return torch.nn.functional.cross_entropy(logits.float(), torch.tensor(targets))
 
 
-def train(epochs: int) -> None:
+def train(epochs: int, run: Path) -> None:
     import torch
 
     torch.set_num_threads(int(os.environ.get("THREADS", "2")))
@@ -108,7 +107,7 @@ def train(epochs: int) -> None:
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / WARMUP) * 0.5 * (1 + math.cos(math.pi * s / len(order)))
     )
-    ckpt, first = RUN / "ckpt", 0
+    ckpt, first = run / "ckpt", 0
     if (ckpt / "state.pt").exists():
         state = torch.load(ckpt / "state.pt", weights_only=False)
         model.load_state_dict(state["lora"], strict=False)
@@ -137,15 +136,15 @@ def train(epochs: int) -> None:
                 dev = [batch_loss(model, data["dev"][i : i + BATCH]).item() for i in range(0, len(data["dev"]), BATCH)]
             print(f"epoch {done // per_epoch} dev loss {sum(dev) / len(dev):.3f}", flush=True)
             model.train()
-    model.save_pretrained(RUN / "adapter")
+    model.save_pretrained(run / "adapter")
 
 
-def export() -> None:
+def export(run: Path) -> None:
     """The trained adapter (or, before training ends, the last checkpoint's) as a llama.cpp GGUF LoRA."""
     import gguf
     import numpy as np
 
-    saved = RUN / "adapter" / "adapter_model.safetensors"
+    saved = run / "adapter" / "adapter_model.safetensors"
     if saved.exists():
         from safetensors.numpy import load_file
 
@@ -153,10 +152,10 @@ def export() -> None:
     else:
         import torch
 
-        state = torch.load(RUN / "ckpt" / "state.pt", weights_only=False)["lora"]
+        state = torch.load(run / "ckpt" / "state.pt", weights_only=False)["lora"]
         tensors = {k: v.float().numpy() for k, v in state.items()}
-        print("from the checkpoint at step", torch.load(RUN / "ckpt" / "state.pt", weights_only=False)["step"])
-    writer = gguf.GGUFWriter(str(RUN / "adapter.gguf"), "qwen2")
+        print("from the checkpoint at step", torch.load(run / "ckpt" / "state.pt", weights_only=False)["step"])
+    writer = gguf.GGUFWriter(str(run / "adapter.gguf"), "qwen2")
     writer.add_type(gguf.GGUFType.ADAPTER)
     writer.add_string(gguf.Keys.Adapter.TYPE, "lora")
     writer.add_float32(gguf.Keys.Adapter.LORA_ALPHA, float(ALPHA))
@@ -173,7 +172,7 @@ def export() -> None:
     writer.write_kv_data_to_file()
     writer.write_tensors_to_file()
     writer.close()
-    print(RUN / "adapter.gguf", (RUN / "adapter.gguf").stat().st_size)
+    print(run / "adapter.gguf", (run / "adapter.gguf").stat().st_size)
 
 
 def main() -> None:
@@ -182,9 +181,8 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--run", default="", help="a run's folder under data/rewrite-tune (its own checkpoints)")
     args = ap.parse_args()
-    global RUN
-    RUN = OUT / args.run if args.run else OUT
-    train(args.epochs) if args.step == "train" else export()
+    run = OUT / args.run if args.run else OUT
+    train(args.epochs, run) if args.step == "train" else export(run)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from service.rewrite.quotes import quotation_sentence, quoted_spans
 from service.rewrite.result import AlignedUnit, RewriteResult, UnitDone
 from service.rewrite.unit_check import RewritePolicy, UnitCheck, already_plain, check_unit
 from service.rewrite.units import Unit, join_units, restates, split_units
-from service.rewrite.vocabulary import hard_words
+from service.rewrite.vocabulary import hard_words_line
 from service.streams import final
 from service.text import sentences, words
 
@@ -186,8 +186,7 @@ class RewriteService:
         self, llm: LLM, level: str, sentence: str, problems: str,
         sample: Sampling | None = None,
     ) -> Iterator[str]:  # fmt: skip
-        hard = hard_words(sentence) if self.policy.name_hard_words else []
-        named = f"Hard words to replace with common words that mean the same: {', '.join(hard)}.\n" if hard else ""
+        named = hard_words_line(sentence) if self.policy.name_hard_words else ""
         messages = self._prompt.render(level=LEVELS[level], problems=problems, hard=named, sentence=sentence)
         max_tokens = max(48, 3 * len(words(sentence)) + 24)
         return llm.stream(messages, max_tokens=max_tokens, sample=sample)

@@ -33,3 +33,9 @@ def hard_words(sentence: str) -> list[str]:
         if parts and min(zipf_frequency(p, "en") for p in parts) < HARD_ZIPF:
             out.append(word)
     return out[:MAX_LISTED]
+
+
+def hard_words_line(sentence: str) -> str:
+    """The prompt's line naming the sentence's hard words, or "" when it has none."""
+    hard = hard_words(sentence)
+    return f"Hard words to replace with common words that mean the same: {', '.join(hard)}.\n" if hard else ""
