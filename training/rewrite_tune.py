@@ -1,20 +1,24 @@
-"""A LoRA adapter that teaches the embedded model the editors' sentence rewrites, exported for llama.cpp.
+"""A LoRA adapter that teaches the embedded model sentence rewrites, exported for llama.cpp.
 
-    .venv/bin/python -m training.rewrite_pairs                      # the pairs (data/rewrite-tune/pairs.jsonl)
+    .venv/bin/python -m training.rewrite_pairs                      # the editors' pairs (data/rewrite-tune/pairs.jsonl)
     .venv-train/bin/python -m training.rewrite_tune train --epochs 1 --run e1
     .venv-train/bin/python -m training.rewrite_tune export --run e1   # -> data/rewrite-tune/e1/adapter.gguf
 
+    .venv/bin/python -m training.rewrite_self_pairs                 # the writer's own passed rewrites
+    .venv-train/bin/python -m training.rewrite_tune train --run s1 --rank 8 --pairs data/rewrite-tune/self-pairs.jsonl
+
 Optional work (torch, peft, gguf; the pairs come from ``../shared``). ``train`` loads the bundled GGUF model,
-dequantised, in torch (bf16 autocast, two threads) and trains a rank-16 LoRA on every linear layer of every
-block, the loss on the reply tokens only, on the pairs' ``train`` split rendered as the rewrite renders a
-sentence (``training/rewrite-sentence-tuned.toml``, level `plain`, the sentence's hard words named), and prints the
-``dev`` split's loss after each epoch. Resumable: a checkpoint (adapter and optimiser) every ``SAVE_EVERY`` steps
-in the run's folder (``data/rewrite-tune/<run>/ckpt``; the same command resumes). ``export`` writes the adapter
-in llama.cpp's GGUF LoRA format (each base tensor's ``.lora_a`` and ``.lora_b``, f16, and
-``adapter.lora.alpha``). Measured, not shipped: docs/rewrite.md, "A writer tuned on the editors' rewrites";
-commit b12113a holds the serving it was measured with (the adapter loaded off in newsdesk's llama.cpp server
-and turned on per request, ``NEWSDESK_REWRITE_ADAPTER``) and a ``compare`` step (torch's and llama.cpp's
-greedy replies to the ``dev`` pairs: 4 of 5 identical).
+dequantised, in torch (bf16 autocast, two threads) and trains a LoRA (rank 16 unless ``--rank``, alpha twice the
+rank) on every linear layer of every block, the loss on the reply tokens only, on the pairs' ``train`` split
+rendered as the rewrite renders a sentence (``training/rewrite-sentence-tuned.toml``, level `plain`, the
+sentence's hard words named), and prints the ``dev`` split's loss after each epoch. Resumable: a checkpoint
+(adapter and optimiser) every ``SAVE_EVERY`` steps in the run's folder (``data/rewrite-tune/<run>/ckpt``; the
+same command resumes). ``export`` writes the adapter in llama.cpp's GGUF LoRA format (each base tensor's
+``.lora_a`` and ``.lora_b``, f16, and ``adapter.lora.alpha``). Measured, not shipped: docs/rewrite.md, "A writer
+tuned on the editors' rewrites" and "A writer tuned on its own passed rewrites"; commit b12113a holds the serving it was
+measured with (the adapter loaded off in newsdesk's llama.cpp server and turned on per request,
+``NEWSDESK_REWRITE_ADAPTER``) and a ``compare`` step (torch's and llama.cpp's greedy replies to the ``dev``
+pairs: 4 of 5 identical).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from typing import Any
 PROJECT = Path(__file__).resolve().parents[1]
 OUT = PROJECT / "data" / "rewrite-tune"  # the pairs; a run's checkpoints, adapter and export in OUT / <run>
 GGUF = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
-RANK, ALPHA = 16, 32
+RANK = 16  # alpha is twice the rank
 TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 GGUF_NAMES = {"self_attn.q_proj": "attn_q", "self_attn.k_proj": "attn_k", "self_attn.v_proj": "attn_v",
               "self_attn.o_proj": "attn_output", "mlp.gate_proj": "ffn_gate", "mlp.up_proj": "ffn_up",
@@ -58,14 +62,14 @@ def encode(tok: Any, row: dict[str, Any]) -> tuple[list[int], int]:
     return prompt + reply, len(prompt)
 
 
-def load_model() -> tuple[Any, Any]:
+def load_model(rank: int) -> tuple[Any, Any]:
     import torch
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(PROJECT / "data" / "models", gguf_file=GGUF)
     model = AutoModelForCausalLM.from_pretrained(PROJECT / "data" / "models", gguf_file=GGUF, dtype=torch.float32)
-    config = LoraConfig(r=RANK, lora_alpha=ALPHA, target_modules=list(TARGETS), lora_dropout=0.05)
+    config = LoraConfig(r=rank, lora_alpha=2 * rank, target_modules=list(TARGETS), lora_dropout=0.05)
     return tok, get_peft_model(model, config)
 
 
@@ -90,12 +94,25 @@ def batch_loss(model: Any, batch: list[tuple[list[int], int]]) -> Any:
     return torch.nn.functional.cross_entropy(logits.float(), torch.tensor(targets))
 
 
-def train(epochs: int, run: Path) -> None:
+def read_pairs(path: Path) -> list[dict[str, Any]]:
+    """The rows of ``training.rewrite_pairs`` (one pair a line) or ``training.rewrite_self_pairs`` (one article
+    a line, its pairs in a list, those it ``teaches``), as sentence, rewrite and split."""
+    from training.rewrite_self_pairs import teaches
+
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    flat = [dict(p, split=r["split"]) for r in rows for p in r.get("pairs", [r])]
+    flat = [p for p in flat if "pairs" not in rows[0] or teaches(p["sentence"], p["rewrite"])]
+    return [{k: r[k] for k in ("sentence", "rewrite", "split")} for r in flat]
+
+
+def train(epochs: int, run: Path, pairs: Path, rank: int) -> None:
     import torch
 
     torch.set_num_threads(int(os.environ.get("THREADS", "2")))
-    rows = [json.loads(line) for line in (OUT / "pairs.jsonl").read_text(encoding="utf-8").splitlines()]
-    tok, model = load_model()
+    rows = read_pairs(pairs)
+    run.mkdir(parents=True, exist_ok=True)
+    (run / "meta.json").write_text(json.dumps({"pairs": str(pairs), "rank": rank, "alpha": 2 * rank}))
+    tok, model = load_model(rank)
     data = {s: [encode(tok, r) for r in rows if r["split"] == s] for s in ("train", "dev")}
     order = []
     for epoch in range(epochs):
@@ -158,7 +175,9 @@ def export(run: Path) -> None:
     writer = gguf.GGUFWriter(str(run / "adapter.gguf"), "qwen2")
     writer.add_type(gguf.GGUFType.ADAPTER)
     writer.add_string(gguf.Keys.Adapter.TYPE, "lora")
-    writer.add_float32(gguf.Keys.Adapter.LORA_ALPHA, float(ALPHA))
+    meta = run / "meta.json"
+    alpha = json.loads(meta.read_text())["alpha"] if meta.exists() else 2 * RANK
+    writer.add_float32(gguf.Keys.Adapter.LORA_ALPHA, float(alpha))
     for name in sorted(tensors):
         if ".lora_A." not in name:
             continue
@@ -180,9 +199,11 @@ def main() -> None:
     ap.add_argument("step", choices=["train", "export"])
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--run", default="", help="a run's folder under data/rewrite-tune (its own checkpoints)")
+    ap.add_argument("--pairs", type=Path, default=OUT / "pairs.jsonl", help="the pairs to train on")
+    ap.add_argument("--rank", type=int, default=RANK)
     args = ap.parse_args()
     run = OUT / args.run if args.run else OUT
-    train(args.epochs, run) if args.step == "train" else export(run)
+    train(args.epochs, run, args.pairs, args.rank) if args.step == "train" else export(run)
 
 
 if __name__ == "__main__":
