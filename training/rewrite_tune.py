@@ -100,8 +100,9 @@ def read_pairs(path: Path) -> list[dict[str, Any]]:
     from training.rewrite_self_pairs import teaches
 
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    flat = [dict(p, split=r["split"]) for r in rows for p in r.get("pairs", [r])]
-    flat = [p for p in flat if "pairs" not in rows[0] or teaches(p["sentence"], p["rewrite"])]
+    by_article = bool(rows) and "pairs" in rows[0]
+    flat = [dict(p, split=r["split"]) for r in rows for p in (r["pairs"] if by_article else [r])]
+    flat = [p for p in flat if not by_article or teaches(p["sentence"], p["rewrite"])]
     return [{k: r[k] for k in ("sentence", "rewrite", "split")} for r in flat]
 
 
