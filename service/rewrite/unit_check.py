@@ -62,6 +62,9 @@ class RewritePolicy:
     judge_passes: bool = True  # the language model also reads the output sentences the fast checker passed, and
     # fails one it reads below the rewrite decision's bar (judged.json ``judge_passes``): word overlap passes a
     # reversed or garbled sentence in the source's own words (docs/fidelity.md, "Rewrites the check passed")
+    questions_asked: bool = True  # a sentence that asks a question (its last mark, outside quotation marks, is "?")
+    # fails when its output asks none: a question asserts nothing, a statement made of it asserts its premise
+    # ("…or how will we help our workers?" → "…or we would help our workers.")
     quotes_as_said: bool = True  # an output that puts words the sentence has outside quotation marks inside them
     # (an attribution closed into the quotation), or changes the words inside its quotation marks, fails
     # (service/rewrite/quotes.py ``moved_into_quotes``, ``reworded_quotes``)
@@ -69,7 +72,7 @@ class RewritePolicy:
 
 SWITCHES = (
     "split_clauses", "name_hard_words", "sample_candidate", "draw_to_rescue", "retry_to_rescue", "skip_plain", "retry",
-    "require_easier", "keep_original", "drop_repeats", "judge_passes", "quotes_as_said",
+    "require_easier", "keep_original", "drop_repeats", "judge_passes", "quotes_as_said", "questions_asked",
 )  # fmt: skip  # the rules NEWSDESK_REWRITE_RULES_OFF can switch off
 
 
@@ -85,13 +88,16 @@ class UnitCheck:
     misquoted: list[str] = field(default_factory=list)  # output quotations carrying words said outside the marks
     reworded: list[str] = field(default_factory=list)  # output quotations whose words are not the sentence's
     uncovered: bool = False  # the output as a whole does not support the source sentence
+    asserted: bool = False  # the sentence asks a question the output states instead
     harder: bool = False
     too_long: list[str] = field(default_factory=list)  # output sentences over the level's words per sentence
 
     @property
     def failed(self) -> bool:
         """A fidelity problem: something added or dropped (being no easier is a problem, not a failure)."""
-        return bool(self.unsupported or self.missing or self.uncovered or self.misquoted or self.reworded)
+        return bool(
+            self.unsupported or self.missing or self.uncovered or self.misquoted or self.reworded or self.asserted
+        )
 
     def problems(self) -> list[str]:
         out = [f'"{c.text}" says something the sentence does not' for c in self.unsupported]
@@ -105,6 +111,8 @@ class UnitCheck:
         ]
         if self.uncovered:
             out.append("it does not say everything the sentence says")
+        if self.asserted:
+            out.append("it states what the sentence asks: keep the question a question")
         if self.harder:
             out.append("it is not easier to read than the sentence: use shorter sentences and common words")
         out += [f'"{t}" has {len(words(t))} words: split it into shorter sentences' for t in self.too_long]
@@ -118,7 +126,8 @@ class UnitCheck:
     def score(self) -> int:
         """Fewer is better: how a retry is compared with the first attempt."""
         return (
-            2 * (len(self.unsupported) + len(self.missing) + len(self.misquoted) + len(self.reworded) + self.uncovered)
+            2 * (len(self.unsupported) + len(self.missing) + len(self.misquoted) + len(self.reworded))
+            + 2 * (self.uncovered + self.asserted)
             + self.harder
             + len(self.too_long)
         )
@@ -154,6 +163,11 @@ def missing_facts(sentence: str, output: str) -> list[str]:
     return lost
 
 
+def asks(sentence: str) -> bool:
+    """The sentence is a question: its last mark, closing quotation marks aside, is a question mark."""
+    return sentence.rstrip().rstrip("\"”’'").rstrip().endswith("?")
+
+
 def already_plain(sentence: str, level: str) -> bool:
     n = len(words(sentence))
     if 0 < n <= TOO_SHORT_TO_REWRITE:
@@ -186,6 +200,7 @@ def check_unit(
         misquoted=moved,
         reworded=[q for q in reworded_quotes(sentence, output) if q not in moved] if policy.quotes_as_said else [],
         uncovered=uncovered,
+        asserted=policy.questions_asked and asks(sentence) and "?" not in output,
         harder=policy.require_easier and harder(sentence, output),
         too_long=[s.text for s in sentences(output) if len(words(s.text)) > limit] if policy.require_easier else [],
     )

@@ -16,7 +16,7 @@ from service.prompts import load_prompt
 from service.rewrite.measures import changed_share, fact_recall, facts, readability
 from service.rewrite.result import RewriteResult, UnitDone
 from service.rewrite.service import RewriteService, clean_output
-from service.rewrite.unit_check import RewritePolicy, already_plain, key_facts, missing_facts
+from service.rewrite.unit_check import RewritePolicy, already_plain, check_unit, key_facts, missing_facts
 from service.rewrite.units import split_units
 from service.text import words
 from tests.conftest import ROOT
@@ -382,3 +382,17 @@ def test_a_word_hyphened_to_a_number_is_part_of_the_fact() -> None:
     ]
     assert missing_facts(sentence, "NASA says the spacecraft will send data until the mid-2030s.") == []
     assert key_facts("They won 2-1.") == ["2", "1"]  # a score stays two numbers
+
+
+def test_a_question_rewritten_as_a_statement_fails_and_the_rule_can_be_switched_off() -> None:
+    checker = FidelityChecker(FakeEmbedder(dim=256))
+    sentence = "They must come forward, or how will we help our workers?"
+    stated = "They must come forward, or we will help our workers."
+    check, _ = check_unit(checker, sentence, stated, RewritePolicy(judge_passes=False))
+    assert check.failed and "keep the question a question" in check.retry_request()
+    asked, _ = check_unit(checker, sentence, "They must come forward. How will we help our workers?", RewritePolicy())
+    assert not asked.asserted
+    off, _ = check_unit(checker, sentence, stated, RewritePolicy(judge_passes=False, questions_asked=False))
+    assert not off.asserted
+    quoted = 'Lee said: "Was it worth it?"'  # a quoted question still counts; a statement about it does not pass
+    assert check_unit(checker, quoted, "Lee said the vote was worth it.", RewritePolicy(judge_passes=False))[0].asserted
