@@ -36,12 +36,13 @@ QUOTE = re.compile(r"[\"“”]|(?:^|\s)['‘]\w")  # a double mark, or a single
 
 def teaches(sentence: str, rewrite: str) -> bool:
     """A passed pair a writer should learn from (see the module's docstring)."""
+    from service.rewrite.unit_check import asks
     from service.text import content_words, stem
 
     source = {stem(w) for w in content_words(sentence)}
     kept = source & {stem(w) for w in content_words(rewrite)}
     quoted = QUOTE.search(sentence) is not None
-    return len(kept) >= MIN_COVERAGE * len(source) and not sentence.rstrip().endswith("?") and not quoted
+    return len(kept) >= MIN_COVERAGE * len(source) and not asks(sentence) and not quoted
 
 
 def articles() -> list[tuple[str, str, str]]:
