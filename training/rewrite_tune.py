@@ -15,10 +15,10 @@ sentence's hard words named), and prints the ``dev`` split's loss after each epo
 (adapter and optimiser) every ``SAVE_EVERY`` steps in the run's folder (``data/rewrite-tune/<run>/ckpt``; the
 same command resumes). ``export`` writes the adapter in llama.cpp's GGUF LoRA format (each base tensor's
 ``.lora_a`` and ``.lora_b``, f16, and ``adapter.lora.alpha``). Measured, not shipped: docs/rewrite.md, "A writer
-tuned on the editors' rewrites" and "A writer tuned on its own passed rewrites"; commit b12113a holds the serving it was
-measured with (the adapter loaded off in newsdesk's llama.cpp server and turned on per request,
-``NEWSDESK_REWRITE_ADAPTER``) and a ``compare`` step (torch's and llama.cpp's greedy replies to the ``dev``
-pairs: 4 of 5 identical).
+tuned on the editors' rewrites" and "A writer tuned on its own passed rewrites"; commit b12113a holds the
+serving they were measured with (the adapter loaded off in newsdesk's llama.cpp server and turned on per
+request, ``NEWSDESK_REWRITE_ADAPTER``) and a ``compare`` step (torch's and llama.cpp's greedy replies to the
+``dev`` pairs: 4 of 5 identical).
 """
 
 from __future__ import annotations

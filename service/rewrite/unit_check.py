@@ -62,7 +62,7 @@ class RewritePolicy:
     judge_passes: bool = True  # the language model also reads the output sentences the fast checker passed, and
     # fails one it reads below the rewrite decision's bar (judged.json ``judge_passes``): word overlap passes a
     # reversed or garbled sentence in the source's own words (docs/fidelity.md, "Rewrites the check passed")
-    questions_asked: bool = True  # a sentence that asks a question (its last mark, outside quotation marks, is "?")
+    questions_asked: bool = True  # a sentence that asks a question (its last mark, closing quotes aside, is "?")
     # fails when its output asks none: a question asserts nothing, a statement made of it asserts its premise
     # ("…or how will we help our workers?" → "…or we would help our workers.")
     quotes_as_said: bool = True  # an output that puts words the sentence has outside quotation marks inside them
