@@ -138,4 +138,4 @@ class Newsdesk:
             keep_quotations=self.settings.rewrite_keep_quotations,
             draws=self.settings.rewrite_draws,
         )
-        return RewriteService(lambda: self.llm, self.checker, prompt, policy, self.settings.rewrite_concurrency)
+        return RewriteService(lambda: self.llm, self.checker, prompt, policy)

@@ -113,14 +113,6 @@ class Settings(BaseSettings):
         "about as much per token as plain decoding, so it did not pay (docs/benchmarks.md).",
     )
     local_ctx: int = Field(4096, ge=512, le=32768, description="Context window of the embedded model, in tokens.")
-    local_slots: int = Field(
-        2,
-        ge=1,
-        le=4,
-        description="Requests the embedded model server answers at once, each with its own context of "
-        "`NEWSDESK_LOCAL_CTX` tokens; two replies decoded together take about 0.7 of the time of one after the "
-        "other on the measured CPUs (docs/benchmarks.md). 1 = one at a time, the rest queue.",
-    )
     local_port: int = Field(0, ge=0, le=65535, description="Port of the embedded model server (0 = any free port).")
     local_startup_s: float = Field(180.0, gt=0, description="Longest wait for the embedded model server to start.")
     qa_passages: int = Field(3, ge=1, le=12, description="Passages given to the model per question.")
@@ -147,13 +139,6 @@ class Settings(BaseSettings):
         le=8,
         description="Candidates drawn at a temperature, one after another, for a sentence whose greedy attempts "
         "all fail, until one passes the check (docs/rewrite.md).",
-    )
-    rewrite_concurrency: int = Field(
-        2,
-        ge=1,
-        le=4,
-        description="Sentences rewritten at once (they still stream in order). 1 = one after another, which "
-        "makes a run repeatable: replies decoded together are rounded differently (docs/rewrite.md).",
     )
     rewrite_keep_quotations: bool = Field(
         False,

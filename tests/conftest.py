@@ -42,7 +42,6 @@ def make_desk(tmp_path: Path) -> Callable[..., Newsdesk]:
 
     def make(embedder: FakeEmbedder | None = None, **overrides: object) -> Newsdesk:
         overrides.setdefault("data_dir", tmp_path / "data")
-        overrides.setdefault("rewrite_concurrency", 1)  # a scripted reply queue answers in the order asked
         desk = Newsdesk(load_settings(**overrides))
         desk.__dict__["embedder"] = embedder or FakeEmbedder()
         return desk

@@ -2,11 +2,10 @@
 ``xllamacpp`` wheel (no compiler needed). Run as its own process by ``LocalServer``:
 
     python -m service.llm.embedded_server --model FILE --alias local --port P --ctx 4096 --threads 1 \
-        [--prompt-threads 2] [--slots 2] [--speculative lookup]
+        [--prompt-threads 2] [--speculative lookup]
 
-``--slots`` requests are answered at once (decoded together in one batch; each slot has a context of ``--ctx``
-tokens), more queue and are never interrupted; prompt caching on (a prompt that shares its start with the
-one a slot last read reuses the cached prefix). Stops on SIGTERM or SIGINT.
+One slot (requests queue and are answered one at a time, never interrupted), prompt caching on (a prompt
+that shares its start with the previous one reuses the cached prefix). Stops on SIGTERM or SIGINT.
 """
 
 from __future__ import annotations
@@ -27,7 +26,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--ctx", type=int, default=4096)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--prompt-threads", type=int, default=0, help="threads for prompt processing (0 = --threads)")
-    ap.add_argument("--slots", type=int, default=1, help="requests answered at once, each with --ctx tokens")
     ap.add_argument("--speculative", choices=["off", "lookup"], default="off")
     return ap.parse_args(argv)
 
@@ -41,8 +39,8 @@ def main(argv: list[str] | None = None) -> None:
     params.model_alias = {args.alias}
     params.hostnames = ["127.0.0.1"]
     params.port = args.port
-    params.n_ctx = args.ctx * args.slots  # llama.cpp divides the context among its slots
-    params.n_parallel = args.slots
+    params.n_ctx = args.ctx
+    params.n_parallel = 1
     params.cache_prompt = True
     params.cpuparams.n_threads = args.threads
     params.cpuparams_batch.n_threads = args.prompt_threads or args.threads

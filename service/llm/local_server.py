@@ -146,7 +146,7 @@ class LocalServer:
         s = self._settings
         port = s.local_port or _free_port()
         command = server_command(
-            runtime, model, port, s.local_ctx, s.local_threads, s.local_speculative, reading_threads(s), s.local_slots
+            runtime, model, port, s.local_ctx, s.local_threads, s.local_speculative, reading_threads(s)
         )
         native = NativeRuntime(s)
         if runtime == "native" and not native.available():
@@ -214,21 +214,13 @@ def reading_threads(settings: Settings) -> int:
 
 
 def server_command(
-    runtime: str,
-    model: str,
-    port: int,
-    ctx: int,
-    threads: int,
-    speculative: str = "off",
-    prompt_threads: int = 0,
-    slots: int = 1,
+    runtime: str, model: str, port: int, ctx: int, threads: int, speculative: str = "off", prompt_threads: int = 0
 ) -> list[str]:
     """The command that serves ``model`` on 127.0.0.1:``port``: llama.cpp's own server from xllamacpp (the
     prebuilt wheel, or under ``native`` the same server compiled for this CPU, which the environment puts
     first on the import path), or llama-cpp-python's server when that package is installed.
     ``speculative="lookup"`` turns on prompt-lookup decoding (draft tokens copied from the prompt);
-    ``prompt_threads`` (0 = ``threads``) reads prompts on that many threads while generation keeps ``threads``;
-    ``slots`` requests are answered at once (llama.cpp's server; llama-cpp-python's answers one at a time)."""
+    ``prompt_threads`` (0 = ``threads``) reads prompts on that many threads while generation keeps ``threads``."""
     reading = str(prompt_threads or threads)
     if runtime == "llama-cpp-python":
         if importlib.util.find_spec("llama_cpp") is None:
@@ -246,7 +238,7 @@ def server_command(
     return [
         sys.executable, "-m", "service.llm.embedded_server",
         "--model", model, "--alias", LOCAL_ALIAS, "--port", str(port), "--ctx", str(ctx), "--threads", str(threads),
-        "--prompt-threads", reading, "--slots", str(slots), "--speculative", speculative,
+        "--prompt-threads", reading, "--speculative", speculative,
     ]  # fmt: skip
 
 

@@ -4,11 +4,8 @@ problems named, and kept as written when it still fails; every output sentence s
 from __future__ import annotations
 
 import re
-import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import textstat
@@ -44,20 +41,14 @@ LEVELS = {
 }
 
 
-class Stopped(Exception):
-    """A unit under way when its rewrite was stopped (raised in its worker; nobody reads it)."""
-
-
 class RewriteService:
     def __init__(
-        self, llm: Callable[[], LLM], checker: FidelityChecker, prompt: Prompt, policy: RewritePolicy | None = None,
-        concurrency: int = 1,
-    ) -> None:  # fmt: skip
+        self, llm: Callable[[], LLM], checker: FidelityChecker, prompt: Prompt, policy: RewritePolicy | None = None
+    ) -> None:
         self._llm = llm
         self._checker = checker
         self._prompt = prompt
         self.policy = policy or RewritePolicy()
-        self.concurrency = max(1, concurrency)  # units under way at once; 1 = one after another, repeatable
 
     def rewrite(
         self, text: str, title: str, level: str = "plain", request_id: str | None = None
@@ -78,37 +69,13 @@ class RewriteService:
         meter = GenerationMeter()
         spans = quoted_spans(text) if self.policy.keep_quotations else []
         quoted = {u.index for u in units if spans and quotation_sentence(u.start, u.end, spans, text)}
-        cancel = threading.Event()
-
-        def work(unit: Unit, earlier: list[set[str]]) -> tuple[AlignedUnit, dict[str, float], list[str]]:
-            spent = {"generation_s": 0.0, "check_s": 0.0}
-            drafts: list[str] = []  # the model's replies for it, cleaned
-            aligned = self._unit(llm, unit, parse, level, earlier, spent, meter, unit.index in quoted, cancel, drafts)
-            return aligned, spent, drafts
-
-        pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="rewrite")
-        pending: deque[tuple[int, Future[tuple[AlignedUnit, dict[str, float], list[str]]]]] = deque()
-        ahead = iter(units)
-        try:
-            for unit in units:
-                while len(pending) < self.concurrency and (nxt := next(ahead, None)) is not None:
-                    pending.append((len(said), pool.submit(work, nxt, list(said))))  # finished units' words only
-                yield Stage("rewriting", unit.index, len(units), "sentence")
-                seen, future = pending.popleft()
-                aligned, spent, drafts = future.result()
-                if self.policy.drop_repeats and _restating(drafts, said[seen:]):
-                    # a reply restates a sentence of a unit that finished while it was written: once more, seeing it
-                    aligned, spent, _ = work(unit, said)
-                for key, seconds in spent.items():
-                    timings[key] += seconds
-                if not done:
-                    timings["first_unit_s"] = time.perf_counter() - started
-                done.append(aligned)
-                said.extend(_said_by(aligned))
-                yield UnitDone(aligned)
-        finally:
-            cancel.set()  # a rewrite stopped early (the reader left): units under way stop at their next token
-            pool.shutdown(wait=False, cancel_futures=True)
+        for unit in units:
+            yield Stage("rewriting", unit.index, len(units), "sentence")
+            aligned = self._unit(llm, unit, parse, level, said, timings, meter, unit.index in quoted)
+            if not done:
+                timings["first_unit_s"] = time.perf_counter() - started
+            done.append(aligned)
+            yield UnitDone(aligned)
         output = join_units([(u.paragraph, u.text) for u in done])
         kept_source = join_units([(u.paragraph, u.source) for u in done if u.status != "dropped: promotion"])
         recall, dropped = fact_recall(kept_source, output)
@@ -143,20 +110,20 @@ class RewriteService:
     def _unit(
         self, llm: LLM, unit: Unit, parse: Callable[[str], Any] | None, level: str, said: list[set[str]],
         timings: dict[str, float], meter: GenerationMeter, quotation: bool = False,
-        cancel: threading.Event | None = None, drafts: list[str] | None = None,
     ) -> AlignedUnit:  # fmt: skip
         """One source sentence: skipped, kept as said (a quotation) or plain, split by rule, or generated, checked
-        and maybe retried. ``said`` (the words of the output sentences before it) is read, not changed."""
+        and maybe retried."""
         policy = self.policy
         if unit.skip:
             return AlignedUnit.of(unit, "", "dropped: promotion" if unit.skip == "promotion" else "dropped: repeat")
         if quotation or (policy.skip_plain and already_plain(unit.text, level)):  # no model call
+            said.append(set(words(unit.text)))
             return AlignedUnit.of(unit, _tidy(unit.text), "quotation" if quotation else "already plain")
         pieces = split_clauses(unit.text, parse) if parse else [unit.text]
         split = " ".join(pieces) if len(pieces) > 1 else ""
         fallback = bool(split)  # the split, if the model's attempts fail, unless it failed its check already
         if split and policy.skip_plain and all(already_plain(p, level) for p in pieces):
-            ruled = self._ruled(unit, split, level, timings, meter)  # plain once split: no model call
+            ruled = self._ruled(unit, split, level, said, timings)  # plain once split: no model call
             if ruled:
                 return ruled
             fallback = False
@@ -170,7 +137,7 @@ class RewriteService:
                 break  # an attempt says the same, changed: another would only polish it
             if attempt == 2 and fallback and not usable:
                 # a split by rule keeps every word: when it passes its check it comes before any draw
-                ruled = self._ruled(unit, split, level, timings, meter, retried=True)
+                ruled = self._ruled(unit, split, level, said, timings, retried=True)
                 if ruled:
                     return ruled
                 fallback = False
@@ -178,14 +145,11 @@ class RewriteService:
             sample = Sampling(SAMPLE_TEMPERATURE, seed=seed) if attempt >= 2 else None
             clock = time.perf_counter()
             stream = self._generate(llm, level, split or unit.text, problems, sample)
-            raw = clean_output(_read(meter.stream(stream), cancel))
+            raw = "".join(meter.stream(stream))
             timings["generation_s"] += time.perf_counter() - clock
-            if drafts is not None:
-                drafts.append(raw)
-            output = _without_repeats(raw, said) if policy.drop_repeats else raw
+            output = _without_repeats(clean_output(raw), said) if policy.drop_repeats else clean_output(raw)
             clock = time.perf_counter()
-            with meter.busy():
-                check, claims = check_unit(self._checker, unit.text, output, policy, level)
+            check, claims = check_unit(self._checker, unit.text, output, policy, level)
             timings["check_s"] += time.perf_counter() - clock
             attempts.append((output, check, claims))
             if output and not check.problems():
@@ -195,25 +159,27 @@ class RewriteService:
         retried = len(attempts) > 1
         copied = _handed_back(unit.text, output)
         if (not output or copied or check.failed) and policy.keep_original:
-            ruled = self._ruled(unit, split, level, timings, meter, retried) if fallback else None
+            ruled = self._ruled(unit, split, level, said, timings, retried) if fallback else None
             if ruled:
                 return ruled
+            said.append(set(words(unit.text)))
             reasons = ["the model returned nothing"] if not output else check.problems()
             reasons = ["the model returned it unchanged"] if copied else reasons
             return AlignedUnit.of(unit, _tidy(unit.text), "kept original", retried, reasons)
+        said.extend(set(words(s.text)) for s in sentences(output))
         return AlignedUnit.of(unit, output, "rewritten", retried, check.problems(), check.unsupported, claims)
 
     def _ruled(
-        self, unit: Unit, split: str, level: str, timings: dict[str, float], meter: GenerationMeter,
+        self, unit: Unit, split: str, level: str, said: list[set[str]], timings: dict[str, float],
         retried: bool = False,
     ) -> AlignedUnit | None:  # fmt: skip
         """The sentence split by rule, if it passes the same check as a model's rewrite."""
         clock = time.perf_counter()
-        with meter.busy():
-            check, claims = check_unit(self._checker, unit.text, split, self.policy, level)
+        check, claims = check_unit(self._checker, unit.text, split, self.policy, level)
         timings["check_s"] += time.perf_counter() - clock
         if check.failed:
             return None
+        said.extend(set(words(s.text)) for s in sentences(split))
         return AlignedUnit.of(unit, split, "split by rule", retried, check.problems(), check.unsupported, claims)
 
     def _generate(
@@ -224,33 +190,6 @@ class RewriteService:
         messages = self._prompt.render(level=LEVELS[level], problems=problems, hard=named, sentence=sentence)
         max_tokens = max(48, 3 * len(words(sentence)) + 24)
         return llm.stream(messages, max_tokens=max_tokens, sample=sample)
-
-
-def _read(chunks: Iterator[str], cancel: threading.Event | None) -> str:
-    """A streamed reply whole; when ``cancel`` is set, the stream is closed at its next chunk (the server stops)."""
-    text: list[str] = []
-    for chunk in chunks:
-        if cancel is not None and cancel.is_set():
-            close = getattr(chunks, "close", None)
-            if close is not None:
-                close()
-            raise Stopped("the rewrite was stopped")
-        text.append(chunk)
-    return "".join(text)
-
-
-def _restating(drafts: list[str], said: list[set[str]]) -> bool:
-    """Whether a reply holds a sentence that restates one of ``said``."""
-    return bool(said) and any(_without_repeats(draft, said) != draft for draft in drafts)
-
-
-def _said_by(unit: AlignedUnit) -> list[set[str]]:
-    """The words of each sentence a finished unit puts in the rewrite (a kept sentence's own)."""
-    if unit.status.startswith("dropped"):
-        return []
-    if unit.status in ("rewritten", "split by rule"):
-        return [set(words(s.text)) for s in sentences(unit.text)]
-    return [set(words(unit.text))]
 
 
 def _usable(source: str, output: str, check: UnitCheck) -> bool:
