@@ -177,10 +177,11 @@ def corrupt(sentence: str, other_names: list[str], rng: random.Random) -> tuple[
     return rng.choice(options)[::-1] if options else None  # type: ignore[return-value]
 
 
-def ose_pairs(path: Path, seed: int = 13) -> Iterator[Pair]:
+def ose_pairs(path: Path, seed: int = 13, ids: list[str] | None = None) -> Iterator[Pair]:
+    """Sentence pairs of OneStopEnglish articles (the training split unless ``ids`` names others)."""
     rng = random.Random(seed)
     rows = {r["id"]: r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
-    for article_id in split_ids(list(rows))["train"]:
+    for article_id in split_ids(list(rows))["train"] if ids is None else ids:
         advanced = [s.text for s in sentences(rows[article_id]["advanced"]) if len(s.text.split()) >= 6]
         names = sorted({n for s in advanced for n in _NAME.findall(s)})
         stems = [{stem(w) for w in content_words(s)} for s in advanced]

@@ -62,15 +62,22 @@ def encode(tok: Any, row: dict[str, Any]) -> tuple[list[int], int]:
     return prompt + reply, len(prompt)
 
 
-def load_model(rank: int) -> tuple[Any, Any]:
+def load_model(rank: int, base_dtype: str = "float32") -> tuple[Any, Any]:
+    """The tokenizer and the model with a fresh LoRA; ``base_dtype="bfloat16"`` keeps the frozen weights in bf16
+    (half the memory, no per-step casts under autocast), the LoRA's own in float32."""
     import torch
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(PROJECT / "data" / "models", gguf_file=GGUF)
-    model = AutoModelForCausalLM.from_pretrained(PROJECT / "data" / "models", gguf_file=GGUF, dtype=torch.float32)
+    dtype = getattr(torch, base_dtype)
+    model = AutoModelForCausalLM.from_pretrained(PROJECT / "data" / "models", gguf_file=GGUF, dtype=dtype)
     config = LoraConfig(r=rank, lora_alpha=2 * rank, target_modules=list(TARGETS), lora_dropout=0.05)
-    return tok, get_peft_model(model, config)
+    model = get_peft_model(model, config)
+    for param in model.parameters():
+        if param.requires_grad:
+            param.data = param.data.float()
+    return tok, model
 
 
 def batch_loss(model: Any, batch: list[tuple[list[int], int]]) -> Any:
@@ -114,7 +121,14 @@ def train(epochs: int, run: Path, pairs: Path, rank: int) -> None:
     run.mkdir(parents=True, exist_ok=True)
     (run / "meta.json").write_text(json.dumps({"pairs": str(pairs), "rank": rank, "alpha": 2 * rank}))
     tok, model = load_model(rank)
-    data = {s: [encode(tok, r) for r in rows if r["split"] == s] for s in ("train", "dev")}
+    fit(model, {s: [encode(tok, r) for r in rows if r["split"] == s] for s in ("train", "dev")}, epochs, run)
+
+
+def fit(model: Any, data: dict[str, list[tuple[list[int], int]]], epochs: int, run: Path) -> None:
+    """Train the LoRA on ``data["train"]`` (token ids, where the reply starts), the ``dev`` loss after each epoch;
+    resumable from the run's checkpoint; the adapter saved in ``run / "adapter"``."""
+    import torch
+
     order = []
     for epoch in range(epochs):
         shuffled = list(range(len(data["train"])))
