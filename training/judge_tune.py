@@ -23,6 +23,7 @@ Measured, not shipped: docs/fidelity.md, "A judge tuned on sentence pairs".
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import random
@@ -68,10 +69,15 @@ def _sentences(text: str) -> list[str]:
     return [s.text for s in sentences(text)]
 
 
-def prompt_ids(tok: Any, source: str, claim: str) -> list[int]:
+@functools.cache
+def _judge_prompt() -> Any:
     from service.prompts import load_prompt
 
-    chat = list(load_prompt(PROJECT / "prompts", "fidelity-claim").render(source=source, claim=claim))
+    return load_prompt(PROJECT / "prompts", "fidelity-claim")
+
+
+def prompt_ids(tok: Any, source: str, claim: str) -> list[int]:
+    chat = list(_judge_prompt().render(source=source, claim=claim))
     ids = tok.apply_chat_template(chat, add_generation_prompt=True)
     return list(ids["input_ids"] if hasattr(ids, "keys") else ids)
 
