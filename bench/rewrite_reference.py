@@ -55,12 +55,9 @@ def held_apart_names(articles: Mapping[str, object]) -> list[str]:
 
 
 def flag_cause(claim: ClaimVerdict) -> str:
-    """What failed a claim: an override rule (which), the contradiction model, the judge, or the fast score alone
-    (the judge not asked)."""
+    """What failed a claim: an override rule (which), the judge, or the fast score alone (the judge not asked)."""
     if claim.decided_by == "rule":
         return f"rule: {claim.kind}"
-    if claim.decided_by == "contradiction":
-        return "contradiction model"
     return "judge" if claim.decided_by == "judge" else "fast score"
 
 

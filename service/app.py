@@ -14,7 +14,6 @@ from service.embeddings.factory import build_embedder
 from service.fidelity.calibration import fitted
 from service.fidelity.checker import FidelityChecker
 from service.fidelity.claim_judge import ClaimJudge
-from service.fidelity.contradiction import OnnxContradiction
 from service.fidelity.decision import JudgeMode, fitted_decisions
 from service.fidelity.judge_stage import JudgeStage
 from service.fidelity.verifier import CrossEncoderVerifier
@@ -89,8 +88,7 @@ class Newsdesk:
         if s.fidelity_model == "lexical":
             return FidelityChecker(self.embedder)
         verifier = CrossEncoderVerifier(threads=s.fidelity_threads)
-        said = OnnxContradiction()  # loaded on first use: only the rewriter's own check reads it
-        stage = JudgeStage(self.claim_judge, fitted_decisions(), mode, said) if mode != "off" else None
+        stage = JudgeStage(self.claim_judge, fitted_decisions(), mode) if mode != "off" else None
         return FidelityChecker(self.embedder, verifier, fitted(), windows=s.fidelity_windows, stage=stage)
 
     @cached_property

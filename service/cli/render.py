@@ -89,8 +89,6 @@ def decided_by(claim: ClaimVerdict) -> str:
         return f"language model (P(yes) {claim.features.get('judge_yes', 0.0):.2f}) + verifier"
     if claim.decided_by == "rule":
         return f"rule: {claim.kind}"
-    if claim.decided_by == "contradiction":
-        return f"contradiction model ({claim.features.get('contradiction', 0.0):.1f})"
     return "verifier + word overlap"
 
 

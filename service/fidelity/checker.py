@@ -82,23 +82,16 @@ class FidelityChecker:
         self.stage = stage  # the language model's step (judge_stage.py); None: the fast checker alone
 
     def check(
-        self,
-        source: str,
-        text: str,
-        kind: CheckKind = "article",
-        judged: bool = True,
-        read_passes: bool = False,
-        read_contradictions: bool = False,
+        self, source: str, text: str, kind: CheckKind = "article", judged: bool = True, read_passes: bool = False
     ) -> FidelityReport:
         """Each claim of ``text`` against ``source``; with ``judged``, the claims the decision of this kind of
         check sends to the judge are read by it too (``judged=False``: the fast verdicts, for a search over
         many sources; ``read_passes``: the claims the fast checker passed too, where the kind has a bar for
-        them; ``read_contradictions``: every claim by the contradiction model against the whole source, where
-        the kind has a cut-off for it; both for a rewritten unit against its own source sentence)."""
+        them: a rewritten unit against its own source sentence)."""
         report = self._fast(source, text)
         if not judged or self.stage is None:
             return report
-        return self.stage.apply(report, source, kind, read_passes=read_passes, read_contradictions=read_contradictions)
+        return self.stage.apply(report, source, kind, read_passes=read_passes)
 
     def _fast(self, source: str, text: str, aliases: frozenset[str] = frozenset()) -> FidelityReport:
         """``aliases``: lower-cased words not counted as names the source lacks (``question_aliases``)."""

@@ -30,10 +30,6 @@ the passages it cites), ``rewrite`` (a rewritten text against its source). A ``K
 - ``judge_swaps`` / ``judge_replacements``: under ``auto`` and ``always``, a claim the decision supports is
   also read beside its twins with two of its names (numbers) exchanged / with one replaced by another of its
   evidence, and fails when a twin's log-odds beat its own by this margin (swap_contrast.py; None: not read);
-- ``contradiction``: where set and the caller asks for it (``read_contradictions``: the rewriter, for a rewritten
-  unit against its one source sentence), every claim is also read by the contradiction model (contradiction.py)
-  against the source, and a claim whose log-odds reach this value fails whatever else says ("the source says
-  otherwise"), before the judge is asked (None: not read). Chosen on hand-labelled rewrites the check passed;
 - ``window_words``: 0, the judge reads the source whole (the cached prefix of all its claims); N, each claim
   is read on the run of about N words of the source that holds most of its words (as MiniCheck chunks long
   documents), when the source is longer than that.
@@ -80,7 +76,6 @@ class KindDecision:
     judge_swaps: float | None = None  # log-odds by which a supported claim's swapped twin must win to fail it
     judge_replacements: float | None = None  # the same for a twin with one name or number replaced
     judge_passes: float | None = None  # P(yes) a claim the fast checker passed must reach, read under ``auto``
-    contradiction: float | None = None  # the contradiction model's log-odds at which a claim fails
 
     def unsure(
         self,
@@ -125,14 +120,6 @@ class KindDecision:
         """An override rule kept with the judge already fails the claim: the judge cannot change that (the
         rules kept with the judge are among the fast calibration's, so the fast verdict has failed too)."""
         return any(features.get(f"rule_{rule}", 0.0) > 0 for rule in self.calibration.rules)
-
-
-def contradicted_verdict(fast: ClaimVerdict, said: float) -> ClaimVerdict:
-    """The verdict of a claim the contradiction model reads as contradicting its evidence (log-odds ``said``, at
-    or above its kind's ``contradiction`` value)."""
-    return replace(fast, supported=False, reason=f"the source says otherwise (contradiction model: {said:.1f})",
-                   features={**fast.features, "contradiction": round(said, 3)}, kind="unsupported",
-                   decided_by="contradiction")  # fmt: skip
 
 
 def judged_verdict(fast: ClaimVerdict, yes: float, decision: KindDecision, read_passes: bool = False) -> ClaimVerdict:
@@ -187,8 +174,6 @@ class JudgedDecisions:
                 entries[k]["judge_replacements"] = d.judge_replacements
             if d.judge_passes is not None:
                 entries[k]["judge_passes"] = d.judge_passes
-            if d.contradiction is not None:
-                entries[k]["contradiction"] = d.contradiction
         return json.dumps(entries, indent=1)
 
     @classmethod
@@ -205,9 +190,6 @@ class JudgedDecisions:
             judge_negations = bool(entry.pop("judge_negations", False))
             number_order = entry.pop("judge_number_order", None)
             passes = entry.pop("judge_passes", None)
-            said = entry.pop("contradiction", None)
-            if said is not None and not 0.0 <= float(said) <= 10.0:
-                raise ValueError(f"the {kind} decision's contradiction must lie in [0, 10], not {said}")
             if passes is not None and not 0.0 < float(passes) < 1.0:
                 raise ValueError(f"the {kind} decision's judge_passes must lie in (0, 1), not {passes}")
             margins = {key: entry.pop(key, None) for key in ("judge_swaps", "judge_replacements")}
@@ -234,7 +216,6 @@ class JudgedDecisions:
                 swaps,
                 replaced,
                 None if passes is None else float(passes),
-                None if said is None else float(said),
             )
         return cls(kinds)
 

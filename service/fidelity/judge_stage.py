@@ -7,25 +7,19 @@ clashes with their evidence; ``always``: every claim;
 a kind with ``judge_swaps`` also reads each claim it supports beside its twins with two names or numbers
 exchanged, and one with ``judge_replacements`` beside its twins with one name or number replaced by another of
 its evidence (swap_contrast.py), under ``auto`` and ``always``;
-``off``: none (the fast checker alone). Under ``auto`` and ``always``, when the caller asks for it (the rewriter,
-for a rewritten unit against its one source sentence) and the kind has a ``contradiction`` value, every claim is
-read first by the contradiction model against the source (contradiction.py): one it reads as contradicted fails
-there, without a judge call. A claim that an override rule kept with the judge
-already fails is not sent (the judge cannot change it). When the model does not answer, the remaining claims
-keep their fast verdict and the report says why (``judge_note``): a check never fails because the judge is
-down.
+``off``: none (the fast checker alone). A claim that an override rule kept with the judge already fails is
+not sent (the judge cannot change it). When the model does not answer, the remaining claims keep their fast
+verdict and the report says why (``judge_note``): a check never fails because the judge is down.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 from service.errors import LLMUnavailable
 from service.fidelity.claim_judge import ClaimJudge
 from service.fidelity.claims import in_context, without_citations
-from service.fidelity.contradiction import ContradictionModel
-from service.fidelity.decision import CheckKind, JudgedDecisions, JudgeMode, contradicted_verdict, judged_verdict
+from service.fidelity.decision import CheckKind, JudgedDecisions, JudgeMode, judged_verdict
 from service.fidelity.report import FidelityReport
 from service.fidelity.swap_contrast import contrast
 
@@ -33,52 +27,24 @@ log = logging.getLogger("newsdesk.fidelity")
 
 
 class JudgeStage:
-    def __init__(
-        self,
-        judge: ClaimJudge,
-        decisions: JudgedDecisions,
-        mode: JudgeMode = "auto",
-        contradiction: ContradictionModel | None = None,
-    ) -> None:
+    def __init__(self, judge: ClaimJudge, decisions: JudgedDecisions, mode: JudgeMode = "auto") -> None:
         self.judge = judge
         self.decisions = decisions
         self.mode = mode
-        self.contradiction = contradiction  # None: no kind's ``contradiction`` value is read
         self.twins_on_source = True  # an answer's twins on its passages, not on its evidence sentences
 
     def apply(
-        self,
-        report: FidelityReport,
-        source: str,
-        kind: CheckKind,
-        question: str = "",
-        read_passes: bool = False,
-        read_contradictions: bool = False,
+        self, report: FidelityReport, source: str, kind: CheckKind, question: str = "", read_passes: bool = False
     ) -> FidelityReport:
         """``question``: the one the text answers; a short answer is judged joined to it ("2009" says nothing
         on its own; "In which year was the constitution adopted: 2009" does). ``read_passes``: the claims the
-        fast checker passed are read too, where the kind has a ``judge_passes`` bar (decision.py).
-        ``read_contradictions``: every claim is read by the contradiction model against ``source``, where the
-        kind has a ``contradiction`` value; only for a source of one sentence (the model reads sentence pairs:
-        with several sentences as its premise it misfires on faithful retellings)."""
+        fast checker passed are read too, where the kind has a ``judge_passes`` bar (decision.py)."""
         decision = self.decisions.kinds.get(kind)
         if self.mode == "off" or decision is None:
             return report
         verdicts = list(report.claims)
         note = ""
-        vetoed: set[int] = set()  # claims the contradiction model fails: no judge call (it needs no LLM)
-        model, said_cut = self.contradiction, decision.contradiction
-        if read_contradictions and model is not None and said_cut is not None:
-            for n, fast in enumerate(verdicts):
-                said = model.logits([(source, without_citations(fast.text))])[0]
-                if said >= said_cut:
-                    verdicts[n] = contradicted_verdict(fast, said)
-                    vetoed.add(n)
-                else:
-                    verdicts[n] = replace(fast, features={**fast.features, "contradiction": round(said, 3)})
         for n, fast in enumerate(verdicts):
-            if n in vetoed:
-                continue
             claim = without_citations(fast.text)
             try:
                 if decision.sends(self.mode, fast.score, fast.supported, fast.features, read_passes):

@@ -23,7 +23,7 @@ class ClaimVerdict:
     features: dict[str, float] = field(default_factory=dict)
     kind: Kind = "supported"  # for code: which test decided the verdict
     decided_by: str = "signals"  # "signals" (verifier and word overlap), "judge" (the language model with
-    # them), "rule" (an override rule) or "contradiction" (the contradiction model); features hold every value read
+    # them), or "rule" (an override rule); features hold every value read
 
     @property
     def invented(self) -> bool:

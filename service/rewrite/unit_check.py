@@ -68,15 +68,11 @@ class RewritePolicy:
     quotes_as_said: bool = True  # an output that puts words the sentence has outside quotation marks inside them
     # (an attribution closed into the quotation), or changes the words inside its quotation marks, fails
     # (service/rewrite/quotes.py ``moved_into_quotes``, ``reworded_quotes``)
-    contradictions: bool = True  # each output sentence is read against the source sentence by the contradiction
-    # model too, and fails where it reads "the sentence says otherwise" (judged.json ``contradiction``): a clause
-    # attached to the wrong phrase or a changed fact, which word overlap and the judge pass (docs/fidelity.md)
 
 
 SWITCHES = (
     "split_clauses", "name_hard_words", "sample_candidate", "draw_to_rescue", "retry_to_rescue", "skip_plain", "retry",
     "require_easier", "keep_original", "drop_repeats", "judge_passes", "quotes_as_said", "questions_asked",
-    "contradictions",
 )  # fmt: skip  # the rules NEWSDESK_REWRITE_RULES_OFF can switch off
 
 
@@ -192,9 +188,7 @@ def check_unit(
     checker: FidelityChecker, sentence: str, output: str, policy: RewritePolicy, level: str = "plain"
 ) -> tuple[UnitCheck, int]:
     """The unit's check, and how many output sentences were checked (claims)."""
-    forward = checker.check(
-        sentence, output, kind="rewrite", read_passes=policy.judge_passes, read_contradictions=policy.contradictions
-    )
+    forward = checker.check(sentence, output, kind="rewrite", read_passes=policy.judge_passes)
     limit = policy.long_factor * MAX_WORDS[level]
     uncovered = False
     if policy.check_coverage:
