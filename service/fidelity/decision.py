@@ -109,12 +109,15 @@ class KindDecision:
         return mode == "always" or self.unsure(fast_score, fast_supported, clash, reordered, read_passes)
 
     def passes_bar(self, fast: ClaimVerdict, features: dict[str, float], read_passes: bool) -> bool:
-        """Whether this judged claim is one the fast checker passed and only ``judge_passes`` decides (a negation
-        clash or two numbers given the other way round are decided by the combination, as before)."""
-        sent_by_rule = (self.judge_negations and features.get("rule_negation", 0.0) > 0) or (
+        """Whether this judged claim is one the fast checker passed, read against ``judge_passes`` (whatever sent it
+        to the judge: a claim a rule sent must also pass the combination, ``sent_by_rule``)."""
+        return read_passes and fast.supported and self.judge_passes is not None
+
+    def sent_by_rule(self, features: dict[str, float]) -> bool:
+        """A negation clash or two numbers given the other way round sent the claim to the judge."""
+        return (self.judge_negations and features.get("rule_negation", 0.0) > 0) or (
             self.judge_number_order is not None and features.get("rule_number_order", 0.0) > 0
         )
-        return read_passes and fast.supported and self.judge_passes is not None and not sent_by_rule
 
     def ruled_out_features(self, features: dict[str, float]) -> bool:
         """An override rule kept with the judge already fails the claim: the judge cannot change that (the
@@ -133,8 +136,11 @@ def judged_verdict(fast: ClaimVerdict, yes: float, decision: KindDecision, read_
     clear = decision.judge_number_order if features.get("rule_number_order", 0.0) > 0 else None
     doubted = clear is not None and yes < clear  # numbers given the other way round, and the judge not sure
     supported = score >= cal.threshold and not doubted and not hits
-    if decision.passes_bar(fast, features, read_passes):  # a pass is kept unless the judge reads it below the bar
-        supported = yes >= (decision.judge_passes or 0.0) and not hits
+    if decision.passes_bar(fast, features, read_passes):  # a pass is kept unless the judge reads it below the bar;
+        # one a rule sent (a negation clash, numbers reordered) must pass the combination too: the rule's doubt
+        # cannot lower the bar a passed claim faces
+        above = yes >= (decision.judge_passes or 0.0)
+        supported = (supported if decision.sent_by_rule(features) else not hits) and above
     kind: Kind
     if supported:
         kind, reason, words = "supported", f"supported (the language model agrees: P(yes) {yes:.2f})", []

@@ -276,3 +276,23 @@ def test_a_kind_with_a_bar_for_passes_reads_the_passed_claims_only_when_the_call
     assert again.judge_passes == 0.8
     with pytest.raises(ValueError, match="judge_passes"):
         JudgedDecisions.from_json(JudgedDecisions({"rewrite": dataclasses.replace(kind, judge_passes=1.5)}).to_json())
+
+
+def test_a_passed_claim_a_rule_sends_to_the_judge_faces_the_bar_for_passes_too() -> None:
+    """A claim whose negation clashes with the sentence is sent to the judge by ``judge_negations``; where the
+    caller reads passes it must reach the ``judge_passes`` bar as well as the combination: the rule's doubt does
+    not lower the bar a passed claim faces ("no one would find out how" written "no one didn't know how", P(yes)
+    0.75, passed on the combination alone)."""
+    flipped = "A ferry will not carry cyclists across the river in the meantime."
+    no_rule = dataclasses.replace(LEXICAL, rules=LEXICAL.rules - {"negation"})
+    kind = dataclasses.replace(DECISION, band=(0.0, 0.8), failures_only=True, judge_negations=True, judge_passes=0.8)
+    for p, asks, supported in ((0.75, True, False), (0.9, True, True), (0.75, False, True)):
+        llm = ScriptedLLM(yes(p))
+        judge = ClaimJudge(lambda llm=llm: llm, PROMPT)  # type: ignore[arg-type,misc]
+        stage = JudgeStage(judge, JudgedDecisions({"rewrite": kind}))
+        report = FidelityChecker(FakeEmbedder(dim=256), calibration=no_rule, stage=stage).check(
+            SOURCE, flipped, kind="rewrite", read_passes=asks
+        )
+        claim = report.claims[0]
+        assert claim.features["rule_negation"] == 1.0 and len(llm.prompts) == 1, (p, asks)
+        assert report.supported is supported, (p, asks, claim.score, claim.reason)
