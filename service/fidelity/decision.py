@@ -19,10 +19,11 @@ the passages it cites), ``rewrite`` (a rewritten text against its source). A ``K
   order and the names cannot see;
 - ``judge_passes``: under ``auto``, when the caller asks for it (``read_passes``: the rewriter, for a rewritten
   unit against its own source sentence, the pairs the value was chosen on), a claim the fast checker passed
-  reaches the judge too, and stays supported only if P(yes) reaches this value (None: a passed claim is not
-  read, unless a rule above sends it). On the model's own rewrites, word overlap and the verifier pass meaning
-  changed in the same words (a reversed "despite", "no future romantically" as "romantic", a garbled clause),
-  which the judge ranks lower (docs/fidelity.md, "Rewrites the check passed");
+  reaches the judge too, and stays supported only if P(yes) reaches this value, and, when a rule here sent it,
+  the combination passes it too (None: a passed claim is not read, unless a rule here sends it). On the model's
+  own rewrites, word overlap and the verifier pass meaning changed in the same words (a reversed "despite", "no
+  future romantically" as "romantic", a garbled clause), which the judge ranks lower (docs/fidelity.md,
+  "Rewrites the check passed");
 - ``judge_number_order``: under ``auto``, a claim with two numbers its evidence gives the other way round
   (number_order.py) reaches the judge whatever its fast verdict, and is supported only if P(yes) also reaches
   this value (None: such a claim is decided like any other): the fast signals read a swap of two numbers as
