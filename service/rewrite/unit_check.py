@@ -19,7 +19,7 @@ import textstat
 from service.fidelity.checker import FidelityChecker
 from service.fidelity.report import ClaimVerdict
 from service.rewrite.quotes import moved_into_quotes, reworded_quotes
-from service.text import STOPWORDS, acronym_expansions, proper_nouns, sentences, words
+from service.text import NUMBER_WORDS, STOPWORDS, acronym_expansions, number_value, proper_nouns, sentences, words
 from service.units import written_out
 
 MAX_WORDS = {"plain": 15, "simple": 10}  # words per output sentence the level aims at
@@ -28,6 +28,9 @@ TOO_SHORT_TO_REWRITE = 3  # words: a unit this short ("Maybe.", "he enthuses.", 
 # as it is: nothing to split, and a grade formula read on one long word means nothing ("Australia" is grade 20);
 # sent alone, the model hands it back or changes what it names ("14 volcanic eruptions" for "14 Volcanic
 # fallout": docs/rewrite.md)
+# numbers written as words that a rewrite must keep; not "one" (also a pronoun: "one of them"), "first" or
+# "second" (an order, a unit of time), which a plain rewrite may fairly drop or reword
+SPELLED_NUMBERS = NUMBER_WORDS - {"one", "first", "second"}
 _QUOTE = re.compile(r"[“\"]([^“”\"]{4,})[”\"]")  # an opening mark inside a quote starts the quote kept
 
 
@@ -68,11 +71,14 @@ class RewritePolicy:
     quotes_as_said: bool = True  # an output that puts words the sentence has outside quotation marks inside them
     # (an attribution closed into the quotation), or changes the words inside its quotation marks, fails
     # (service/rewrite/quotes.py ``moved_into_quotes``, ``reworded_quotes``)
+    number_words: bool = True  # a number written as a word ("half", "two", "twice", "thousands") is a fact to keep
+    # like one in digits: "…a quarter of sheep, and half of pigs" came back "…a quarter of pigs" and passed
 
 
 SWITCHES = (
     "split_clauses", "name_hard_words", "sample_candidate", "draw_to_rescue", "retry_to_rescue", "skip_plain", "retry",
     "require_easier", "keep_original", "drop_repeats", "judge_passes", "quotes_as_said", "questions_asked",
+    "number_words",
 )  # fmt: skip  # the rules NEWSDESK_REWRITE_RULES_OFF can switch off
 
 
@@ -133,10 +139,11 @@ class UnitCheck:
         )
 
 
-def key_facts(sentence: str) -> list[str]:
+def key_facts(sentence: str, number_words: bool = True) -> list[str]:
     """What a rewrite must keep exactly: quotes, names (capitalised words; one opening the sentence only when
     it is neither a common word nor read by the tagger as a verb, adjective or plural noun: "Critics say…" asks
-    for no "Critics") and numbers, as the sentence writes them."""
+    for no "Critics") and numbers, as the sentence writes them; with ``number_words``, numbers written as words
+    too (``SPELLED_NUMBERS``), which may come back in digits ("two": "2")."""
     found = [q.strip() for q in _QUOTE.findall(sentence)]
     names = proper_nouns(sentence)
     found += [
@@ -147,15 +154,19 @@ def key_facts(sentence: str) -> list[str]:
     # 2024, 4.5%, o1, and a number with the word hyphened to its front ("mid-2030s", "COVID-19", "top-10"): "the
     # end of the 2030s" keeps "2030s" but not what "mid-" says of it
     found += [t.rstrip(".,") for t in re.findall(r"(?<![\w.,])(?:[^\W\d_]+-)?\w*\d[\w,.%]*", sentence)]
+    if number_words:
+        found += [w for w in words(sentence) if w in SPELLED_NUMBERS]
     return list(dict.fromkeys(found))
 
 
-def missing_facts(sentence: str, output: str) -> list[str]:
+def missing_facts(sentence: str, output: str, number_words: bool = True) -> list[str]:
     have = " ".join(words(output))
     lost = []
-    for fact in key_facts(sentence):
+    for fact in key_facts(sentence, number_words):
         wanted = " ".join(words(fact))
         ways = {wanted, *written_out(wanted)}  # "$240bn" kept as "$240 billion", "1,000km" as "1,000 kilometres"
+        if wanted in SPELLED_NUMBERS and number_value(wanted):
+            ways.add(number_value(wanted) or wanted)  # "two" kept as "2"
         if wanted and not any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", have) for w in ways):
             if fact.isupper() and fact.isalpha() and acronym_expansions(output, {fact}):
                 continue  # "UN" spelled out as "United Nations": the same organisation
@@ -196,7 +207,7 @@ def check_unit(
     moved = moved_into_quotes(sentence, output) if policy.quotes_as_said else []
     check = UnitCheck(
         unsupported=forward.unsupported,
-        missing=missing_facts(sentence, output),
+        missing=missing_facts(sentence, output, policy.number_words),
         misquoted=moved,
         reworded=[q for q in reworded_quotes(sentence, output) if q not in moved] if policy.quotes_as_said else [],
         uncovered=uncovered,

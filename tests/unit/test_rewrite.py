@@ -73,6 +73,25 @@ def test_key_facts_are_names_numbers_and_quotes_as_written() -> None:
     assert missing_facts(sentence, "The group asked the FAO for its list.") == ["UN"]
 
 
+def test_numbers_written_as_words_are_facts_to_keep() -> None:
+    sentence = "Insects need a quarter of the food of sheep, and half of pigs and chickens."
+    assert "half" in key_facts(sentence)
+    assert missing_facts(sentence, "Insects need a quarter of the food of sheep and of pigs and chickens.") == ["half"]
+    assert missing_facts(sentence, "Insects need half the food of pigs and chickens, a quarter of sheep's.") == []
+    # the digits say the same number; a vague number is a number too
+    assert missing_facts("Two men and twelve women came.", "2 men and 12 women came.") == []
+    assert missing_facts("Hundreds came, then thousands.", "Hundreds of people came.") == ["thousands"]
+    # "one" is also a pronoun, "first" and "second" an order: a plain rewrite may drop them
+    assert missing_facts("One of them came first.", "A man came before the others.") == []
+    # the rule can be switched off for measurement
+    assert missing_facts(sentence, "Insects need less food than pigs.", number_words=False) == []
+    checker, output = FidelityChecker(FakeEmbedder(dim=256)), "Insects need a quarter of the food of pigs."
+    unit, _ = check_unit(checker, sentence, output, RewritePolicy(judge_passes=False))
+    assert unit.missing == ["half"] and unit.failed
+    unit, _ = check_unit(checker, sentence, output, RewritePolicy(judge_passes=False, number_words=False))
+    assert unit.missing == []
+
+
 def test_a_quote_inside_a_quote_is_not_cut_at_the_inner_opening_mark() -> None:
     sentence = "“Argentina rejects the “.patagonia” request for a domain,” the government said."
     assert ".patagonia" in key_facts(sentence)
