@@ -154,8 +154,8 @@ def key_facts(sentence: str, number_words: bool = True) -> list[str]:
     # 2024, 4.5%, o1, and a number with the word hyphened to its front ("mid-2030s", "COVID-19", "top-10"): "the
     # end of the 2030s" keeps "2030s" but not what "mid-" says of it
     found += [t.rstrip(".,") for t in re.findall(r"(?<![\w.,])(?:[^\W\d_]+-)?\w*\d[\w,.%]*", sentence)]
-    if number_words:
-        found += [w for w in words(sentence) if w in SPELLED_NUMBERS]
+    if number_words:  # outside quotes: a quote is kept whole already
+        found += [w for w in words(_QUOTE.sub(" ", sentence)) if w in SPELLED_NUMBERS]
     return list(dict.fromkeys(found))
 
 
@@ -165,8 +165,9 @@ def missing_facts(sentence: str, output: str, number_words: bool = True) -> list
     for fact in key_facts(sentence, number_words):
         wanted = " ".join(words(fact))
         ways = {wanted, *written_out(wanted)}  # "$240bn" kept as "$240 billion", "1,000km" as "1,000 kilometres"
-        if wanted in SPELLED_NUMBERS and number_value(wanted):
-            ways.add(number_value(wanted) or wanted)  # "two" kept as "2"
+        digits = number_value(wanted) if wanted in SPELLED_NUMBERS else None
+        if digits:
+            ways.add(digits)  # "two" kept as "2"
         if wanted and not any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", have) for w in ways):
             if fact.isupper() and fact.isalpha() and acronym_expansions(output, {fact}):
                 continue  # "UN" spelled out as "United Nations": the same organisation

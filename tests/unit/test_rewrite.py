@@ -81,6 +81,8 @@ def test_numbers_written_as_words_are_facts_to_keep() -> None:
     # the digits say the same number; a vague number is a number too
     assert missing_facts("Two men and twelve women came.", "2 men and 12 women came.") == []
     assert missing_facts("Hundreds came, then thousands.", "Hundreds of people came.") == ["thousands"]
+    # a number word inside a quote is part of the quote, which is kept (or missed) whole
+    assert key_facts('She said "the two of us will go" on Monday.') == ["the two of us will go", "Monday"]
     # "one" is also a pronoun, "first" and "second" an order: a plain rewrite may drop them
     assert missing_facts("One of them came first.", "A man came before the others.") == []
     # the rule can be switched off for measurement
