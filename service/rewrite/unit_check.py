@@ -28,9 +28,10 @@ TOO_SHORT_TO_REWRITE = 3  # words: a unit this short ("Maybe.", "he enthuses.", 
 # as it is: nothing to split, and a grade formula read on one long word means nothing ("Australia" is grade 20);
 # sent alone, the model hands it back or changes what it names ("14 volcanic eruptions" for "14 Volcanic
 # fallout": docs/rewrite.md)
-# numbers written as words that a rewrite must keep; not "one" (also a pronoun: "one of them"), "first" or
-# "second" (an order, a unit of time), which a plain rewrite may fairly drop or reword
-SPELLED_NUMBERS = NUMBER_WORDS - {"one", "first", "second"}
+# numbers written as words that a rewrite must keep; not the ones with another common sense, which a plain
+# rewrite may fairly drop or reword: "one" (a pronoun: "one of them"), "first" and "second" (an order, a unit of
+# time), "double" and "triple" (verbs and adjectives: "the kiosks will double as DJ booths")
+SPELLED_NUMBERS = NUMBER_WORDS - {"one", "first", "second", "double", "triple"}
 _QUOTE = re.compile(r"[“\"]([^“”\"]{4,})[”\"]")  # an opening mark inside a quote starts the quote kept
 
 

@@ -83,8 +83,9 @@ def test_numbers_written_as_words_are_facts_to_keep() -> None:
     assert missing_facts("Hundreds came, then thousands.", "Hundreds of people came.") == ["thousands"]
     # a number word inside a quote is part of the quote, which is kept (or missed) whole
     assert key_facts('She said "the two of us will go" on Monday.') == ["the two of us will go", "Monday"]
-    # "one" is also a pronoun, "first" and "second" an order: a plain rewrite may drop them
+    # "one" is also a pronoun, "first" and "second" an order, "double" a verb: a plain rewrite may drop them
     assert missing_facts("One of them came first.", "A man came before the others.") == []
+    assert missing_facts("The kiosks will double as DJ booths.", "The kiosks will become DJ booths.") == []
     # the rule can be switched off for measurement
     assert missing_facts(sentence, "Insects need less food than pigs.", number_words=False) == []
     checker, output = FidelityChecker(FakeEmbedder(dim=256)), "Insects need a quarter of the food of pigs."
