@@ -137,11 +137,12 @@ def judged_verdict(fast: ClaimVerdict, yes: float, decision: KindDecision, read_
     clear = decision.judge_number_order if features.get("rule_number_order", 0.0) > 0 else None
     doubted = clear is not None and yes < clear  # numbers given the other way round, and the judge not sure
     supported = score >= cal.threshold and not doubted and not hits
+    passed_bar: bool | None = None  # read against ``judge_passes``: whether P(yes) reached it
     if decision.passes_bar(fast, features, read_passes):  # a pass is kept unless the judge reads it below the bar;
         # one a rule sent (a negation clash, numbers reordered) must pass the combination too: the rule's doubt
         # cannot lower the bar a passed claim faces
-        above = yes >= (decision.judge_passes or 0.0)
-        supported = (supported if decision.sent_by_rule(features) else not hits) and above
+        passed_bar = yes >= (decision.judge_passes or 0.0)
+        supported = (supported if decision.sent_by_rule(features) else not hits) and passed_bar
     kind: Kind
     if supported:
         kind, reason, words = "supported", f"supported (the language model agrees: P(yes) {yes:.2f})", []
@@ -153,12 +154,24 @@ def judged_verdict(fast: ClaimVerdict, yes: float, decision: KindDecision, read_
         kind, words = "misplaced", fast.unsupported_words
         reason = f"the source gives these numbers the other way round (the language model: P(yes) {yes:.2f})"
     else:
-        kind = "unsupported"
-        reason = f"the language model does not find this in the source (P(yes) {yes:.2f})"
-        words = fast.unsupported_words
+        kind, words = "unsupported", fast.unsupported_words
+        reason = _judged_reason(yes, score, cal.threshold, decision.judge_passes if passed_bar is False else None)
     decided_by = "rule" if hits else "judge"
     return replace(fast, supported=supported, score=round(score, 4), unsupported_words=words, reason=reason,
                    features=features, kind=kind, decided_by=decided_by)  # fmt: skip
+
+
+def _judged_reason(yes: float, score: float, threshold: float, bar: float | None) -> str:
+    """Why a judged claim failed, true to the judge's reading: below the bar a passed claim must reach; read as
+    "no"; or read as "yes" too weakly to outweigh the verifier and word overlap in the combination."""
+    if bar is not None:
+        return f"the language model is not sure enough of this (P(yes) {yes:.2f}, under the {bar:.2f} it must reach)"
+    if yes < 0.5:
+        return f"the language model does not find this in the source (P(yes) {yes:.2f})"
+    return (
+        f"the verifier and word overlap find little of this in the source, and the language model's yes "
+        f"(P(yes) {yes:.2f}) does not outweigh them (together {score:.2f}, under {threshold:.2f})"
+    )
 
 
 @dataclass(frozen=True)

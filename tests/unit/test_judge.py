@@ -133,6 +133,23 @@ def test_the_judge_can_pass_a_faithful_paraphrase_the_fast_checker_doubts() -> N
     assert verdict.score == pytest.approx(JUDGED.score({**fast.features, "judge": logit(0.97)}), abs=1e-4)
 
 
+def test_a_judged_failure_gives_the_judge_s_reading_as_it_was() -> None:
+    """A claim the language model reads as "yes" can still fail when the verifier and word overlap outweigh it;
+    the reason must not then say the model does not find it ("The library will close after a vote." printed
+    "the language model does not find this in the source (P(yes) 0.86)")."""
+    claim = "The library will close after a vote."
+    fast = FidelityChecker(FakeEmbedder(dim=256)).check(SOURCE, claim).claims[0]
+    heavy = dataclasses.replace(JUDGED, weights={**JUDGED.weights, "judge": 0.01})  # the fast signals decide
+    outweighed = judged_verdict(fast, 0.86, KindDecision(heavy, (0.2, 0.8)))
+    assert not outweighed.supported and "does not find" not in outweighed.reason
+    assert "P(yes) 0.86" in outweighed.reason and "does not outweigh" in outweighed.reason
+    doubted = judged_verdict(fast, 0.1, DECISION)
+    assert not doubted.supported and "does not find this in the source (P(yes) 0.10)" in doubted.reason
+    faithful = FidelityChecker(FakeEmbedder(dim=256)).check(SOURCE, SOURCE.split(". ")[2]).claims[0]
+    barred = judged_verdict(faithful, 0.7, dataclasses.replace(DECISION, judge_passes=0.8), read_passes=True)
+    assert faithful.supported and not barred.supported and "under the 0.80 it must reach" in barred.reason
+
+
 def test_a_model_that_does_not_answer_leaves_the_fast_verdict_and_says_so() -> None:
     llm = ScriptedLLM(LLMUnavailable("local model: cannot connect"))
     report = checker(llm, "always").check(SOURCE, "A ferry will carry cyclists.")
