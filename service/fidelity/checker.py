@@ -33,6 +33,7 @@ from service.fidelity.question_names import question_aliases
 from service.fidelity.report import ClaimVerdict, FidelityReport, Kind
 from service.fidelity.roles import swapped_roles
 from service.fidelity.signals import IGNORED, lcs, name_like, negated, negation_clash, same_root, unique, uses
+from service.fidelity.signals import words_to_show as shown
 from service.fidelity.source_index import Source, index_source
 from service.fidelity.verifier import Verifier
 from service.text import (
@@ -192,6 +193,7 @@ class FidelityChecker:
         on = {rule: found if rule in cal.rules else [] for rule, found in hits.items()}
         novel_numbers, novel_names, misplaced = on["novel_number"], on["novel_name"], on["misplaced"]
         clash, contradicted, swap = bool(on["negation"]), bool(on["contradicted"]), bool(on["role_swap"])
+        novel = shown(novel, src.all_stems, names)
         ruled = bool(novel_numbers or novel_names or misplaced or swap or clash or contradicted)
         supported = score >= cal.threshold and not ruled
         kind: Kind
@@ -212,7 +214,8 @@ class FidelityChecker:
         else:
             kind, reason = "supported", "supported"
         if not supported and not novel and evidence:
-            novel = unique(w for w in content_words(claim.text) if stem(w) not in window_words and not is_number(w))
+            unseen = (w for w in content_words(claim.text) if stem(w) not in window_words and w not in known)
+            novel = shown(unique(w for w in unseen if not is_number(w)), window_words, names)
         novel = [] if supported else sorted(novel, key=lambda w: (not is_number(w), zipf(w)))
         return ClaimVerdict(claim.text, claim.start, claim.end, supported, round(score, 4), evidence, novel, reason,
                             m.signals, kind, "rule" if ruled else "signals")  # fmt: skip

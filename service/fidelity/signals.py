@@ -3,6 +3,8 @@ the source uses a word."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from service.fidelity.calibration import RARE_ZIPF
 from service.places import same_place
 from service.text import is_negation, is_number, negation_scopes, number_value, stem, zipf
@@ -11,6 +13,10 @@ from service.text import is_negation, is_number, negation_scopes, number_value, 
 # fact. Ignored here rather than dropped when FRANK is read, which leaves broken sentences (FRANK `valid`
 # mean balanced accuracy 0.637 against 0.642).
 IGNORED = frozenset({"unk"})
+# Words that only build the sentence (articles, forms of "be", "have" and "do", "of", "to"): never listed as words
+# the source lacks; a claim that is wrong is wrong in its other words. Words with a meaning of their own that are
+# stopwords elsewhere ("before", "his", "will", "more") are still listed.
+GRAMMAR = frozenset("a an the is are was were be been being am has have had do does did of to it its that this".split())
 
 
 def negated(tokens: list[str]) -> bool:
@@ -42,6 +48,35 @@ def same_root(word_stem: str, stems: set[str]) -> bool:
         if shared >= 6 and shared >= 0.75 * min(len(word_stem), len(other)):
             return True
     return False
+
+
+def word_form(word_stem: str) -> str:
+    """What the forms of one word share, so that "voted" and "vote", "studies" and "study", "stopped" and "stop",
+    "closing" and "close" meet (``stem`` cuts endings only from longer words, and leaves the spelling): a final
+    "y" read as "i", then, while three letters remain, an "-ing", "-s" or the "d" of "-ed" taken off, a final
+    "e" and a doubled last consonant undone, until nothing changes."""
+    s, before = word_stem[:-1] + "i" if word_stem.endswith("y") else word_stem, ""
+    while s != before:
+        before = s
+        for ending, cut in (("ing", 3), ("s", 1), ("ed", 1)):  # "-ed" leaves its "e": "voted" -> "vote"
+            if len(s) - cut >= 3 and s.endswith(ending):
+                s = s[:-cut]
+                break
+        if len(s) > 3 and s[-1] == "e":
+            s = s[:-1]
+        if len(s) > 3 and s[-1] == s[-2] and s[-1] not in "aeiou":
+            s = s[:-1]
+    return s
+
+
+def words_to_show(candidates: list[str], source_stems: set[str], names: Collection[str]) -> list[str]:
+    """Of the words a claim has and its source seems not to, those a reader should be shown as without support:
+    every number and name; no word that only builds the sentence; no word the source has in another form
+    ("vote" beside the source's "voted"). For the verdict's explanation only: the decision reads the signals."""
+    forms = {word_form(s) for s in source_stems}
+    return [
+        w for w in candidates if is_number(w) or w in names or (w not in GRAMMAR and word_form(stem(w)) not in forms)
+    ]
 
 
 def lcs(a: list[str], b: list[str]) -> int:

@@ -2,6 +2,8 @@ import pytest
 
 from service.fidelity.checker import FidelityChecker
 from service.fidelity.question_names import question_aliases
+from service.fidelity.signals import word_form, words_to_show
+from service.text import stem
 from tests.conftest import SEED
 from tests.fakes import FakeEmbedder
 
@@ -48,6 +50,29 @@ def test_planted_errors_are_flagged_with_the_words_at_fault(
     assert reason in claim.reason
     if word:
         assert word in claim.unsupported_words
+
+
+def test_the_words_shown_without_support_leave_out_grammar_and_the_source_s_own_words_in_another_form(
+    checker: FidelityChecker,
+) -> None:
+    # "voted" in the source: "vote" is not a word the source lacks, nor is "was"; "unanimous" is
+    [claim] = checker.check(SOURCE, "The vote was unanimous.").claims
+    assert not claim.supported
+    assert claim.unsupported_words == ["unanimous"]
+
+
+@pytest.mark.parametrize(
+    ("word", "other"),
+    [("vote", "voted"), ("decide", "decided"), ("study", "studies"), ("stop", "stopped"), ("close", "closing"),
+     ("use", "used"), ("try", "tried"), ("library", "libraries"), ("bus", "buses")],
+)  # fmt: skip
+def test_the_forms_of_one_word_meet(word: str, other: str) -> None:
+    assert word_form(stem(word)) == word_form(stem(other))
+    assert words_to_show([word], {stem(other)}, []) == []
+
+
+def test_a_number_or_a_name_is_always_shown() -> None:
+    assert words_to_show(["4", "paris", "was"], {"4", "pari"}, ["paris"]) == ["4", "paris"]
 
 
 def test_an_acronym_spelled_out_adds_no_name_and_a_different_name_still_does(checker: FidelityChecker) -> None:
