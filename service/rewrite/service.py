@@ -23,7 +23,7 @@ from service.rewrite.floor import GenerationMeter
 from service.rewrite.measures import changed_share, fact_recall, readability
 from service.rewrite.quotes import quotation_sentence, quoted_spans
 from service.rewrite.result import AlignedUnit, RewriteResult, UnitDone
-from service.rewrite.unit_check import RewritePolicy, UnitCheck, already_plain, check_unit
+from service.rewrite.unit_check import RewritePolicy, UnitCheck, already_plain, check_unit, said_verbatim
 from service.rewrite.units import Unit, join_units, restates, split_units
 from service.rewrite.vocabulary import hard_words_line
 from service.streams import final
@@ -116,9 +116,10 @@ class RewriteService:
         policy = self.policy
         if unit.skip:
             return AlignedUnit.of(unit, "", "dropped: promotion" if unit.skip == "promotion" else "dropped: repeat")
-        if quotation or (policy.skip_plain and already_plain(unit.text, level)):  # no model call
+        plain = policy.skip_plain and already_plain(unit.text, level)
+        if quotation or plain or (policy.verbatim_quotations and said_verbatim(unit.text)):  # no model call
             said.append(set(words(unit.text)))
-            return AlignedUnit.of(unit, _tidy(unit.text), "quotation" if quotation else "already plain")
+            return AlignedUnit.of(unit, _tidy(unit.text), "already plain" if plain and not quotation else "quotation")
         pieces = split_clauses(unit.text, parse) if parse else [unit.text]
         split = " ".join(pieces) if len(pieces) > 1 else ""
         fallback = bool(split)  # the split, if the model's attempts fail, unless it failed its check already

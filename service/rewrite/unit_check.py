@@ -18,7 +18,7 @@ import textstat
 
 from service.fidelity.checker import FidelityChecker
 from service.fidelity.report import ClaimVerdict
-from service.rewrite.quotes import moved_into_quotes, reworded_quotes
+from service.rewrite.quotes import ATTRIBUTION_WORDS, MIN_WORDS, moved_into_quotes, reworded_quotes
 from service.text import NUMBER_WORDS, STOPWORDS, acronym_expansions, number_value, proper_nouns, sentences, words
 from service.units import written_out
 
@@ -72,6 +72,8 @@ class RewritePolicy:
     quotes_as_said: bool = True  # an output that puts words the sentence has outside quotation marks inside them
     # (an attribution closed into the quotation), or changes the words inside its quotation marks, fails
     # (service/rewrite/quotes.py ``moved_into_quotes``, ``reworded_quotes``)
+    verbatim_quotations: bool = True  # a sentence that is nearly all quotations the check demands word for word
+    # (``said_verbatim``) is kept as said, with no model call: any output that passes is it reordered
     number_words: bool = True  # a number written as a word ("half", "two", "twice", "thousands") is a fact to keep
     # like one in digits: "…a quarter of sheep, and half of pigs" came back "…a quarter of pigs" and passed
 
@@ -79,7 +81,7 @@ class RewritePolicy:
 SWITCHES = (
     "split_clauses", "name_hard_words", "sample_candidate", "draw_to_rescue", "retry_to_rescue", "skip_plain", "retry",
     "require_easier", "keep_original", "drop_repeats", "judge_passes", "quotes_as_said", "questions_asked",
-    "number_words",
+    "number_words", "verbatim_quotations",
 )  # fmt: skip  # the rules NEWSDESK_REWRITE_RULES_OFF can switch off
 
 
@@ -174,6 +176,14 @@ def missing_facts(sentence: str, output: str, number_words: bool = True) -> list
                 continue  # "UN" spelled out as "United Nations": the same organisation
             lost.append(fact)
     return lost
+
+
+def said_verbatim(sentence: str) -> bool:
+    """The check demands the sentence's quotations word for word (``key_facts``: each between its two marks
+    inside the sentence), one at least MIN_WORDS long, and at most ATTRIBUTION_WORDS words lie outside them (a
+    verb and a speaker: “…,” said Cerf.). Every output that passes the check is then the sentence reordered."""
+    quotes = [q for q in _QUOTE.findall(sentence) if len(words(q)) >= MIN_WORDS]
+    return bool(quotes) and len(words(_QUOTE.sub(" ", sentence))) <= ATTRIBUTION_WORDS
 
 
 def asks(sentence: str) -> bool:

@@ -18,7 +18,7 @@ from service.rewrite.quotes import (
     reworded_quotes,
 )
 from service.rewrite.service import RewriteService
-from service.rewrite.unit_check import RewritePolicy, check_unit
+from service.rewrite.unit_check import RewritePolicy, check_unit, said_verbatim
 from service.rewrite.units import split_units
 from service.settings import load_settings
 from tests.conftest import ROOT
@@ -76,10 +76,37 @@ def test_quotation_sentences_are_kept_as_said_without_a_model_call() -> None:
     assert llm.prompts and all("San Jose" in str(p) for p in llm.prompts)  # only the writer's sentence asked
     assert result.quotations == 3 and "3 quotation" in result.sentence_summary
     assert quote_recall(TEXT, result.text) == (1.0, [])
-    # by default (the rule is opt-in) every sentence that is not plain goes to the model
+    # by default (the rule is opt-in) only the sentence whose quotation the check demands word for word (both marks
+    # in it) is kept as said; the sentences of the quotation whose marks lie apart go to the model
+    text = TEXT + ' "Keep them where your grandchildren will still find them in fifty years," he told the meeting.'
     llm = FakeLLM([plain] * 20)
     default = RewriteService(lambda: llm, checker, prompt)  # type: ignore[arg-type,return-value]
-    assert default.run(TEXT, "Cerf").quotations == 0 and any("preserve them" in str(p) for p in llm.prompts)
+    statuses = [u.status for u in default.run(text, "Cerf").units]
+    assert statuses[-2:] == ["already plain", "quotation"] and "quotation" not in statuses[:-1]
+    assert any("preserve them" in str(p) for p in llm.prompts) and not any("fifty" in str(p) for p in llm.prompts)
+    llm = FakeLLM([plain] * 20)
+    off = RewritePolicy(verbatim_quotations=False)
+    assert RewriteService(lambda: llm, checker, prompt, off).run(text, "Cerf").quotations == 0  # type: ignore[arg-type,return-value]
+    assert any("fifty" in str(p) for p in llm.prompts)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "verbatim"),
+    [
+        ("“I know it’s taboo to eat bugs in the western world, but why not?”, Redzepi has said.", True),
+        ('Cerf said: "If there are photos you really care about, print them out."', True),
+        ("“These are pretty significant mountains.”", True),
+        # more than a verb and a speaker outside the marks: the writer's sentence, which the model may rewrite
+        ("In a statement, Prince Charles, the baby's grandfather, said: “We are overjoyed at the news.”", False),
+        ("Stern described the images as “just skimming the surface” of what would be learnt.", False),
+        ("“We don’t want our digital lives to fade away.", False),  # its closing mark is in a later sentence
+        ("He called it “bit rot”, she said.", False),  # a quoted phrase, not speech
+    ],
+)  # fmt: skip
+def test_a_sentence_is_said_verbatim_when_the_check_demands_nearly_all_of_it_word_for_word(
+    sentence: str, verbatim: bool
+) -> None:
+    assert said_verbatim(sentence) is verbatim
 
 
 def test_the_setting_turns_the_rule_on_for_the_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
