@@ -76,8 +76,8 @@ def test_quotation_sentences_are_kept_as_said_without_a_model_call() -> None:
     assert llm.prompts and all("San Jose" in str(p) for p in llm.prompts)  # only the writer's sentence asked
     assert result.quotations == 3 and "3 quotation" in result.sentence_summary
     assert quote_recall(TEXT, result.text) == (1.0, [])
-    # by default (the rule is opt-in) only the sentence whose quotation the check demands word for word (both marks
-    # in it) is kept as said; the sentences of the quotation whose marks lie apart go to the model
+    # by default (keep_quotations is opt-in) only the sentence whose quotation the check demands word for word (both
+    # marks in it) is kept as said; the sentences of the quotation whose marks lie apart go to the model
     text = TEXT + ' "Keep them where your grandchildren will still find them in fifty years," he told the meeting.'
     llm = FakeLLM([plain] * 20)
     default = RewriteService(lambda: llm, checker, prompt)  # type: ignore[arg-type,return-value]
