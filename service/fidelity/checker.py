@@ -193,9 +193,9 @@ class FidelityChecker:
         on = {rule: found if rule in cal.rules else [] for rule, found in hits.items()}
         novel_numbers, novel_names, misplaced = on["novel_number"], on["novel_name"], on["misplaced"]
         clash, contradicted, swap = bool(on["negation"]), bool(on["contradicted"]), bool(on["role_swap"])
-        novel = shown(novel, src.all_stems, names)
         ruled = bool(novel_numbers or novel_names or misplaced or swap or clash or contradicted)
         supported = score >= cal.threshold and not ruled
+        novel = [] if supported else shown(novel, src.all_stems, names)  # what a failed claim's verdict lists
         kind: Kind
         if novel_numbers or novel_names:
             kind, reason = "novel", f"not in the source: {', '.join(novel_numbers + novel_names)}"

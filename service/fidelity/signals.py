@@ -55,7 +55,7 @@ def word_form(word_stem: str) -> str:
     "closing" and "close" meet (``stem`` cuts endings only from longer words, and leaves the spelling): a final
     "y" read as "i", then, while three letters remain, an "-ing", "-s" or the "d" of "-ed" taken off, a final
     "e" and a doubled last consonant undone, until nothing changes."""
-    s, before = word_stem[:-1] + "i" if word_stem.endswith("y") else word_stem, ""
+    s, before = (word_stem[:-1] + "i" if word_stem.endswith("y") else word_stem), ""
     while s != before:
         before = s
         for ending, cut in (("ing", 3), ("s", 1), ("ed", 1)):  # "-ed" leaves its "e": "voted" -> "vote"
@@ -73,6 +73,8 @@ def words_to_show(candidates: list[str], source_stems: set[str], names: Collecti
     """Of the words a claim has and its source seems not to, those a reader should be shown as without support:
     every number and name; no word that only builds the sentence; no word the source has in another form
     ("vote" beside the source's "voted"). For the verdict's explanation only: the decision reads the signals."""
+    if not candidates:
+        return []
     forms = {word_form(s) for s in source_stems}
     return [
         w for w in candidates if is_number(w) or w in names or (w not in GRAMMAR and word_form(stem(w)) not in forms)
