@@ -132,7 +132,7 @@ class Settings(BaseSettings):
         description="Rewrite rules to switch off, for measurement (comma-separated): split_clauses, "
         "name_hard_words, sample_candidate, draw_to_rescue, retry_to_rescue, skip_plain, retry, require_easier, "
         "keep_original, drop_repeats, judge_passes, quotes_as_said, questions_asked, number_words, "
-        "verbatim_quotations (docs/rewrite.md).",
+        "verbatim_quotations, attribution (docs/rewrite.md).",
     )
     rewrite_draws: int = Field(
         3,

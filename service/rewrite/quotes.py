@@ -93,9 +93,9 @@ def moved_into_quotes(source: str, output: str) -> list[str]:
     """The output's quotations (``MIN_WORDS`` or more) that carry content words its source has only outside
     quotation marks (an attribution put in the speaker's mouth, the writer's words presented as said). A span
     whose content words are all capitalised is a title ("Team of Rivals: The Political Genius of Abraham
-    Lincoln"), not speech. The source's marks are read leniently (``_said_leniently``), so only words it
+    Lincoln"), not speech. The source's marks are read leniently (``said_leniently``), so only words it
     certainly did not quote count."""
-    said = {w for a, b in _said_leniently(source) for w in words(source[a:b])}
+    said = {w for a, b in said_leniently(source) for w in words(source[a:b])}
     outside = set(words(source)) - said - STOPWORDS
     moved = []
     for quote in quotations(output):
@@ -107,7 +107,7 @@ def moved_into_quotes(source: str, output: str) -> list[str]:
     return moved
 
 
-def _said_leniently(sentence: str) -> list[tuple[int, int]]:
+def said_leniently(sentence: str) -> list[tuple[int, int]]:
     """Every range of one sentence that may be quoted: its paired quotations, a mark left open (to the end), a
     closing mark with nothing open (from the start: the sentence ends a quotation opened before it), and single
     marks around words ('You have to put a zero after everything'), which a rewrite may turn into double ones."""

@@ -18,6 +18,7 @@ import textstat
 
 from service.fidelity.checker import FidelityChecker
 from service.fidelity.report import ClaimVerdict
+from service.rewrite.attribution import lost_attribution
 from service.rewrite.quotes import ATTRIBUTION_WORDS, MIN_WORDS, moved_into_quotes, reworded_quotes
 from service.text import NUMBER_WORDS, STOPWORDS, acronym_expansions, number_value, proper_nouns, sentences, words
 from service.units import written_out
@@ -74,6 +75,9 @@ class RewritePolicy:
     # (service/rewrite/quotes.py ``moved_into_quotes``, ``reworded_quotes``)
     verbatim_quotations: bool = True  # a sentence that is nearly all quotations the check demands word for word
     # (``said_verbatim``) is kept as said, with no model call: any output that passes is it reordered
+    attribution: bool = True  # a sentence that reports what someone says, found or believes ("…,” he added.", "…,
+    # a report says") fails when its output keeps no attribution: the claim would read as the article's own fact
+    # (service/rewrite/attribution.py)
     number_words: bool = True  # a number written as a word ("half", "two", "twice", "thousands") is a fact to keep
     # like one in digits: "…a quarter of sheep, and half of pigs" came back "…a quarter of pigs" and passed
 
@@ -81,7 +85,7 @@ class RewritePolicy:
 SWITCHES = (
     "split_clauses", "name_hard_words", "sample_candidate", "draw_to_rescue", "retry_to_rescue", "skip_plain", "retry",
     "require_easier", "keep_original", "drop_repeats", "judge_passes", "quotes_as_said", "questions_asked",
-    "number_words", "verbatim_quotations",
+    "number_words", "verbatim_quotations", "attribution",
 )  # fmt: skip  # the rules NEWSDESK_REWRITE_RULES_OFF can switch off
 
 
@@ -96,6 +100,7 @@ class UnitCheck:
     missing: list[str] = field(default_factory=list)  # names, numbers, dates, quotes the output lost
     misquoted: list[str] = field(default_factory=list)  # output quotations carrying words said outside the marks
     reworded: list[str] = field(default_factory=list)  # output quotations whose words are not the sentence's
+    unattributed: list[str] = field(default_factory=list)  # the sentence's attributions, none kept by the output
     uncovered: bool = False  # the output as a whole does not support the source sentence
     asserted: bool = False  # the sentence asks a question the output states instead
     harder: bool = False
@@ -106,7 +111,8 @@ class UnitCheck:
         """A fidelity problem: something added or dropped (being no easier is a problem, not a failure)."""
         return bool(
             self.unsupported or self.missing or self.uncovered or self.misquoted or self.reworded or self.asserted
-        )
+            or self.unattributed
+        )  # fmt: skip
 
     def problems(self) -> list[str]:
         out = [f'"{c.text}" says something the sentence does not' for c in self.unsupported]
@@ -118,6 +124,8 @@ class UnitCheck:
             "without the marks"
             for q in self.reworded
         ]
+        if self.unattributed:
+            out.append("it leaves out who says it (" + ", ".join(f'"{a}"' for a in self.unattributed) + ")")
         if self.uncovered:
             out.append("it does not say everything the sentence says")
         if self.asserted:
@@ -136,7 +144,7 @@ class UnitCheck:
         """Fewer is better: how a retry is compared with the first attempt."""
         return (
             2 * (len(self.unsupported) + len(self.missing) + len(self.misquoted) + len(self.reworded))
-            + 2 * (self.uncovered + self.asserted)
+            + 2 * (self.uncovered + self.asserted + bool(self.unattributed))
             + self.harder
             + len(self.too_long)
         )
@@ -224,6 +232,7 @@ def check_unit(
         reworded=[q for q in reworded_quotes(sentence, output) if q not in moved] if policy.quotes_as_said else [],
         uncovered=uncovered,
         asserted=policy.questions_asked and asks(sentence) and "?" not in output,
+        unattributed=lost_attribution(sentence, output) if policy.attribution else [],
         harder=policy.require_easier and harder(sentence, output),
         too_long=[s.text for s in sentences(output) if len(words(s.text)) > limit] if policy.require_easier else [],
     )
