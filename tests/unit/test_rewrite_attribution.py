@@ -29,10 +29,12 @@ ADDED = (
         ("Later, Obama met Jeremy Corbyn, who said they had an “excellent” 90-minute discussion.", ["who said"]),
         ("Transport is entering a new era, according to Allan Clelland, an industry expert.", ["according to"]),
         ("A 2010 report found that 75% of them have created a social media account.", ["report found"]),
+        ("The three-day wedding was reported to have cost $80m.", ["wedding reported"]),
         # no attribution: "say" as "for example", an idiom, a verb with an object and no clause, words inside marks
         ("At the most, we’ll pay £15 plus reimbursement for, say, a meal for two.", []),
         ("Suffice to say there’s been significant interest from many companies.", []),
         ("Scientists found new ways to use little creatures.", []),
+        ("The council asked residents to vote on the plan.", []),  # an active verb's "to" clause: a request
         ("“Over the course of two and a half days, I think we met about two dozen people.", []),
     ],
 )  # fmt: skip
