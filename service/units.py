@@ -1,8 +1,9 @@
 """Units and magnitudes as news style abbreviates them, and the words a plain rewrite spells them out with.
 
-"5bn km", "1,000km", "43 by 33km", "a 4ft wall": a reader, and a plain-English rewrite, says "kilometres" and
-"feet". The checks read an abbreviation as its words only where it measures a number (glued to it, or right
-after it), so the word "km" alone, or "ha" as a laugh, stays a word.
+"5bn km", "1,000km", "43 by 33km", "a 4ft wall", "-15C": a reader, and a plain-English rewrite, says "kilometres",
+"feet" and "degrees Celsius", and gives a range's unit once ("20 to 50kg" for "20kg to 50kg"). The checks read an
+abbreviation as its words only where it measures a number (glued to it, or right after it), so the word "km"
+alone, or "ha" as a laugh, stays a word.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ UNITS: dict[str, tuple[str, ...]] = {
     "oz": ("ounce", "ounces"),
     "ha": ("hectare", "hectares"),
     "sq": ("square",),
+    "c": ("degrees", "degree", "celsius", "centigrade"),  # "-15C": "-15 degrees Celsius"
+    "f": ("degrees", "degree", "fahrenheit"),
 }
 _NUMBER = r"\d+(?:[.,]\d+)*"
 _MAGNITUDE = re.compile(rf"({_NUMBER})(bn|m)\b")  # "$240bn", "£36.2m", "100m years"
@@ -53,6 +56,18 @@ def unit_words(tokens: list[str]) -> list[str]:
         elif token in UNITS and i > 0 and tokens[i - 1][:1].isdigit():
             found += UNITS[token]
     return found
+
+
+def in_range(fact: str, text: str) -> bool:
+    """``text`` (lower-cased words) gives the number of ``fact``, a number glued to its unit, as the first end of
+    a range whose unit is written once, after its other end: "20kg" in "between 20 and 50kg", "20 to 50
+    kilograms"."""
+    glued = _GLUED.fullmatch(fact.lower())
+    if not glued:
+        return False
+    unit = "|".join(re.escape(u) for u in (glued[2], *UNITS[glued[2]]) if u not in ("per", "hour"))
+    other = rf"{_NUMBER}\s?(?:{unit})(?!\w)"
+    return bool(re.search(rf"(?<![\w.,]){re.escape(glued[1])}\s?(?:to|and|or|-|–)\s?{other}", text))
 
 
 def written_out(fact: str) -> list[str]:

@@ -21,7 +21,7 @@ from service.fidelity.report import ClaimVerdict
 from service.rewrite.attribution import lost_attribution
 from service.rewrite.quotes import ATTRIBUTION_WORDS, MIN_WORDS, moved_into_quotes, reworded_quotes
 from service.text import NUMBER_WORDS, STOPWORDS, acronym_expansions, number_value, proper_nouns, sentences, words
-from service.units import written_out
+from service.units import in_range, written_out
 
 MAX_WORDS = {"plain": 15, "simple": 10}  # words per output sentence the level aims at
 MAX_GRADE = {"plain": 8.0, "simple": 6.0}  # Flesch-Kincaid grade the level aims at
@@ -179,7 +179,11 @@ def missing_facts(sentence: str, output: str, number_words: bool = True) -> list
         digits = number_value(wanted) if wanted in SPELLED_NUMBERS else None
         if digits:
             ways.add(digits)  # "two" kept as "2"
-        if wanted and not any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", have) for w in ways):
+        if (
+            wanted
+            and not any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", have) for w in ways)
+            and not in_range(wanted, have)
+        ):
             if fact.isupper() and fact.isalpha() and acronym_expansions(output, {fact}):
                 continue  # "UN" spelled out as "United Nations": the same organisation
             lost.append(fact)

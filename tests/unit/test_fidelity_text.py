@@ -114,6 +114,7 @@ def test_a_unit_abbreviation_measuring_a_number_stands_for_its_words() -> None:
     assert {"1,000 km", "1,000 kilometres", "1,000 kilometers"} <= set(written_out("1,000km"))
     assert written_out("240bn") == ["240 billion"] and {"100 million", "100 metres"} <= set(written_out("100m"))
     assert written_out("Metz") == [] and written_out("2024") == []
+    assert {"15 degrees", "15 celsius"} <= set(written_out("15C"))  # "-15 degrees Celsius" for "-15C"
 
 
 def test_acronym_expansions_are_runs_of_capitalised_words_whose_initials_spell_a_known_acronym() -> None:

@@ -64,6 +64,14 @@ def test_key_facts_are_names_numbers_and_quotes_as_written() -> None:
     assert missing_facts("It raised $240bn and £36.2m.", "It raised a lot and £36.2 million.") == ["240bn"]
     assert missing_facts("Cliffs stretch about 1,000km.", "The cliffs run about 1,000 kilometres.") == []
     assert missing_facts("Cliffs stretch about 1,000km.", "The cliffs run about 1,000 miles.") == ["1,000km"]
+    # a temperature's unit spelled out, and a range's unit given once, after its other end
+    assert missing_facts("It is below -15C.", "It is below -15 degrees Celsius.") == []
+    assert missing_facts("It is below -15C.", "It is below -5 degrees Celsius.") == ["15C"]
+    gear = "You carry 20kg to 50kg of gear."
+    assert missing_facts(gear, "You carry between 20 and 50kg of gear.") == []
+    assert missing_facts(gear, "You carry 20 to 50 kilograms of gear.") == []
+    assert missing_facts(gear, "You carry 20 bags and 50kg of gear.") == ["20kg"]  # not a range
+    assert missing_facts(gear, "You carry 20 to 50 miles of gear.") == ["20kg", "50kg"]  # another unit
     # letters glued to a number belong to it: "3BC" is one fact, kept whole, not an acronym "BC" as well
     assert key_facts("He anticipated calculus in 3BC after it was found.") == ["3BC"]
     assert missing_facts("He anticipated calculus in 3BC after it was found.", "He anticipated calculus in 3BC.") == []
