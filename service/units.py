@@ -59,15 +59,15 @@ def unit_words(tokens: list[str]) -> list[str]:
 
 
 def in_range(fact: str, text: str) -> bool:
-    """``text`` (lower-cased words) gives the number of ``fact``, a number glued to its unit, as the first end of
-    a range whose unit is written once, after its other end: "20kg" in "between 20 and 50kg", "20 to 50
-    kilograms"."""
+    """``text``, as written (its dashes and commas tell a range from two numbers side by side), gives the number of
+    ``fact``, a number glued to its unit, as the first end of a range whose unit is written once, after its other
+    end: "20kg" in "between 20 and 50kg", "20-50kg", "20 to 50 kilograms"."""
     glued = _GLUED.fullmatch(fact.lower())
     if not glued:
         return False
     unit = "|".join(re.escape(u) for u in (glued[2], *UNITS[glued[2]]) if u not in ("per", "hour"))
     other = rf"{_NUMBER}\s?(?:{unit})(?!\w)"
-    return bool(re.search(rf"(?<![\w.,]){re.escape(glued[1])}\s?(?:to|and|or|-|–)\s?{other}", text))
+    return bool(re.search(rf"(?<![\w.,]){re.escape(glued[1])}\s?(?:to|and|or|-|–)\s?{other}", text.lower()))
 
 
 def written_out(fact: str) -> list[str]:

@@ -182,7 +182,7 @@ def missing_facts(sentence: str, output: str, number_words: bool = True) -> list
         if (
             wanted
             and not any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", have) for w in ways)
-            and not in_range(wanted, have)
+            and not in_range(wanted, output)
         ):
             if fact.isupper() and fact.isalpha() and acronym_expansions(output, {fact}):
                 continue  # "UN" spelled out as "United Nations": the same organisation

@@ -70,6 +70,8 @@ def test_key_facts_are_names_numbers_and_quotes_as_written() -> None:
     gear = "You carry 20kg to 50kg of gear."
     assert missing_facts(gear, "You carry between 20 and 50kg of gear.") == []
     assert missing_facts(gear, "You carry 20 to 50 kilograms of gear.") == []
+    assert missing_facts(gear, "You carry 20-50kg of gear.") == [] and missing_facts(gear, "You carry 20–50kg.") == []
+    assert missing_facts(gear, "You carry 20, 50kg of gear.") == ["20kg"]  # a comma: two numbers, not a range
     assert missing_facts(gear, "You carry 20 bags and 50kg of gear.") == ["20kg"]  # not a range
     assert missing_facts(gear, "You carry 20 to 50 miles of gear.") == ["20kg", "50kg"]  # another unit
     # letters glued to a number belong to it: "3BC" is one fact, kept whole, not an acronym "BC" as well
