@@ -65,7 +65,7 @@ def run_eval(
 
     A suite is a TOML file naming a task, a dataset and bounds (docs/evals.md); the built-in ones are in
     evals/suites/ (fidelity-pairs, fidelity-synthetic, fidelity-frank, qa, qa-held-apart, qa-held-apart-2 to -5,
-    rewrite, rewrite-held-apart, -2 to -9). Two are optional and run only when named:
+    rewrite, rewrite-held-apart, -2 to -10). Two are optional and run only when named:
     fidelity-frank-judged (the language model judges FRANK claims; slow on the local model, so use --limit) and
     qa-conflicts.
     """
