@@ -35,8 +35,9 @@ def facts(text: str) -> set[str]:
     common word "brain" when the article says "the brain")."""
     tokens = [_POSSESSIVE.sub("", w) for w in words(text)]
     numbers = {w for w in tokens if re.fullmatch(r"\d[\d,.]*%?", w)}
-    lowered = set(re.findall(r"(?<![\w'’])[a-z][\w'’-]*", text))
-    names = {_POSSESSIVE.sub("", n) for n in proper_nouns(text, sentence_initial=False)}
+    lowered = {w.replace("’", "'") for w in re.findall(r"(?<![\w'’])[a-z][\w'’-]*", text)}
+    # apostrophes as words() writes them, so that "O’Mara" is kept by "O’Mara"
+    names = {_POSSESSIVE.sub("", n.replace("’", "'")) for n in proper_nouns(text, sentence_initial=False)}
     return numbers | (names - lowered)
 
 

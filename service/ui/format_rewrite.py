@@ -108,8 +108,9 @@ def lacking(claim: ClaimVerdict) -> str:
 
 
 def cased(fact: str, text: str) -> str:
-    """The fact as the text writes it (facts are compared in lower case)."""
-    match = re.search(rf"(?<!\w){re.escape(fact)}(?!\w)", text, re.IGNORECASE)
+    """The fact as the text writes it (facts are compared in lower case, apostrophes straight)."""
+    pattern = re.escape(fact).replace("'", "['’]")
+    match = re.search(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE)
     return match.group(0) if match else fact
 
 

@@ -161,6 +161,7 @@ def test_a_quotation_kept_as_said_is_marked_as_such_not_as_a_failure() -> None:
 def test_cased_finds_the_fact_as_written() -> None:
     assert cased("lurton", "Mayor Gilles Lurton said") == "Lurton"
     assert cased("absent", "nothing here") == "absent"
+    assert cased("o'mara", "Michael O’Mara said") == "O’Mara"  # facts are compared with straight apostrophes
 
 
 def test_the_readability_chart_draws_both_grades_and_the_target() -> None:
